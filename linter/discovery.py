@@ -1,0 +1,364 @@
+"""Paths on the command line -> clusters of nodes (ARCHITECTURE §3).
+
+1. a directory holding ``liferay-ha.toml``: clusters and nodes as the manifest declares them;
+3. a directory whose subdirectories hold node sources: one node per subdirectory;
+4. several node directories given as arguments: one cluster of those nodes;
+5. files (as pre-commit passes them): every cluster that contains one of the files, whole.
+(Compose files, item 2, come with the deployment readers.)
+
+Discovery only looks at names and directory structure; reading happens in ``linter.node``.
+Symbolic links are not followed out of the tree being audited.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.liferay.versions import parse_version
+from linter.model import Origin, Problem
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+MANIFEST = "liferay-ha.toml"
+NODE_MARKERS = (
+    "portal-ext.properties",
+    "portal-setup-wizard.properties",
+    "portal-bundle.properties",
+    "setenv.sh",
+    "setenv.bat",
+    "jvm.options",
+)
+NODE_MARKER_DIRS = ("osgi", "WEB-INF", "webapps")
+_MANIFEST_CLUSTER_KEYS = {"liferay-version", "nodes", "description"}
+_MANIFEST_NODE_KEYS = {"path", "env-files", "jvm-flags", "env", "liferay-version", "files"}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    name: str
+    root: Path  # the node directory (its Liferay home)
+    display: str  # how paths under it are shown
+    env_files: tuple[Path, ...] = ()
+    jvm_flags: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    manifest: str | None = None  # display path of the manifest that declared it
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSpec:
+    name: str
+    root: Path
+    display: str
+    nodes: tuple[NodeSpec, ...]
+    declared_version: str | None = None
+    version_source: str | None = None  # "manifest", "--liferay-version", ...
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Discovery:
+    clusters: list[ClusterSpec] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Relative to the working directory when below it, else absolute (JSON contract §6)."""
+    base = (cwd or Path.cwd()).resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        resolved = path.absolute()
+    try:
+        rel = resolved.relative_to(base)
+        return rel.as_posix() if str(rel) != "." else "."
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def is_node_dir(path: Path) -> bool:
+    """Does this directory look like one Liferay node's configuration?"""
+    if not _is_dir(path):
+        return False
+    try:
+        names = {p.name for p in path.iterdir()}
+    except OSError:
+        return False
+    if any(m in names for m in NODE_MARKERS) or any(m in names for m in NODE_MARKER_DIRS):
+        return True
+    if any(n.startswith("tomcat") for n in names):
+        return True
+    return any(n.endswith((".config", ".cfg")) and n.startswith("com.liferay.") for n in names)
+
+
+def _inside(child: Path, root: Path) -> bool:
+    try:
+        child.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def _node_subdirs(root: Path, problems: list[Problem]) -> list[Path]:
+    out: list[Path] = []
+    try:
+        children = sorted(root.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        problems.append(Problem("HA001", f"cannot list directory: {exc.strerror or exc}", Origin(display_path(root))))
+        return out
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        if child.is_symlink() and not _inside(child, root):
+            problems.append(
+                Problem(
+                    "HA001", "symbolic link points outside the audited tree; not followed", Origin(display_path(child))
+                )
+            )
+            continue
+        if is_node_dir(child):
+            out.append(child)
+    return out
+
+
+def _toml_error_origin(display: str, exc: tomllib.TOMLDecodeError) -> Origin:
+    line = getattr(exc, "lineno", None)
+    col = getattr(exc, "colno", None)
+    return Origin(display, line, col)
+
+
+def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list[ClusterSpec] | Problem:
+    """Clusters declared in a ``liferay-ha.toml``; a bad manifest is an HA002 problem."""
+    display = display_path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        return Problem("HA002", f"invalid TOML in manifest: {exc}", _toml_error_origin(display, exc))
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem("HA001", f"cannot read manifest: {exc}", Origin(display))
+    base = path.parent
+    clusters_raw = data.get("clusters")
+    unknown_top = set(data) - {"clusters", "version"}
+    if not isinstance(clusters_raw, dict) or not clusters_raw or unknown_top:
+        what = f"unknown top-level keys {sorted(unknown_top)}" if unknown_top else "no [clusters.<name>] table"
+        return Problem("HA002", f"manifest: {what}", Origin(display))
+    clusters: list[ClusterSpec] = []
+    for cname, craw in clusters_raw.items():
+        problems: list[Problem] = []
+        if not isinstance(craw, dict):
+            return Problem("HA002", f"manifest: clusters.{cname} must be a table", Origin(display))
+        unknown = set(craw) - _MANIFEST_CLUSTER_KEYS
+        if unknown:
+            return Problem("HA002", f"manifest: unknown keys in clusters.{cname}: {sorted(unknown)}", Origin(display))
+        version = craw.get("liferay-version")
+        if version is not None and (not isinstance(version, str) or parse_version(version) is None):
+            return Problem(
+                "HA002",
+                f"manifest: clusters.{cname}.liferay-version {version!r} is not a Liferay version",
+                Origin(display),
+            )
+        nodes_raw = craw.get("nodes", {})
+        if isinstance(nodes_raw, list):
+            nodes_raw = {str(n): {"path": str(n)} for n in nodes_raw}
+        if not isinstance(nodes_raw, dict) or not nodes_raw:
+            return Problem("HA002", f"manifest: clusters.{cname} declares no nodes", Origin(display))
+        nodes: list[NodeSpec] = []
+        for nname, nraw in nodes_raw.items():
+            if not isinstance(nraw, dict):
+                return Problem("HA002", f"manifest: clusters.{cname}.nodes.{nname} must be a table", Origin(display))
+            unknown = set(nraw) - _MANIFEST_NODE_KEYS
+            if unknown:
+                return Problem(
+                    "HA002",
+                    f"manifest: unknown keys in clusters.{cname}.nodes.{nname}: {sorted(unknown)}",
+                    Origin(display),
+                )
+            rel = nraw.get("path", nname)
+            env_files = nraw.get("env-files", [])
+            flags = nraw.get("jvm-flags", [])
+            env = nraw.get("env", {})
+            if not (
+                isinstance(rel, str)
+                and isinstance(env_files, list)
+                and isinstance(flags, list)
+                and isinstance(env, dict)
+            ):
+                return Problem(
+                    "HA002", f"manifest: clusters.{cname}.nodes.{nname} has a value of the wrong type", Origin(display)
+                )
+            root = (base / rel) if not Path(rel).is_absolute() else Path(rel)
+            if not _is_dir(root):
+                problems.append(Problem("HA001", f"node {nname}: directory {rel!r} not found", Origin(display)))
+                continue
+            nodes.append(
+                NodeSpec(
+                    name=str(nname),
+                    root=root,
+                    display=display_path(root),
+                    env_files=tuple(base / str(e) for e in env_files),
+                    jvm_flags=tuple(str(f) for f in flags),
+                    env=tuple(sorted((str(k), str(v)) for k, v in env.items())),
+                    manifest=display,
+                )
+            )
+        source = "--liferay-version" if declared else ("manifest" if version else None)
+        clusters.append(
+            ClusterSpec(
+                name=str(cname),
+                root=base,
+                display=display_path(base),
+                nodes=tuple(nodes),
+                declared_version=declared or version,
+                version_source=source,
+                problems=tuple(problems),
+            )
+        )
+    return clusters
+
+
+def _cluster_from_dir(root: Path, declared: str | None, problems: list[Problem]) -> ClusterSpec | None:
+    manifest = root / MANIFEST
+    if manifest.is_file():
+        loaded = load_manifest(manifest, declared)
+        if isinstance(loaded, Problem):
+            problems.append(loaded)
+            return None
+        if isinstance(loaded, list):
+            # several clusters in one manifest: returned through the caller's list
+            raise _Many(loaded)
+        return loaded
+    subdirs = _node_subdirs(root, problems)
+    if subdirs:
+        return ClusterSpec(
+            name=root.resolve().name or "cluster",
+            root=root,
+            display=display_path(root),
+            nodes=tuple(NodeSpec(d.name, d, display_path(d)) for d in subdirs),
+            declared_version=declared,
+            version_source="--liferay-version" if declared else None,
+        )
+    return None
+
+
+class _Many(Exception):
+    def __init__(self, clusters: list[ClusterSpec]) -> None:
+        super().__init__()
+        self.clusters = clusters
+
+
+def _enclosing_cluster_root(path: Path) -> Path | None:
+    """For a file: the nearest ancestor that is a manifest directory or holds node subdirs."""
+    current = path.parent if not _is_dir(path) else path
+    for candidate in [current, *current.parents]:
+        if (candidate / MANIFEST).is_file():
+            return candidate
+        if is_node_dir(candidate) and candidate.parent != candidate:
+            parent = candidate.parent
+            if (parent / MANIFEST).is_file() or len(_node_subdirs(parent, [])) >= 1:
+                return parent
+    return None
+
+
+def discover(paths: list[Path], declared_version: str | None = None) -> Discovery:
+    """Turn command-line paths into clusters; never raises on bad paths."""
+    result = Discovery()
+    seen: set[Path] = set()
+    loose_nodes: list[Path] = []
+
+    def add(cluster: ClusterSpec) -> None:
+        key = cluster.root.resolve() / cluster.name
+        if key not in seen:
+            seen.add(key)
+            result.clusters.append(cluster)
+
+    def add_dir(root: Path) -> bool:
+        try:
+            cluster = _cluster_from_dir(root, declared_version, result.problems)
+        except _Many as many:
+            for c in many.clusters:
+                add(c)
+            return True
+        if cluster is not None:
+            add(cluster)
+            return True
+        # a directory of cluster directories (e.g. fixtures/clusters)
+        found = False
+        try:
+            children = sorted(p for p in root.iterdir() if _is_dir(p) and not p.name.startswith("."))
+        except OSError:
+            children = []
+        for child in children:
+            if child.is_symlink() and not _inside(child, root):
+                continue
+            try:
+                sub = _cluster_from_dir(child, declared_version, result.problems)
+            except _Many as many:
+                for c in many.clusters:
+                    add(c)
+                found = True
+                continue
+            if sub is not None:
+                add(sub)
+                found = True
+        return found
+
+    for raw in paths:
+        path = Path(raw)
+        if not os.path.lexists(path):
+            result.problems.append(Problem("HA001", "path not found", Origin(str(raw))))
+            continue
+        if _is_dir(path):
+            if (path / MANIFEST).is_file() or not is_node_dir(path):
+                if not add_dir(path):
+                    result.problems.append(
+                        Problem(
+                            "HA001", "no Liferay node configuration found in this directory", Origin(display_path(path))
+                        )
+                    )
+                continue
+            loose_nodes.append(path)
+            continue
+        root = _enclosing_cluster_root(path)
+        if root is None:
+            if path.is_file():
+                loose_nodes.append(path.parent)
+            else:
+                result.problems.append(Problem("HA001", "not a regular file", Origin(display_path(path))))
+            continue
+        add_dir(root)
+
+    unique_loose: list[Path] = []
+    for node in loose_nodes:
+        if node.resolve() not in {n.resolve() for n in unique_loose}:
+            unique_loose.append(node)
+    if unique_loose:
+        names: list[str] = []
+        for node in unique_loose:
+            name = node.resolve().name or "node"
+            while name in names:
+                name += "'"
+            names.append(name)
+        common = Path(os.path.commonpath([str(n.resolve()) for n in unique_loose]))
+        add(
+            ClusterSpec(
+                name="cluster" if len(unique_loose) > 1 else names[0],
+                root=common if len(unique_loose) > 1 else unique_loose[0],
+                display=display_path(common),
+                nodes=tuple(NodeSpec(n, p, display_path(p)) for n, p in zip(names, unique_loose, strict=True)),
+                declared_version=declared_version,
+                version_source="--liferay-version" if declared_version else None,
+            )
+        )
+    return result

@@ -1,0 +1,1 @@
+"""Liferay version knowledge: defaults, versions, env decoding, value semantics."""

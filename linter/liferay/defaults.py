@@ -1,0 +1,107 @@
+"""Liferay's default portal properties per version family, from the generated tables.
+
+6.0, 6.1, 6.2 and 7.4 come straight from Liferay's ``portal.properties`` of those releases
+(``shared/corpus/liferay``). No pristine 7.0-7.3 file was available; their tables are the 7.4
+defaults with Liferay's own ``portal-legacy-<family>.properties`` applied newest first (each
+legacy file holds the old defaults of keys whose default changed in the next release), and
+their origins say so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from linter.liferay.versions import FAMILIES, family_key
+from linter.model import Origin, OriginKind
+
+_DIRECT = ("6.0", "6.1", "6.2", "7.4")
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    value: str
+    origin: Origin
+
+
+def _load(name: str) -> object:
+    data = resources.files("linter.liferay").joinpath("data", name).read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+@cache
+def _portal(family: str) -> dict[str, object]:
+    table = _load(f"portal-{family}.json")
+    assert isinstance(table, dict)
+    return table
+
+
+@cache
+def legacy_tables() -> dict[str, dict[str, str]]:
+    table = _load("legacy.json")
+    assert isinstance(table, dict)
+    return table
+
+
+@cache
+def verify_properties() -> dict[str, dict[str, list[list[str]]]]:
+    table = _load("verify-properties.json")
+    assert isinstance(table, dict)
+    return table
+
+
+@cache
+def defaults(family: str) -> dict[str, Default]:
+    """Every default key of the family with its origin."""
+    if family not in FAMILIES:
+        raise KeyError(family)
+    if family in _DIRECT:
+        table = _portal(family)
+        label = str(table["label"])
+        values = table["values"]
+        assert isinstance(values, dict)
+        return {
+            key: Default(
+                str(value),
+                Origin(
+                    file="portal.properties",
+                    line=int(line),
+                    kind=OriginKind.DEFAULT,
+                    detail=f"Liferay {family} default (portal.properties {label}, line {line})",
+                ),
+            )
+            for key, (value, line) in values.items()
+        }
+    # 7.0-7.3: walk down from 7.4 applying the legacy overlays of each newer family.
+    out = dict(defaults("7.4"))
+    legacy = legacy_tables()
+    newer = [f for f in FAMILIES if family_key(family) <= family_key(f) < family_key("7.4")]
+    for step in sorted(newer, key=family_key, reverse=True):
+        for key, value in legacy.get(step, {}).items():
+            out[key] = Default(
+                value,
+                Origin(
+                    file="portal-legacy.properties",
+                    kind=OriginKind.DEFAULT,
+                    detail=f"Liferay {family} default (portal-legacy-{step}.properties)",
+                ),
+            )
+    relabelled: dict[str, Default] = {}
+    for key, d in out.items():
+        if d.origin.detail.startswith("Liferay 7.4 default"):
+            origin = Origin(
+                file=d.origin.file,
+                line=d.origin.line,
+                kind=OriginKind.DEFAULT,
+                detail=f"Liferay {family} default (approximated by 7.4 portal.properties, line {d.origin.line})",
+            )
+            relabelled[key] = Default(d.value, origin)
+        else:
+            relabelled[key] = d
+    return relabelled
+
+
+def known_keys(family: str) -> frozenset[str]:
+    return frozenset(defaults(family))

@@ -1,0 +1,164 @@
+"""Decoding of ``LIFERAY_*`` environment variables into portal property keys.
+
+Exactly ``EnvPropertiesUtil.decode`` and ``loadEnvOverrides`` of liferay-portal
+(portal-kernel ``com/liferay/portal/kernel/util/EnvPropertiesUtil.java``, liferay/liferay-portal
+@36254b5e; facts §1.3): the name after the prefix is lower-cased; text between a pair of
+underscores is looked up, upper-cased, among the ``char`` constants of petra's ``CharPool``
+with their underscores removed; failing that it is read as a decimal code point; failing
+that it is kept literally, underscores included. ``include-and-override`` is ignored.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+PREFIX = "LIFERAY_"
+
+# petra-string CharPool char constants (names without underscores -> char).
+CHAR_POOL: dict[str, str] = {
+    "AMPERSAND": "&",
+    "APOSTROPHE": "'",
+    "ARABICDECIMALSEPARATOR": "\u066b",
+    "AT": "@",
+    "BACKSLASH": "\\",
+    "CARET": "^",
+    "CLOSEBRACKET": "]",
+    "CLOSECURLYBRACE": "}",
+    "CLOSEPARENTHESIS": ")",
+    "COLON": ":",
+    "COMMA": ",",
+    "DASH": "-",
+    "DELETE": "\u007f",
+    "DOLLAR": "$",
+    "EQUAL": "=",
+    "EXCLAMATION": "!",
+    "FIGURESPACE": "\u2007",
+    "FORWARDSLASH": "/",
+    "GREATERTHAN": ">",
+    "LESSTHAN": "<",
+    "MINUS": "-",
+    "NARROWNOBREAKSPACE": "\u202f",
+    "NEWLINE": "\n",
+    "NOBREAKSPACE": "\u00a0",
+    "OPENBRACKET": "[",
+    "OPENCURLYBRACE": "{",
+    "OPENPARENTHESIS": "(",
+    "PERCENT": "%",
+    "PERIOD": ".",
+    "PIPE": "|",
+    "PLUS": "+",
+    "POUND": "#",
+    "PRIME": "`",
+    "QUESTION": "?",
+    "QUOTE": '"',
+    "RAQUO": "\u00bb",
+    "RETURN": "\r",
+    "SEMICOLON": ";",
+    "SLASH": "/",
+    "SPACE": " ",
+    "STAR": "*",
+    "TAB": "\t",
+    "TILDE": "~",
+    "UNDERLINE": "_",
+}
+CHAR_POOL.update({f"LOWERCASE{c}": c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+CHAR_POOL.update({f"UPPERCASE{c}": c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+CHAR_POOL.update({f"NUMBER{d}": d for d in "0123456789"})
+
+
+def _parse_int(value: str) -> int:
+    """``GetterUtil.get(String, -1)``: trimmed decimal with optional sign, else -1."""
+    v = value.strip()
+    body = v[1:] if v[:1] in "+-" else v
+    if not body or not body.isascii() or not body.isdigit():
+        return -1
+    n = int(body)
+    n = -n if v[0] == "-" else n
+    return n if -(2**31) <= n < 2**31 else -1
+
+
+def _is_defined(code_point: int) -> bool:
+    """``Character.isDefined``: an assigned Unicode code point."""
+    if not 0 <= code_point <= 0x10FFFF:
+        return False
+    return unicodedata.category(chr(code_point)) != "Cn"
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    key: str
+    literal_tokens: tuple[str, ...]  # tokens kept literally because nothing decoded them
+
+
+def decode(s: str) -> Decoded:
+    """``EnvPropertiesUtil.decode`` on an already lower-cased name."""
+    out: list[str] = []
+    literal: list[str] = []
+    open_underline = -1
+    position = 0
+    index = s.find("_")
+    while index != -1:
+        if open_underline == -1:
+            out.append(s[position:index])
+            open_underline = index
+            position = index
+        else:
+            encoded = s[open_underline + 1 : index]
+            char = CHAR_POOL.get(encoded.upper())
+            if char is None:
+                value = _parse_int(encoded)
+                if _is_defined(value):
+                    out.append(chr(value))
+                else:
+                    literal.append(encoded)
+                    out.append(s[open_underline : index + 1])
+            else:
+                out.append(char)
+            open_underline = -1
+            position = index + 1
+        index = s.find("_", index + 1)
+    out.append(s[position:])
+    return Decoded("".join(out), tuple(literal))
+
+
+def property_key(env_name: str) -> Decoded | None:
+    """The portal property a ``LIFERAY_*`` variable sets, or None when it sets none.
+
+    ``None`` for names without the prefix and for ``include-and-override``, which
+    ``loadEnvOverrides`` skips.
+    """
+    if not env_name.startswith(PREFIX):
+        return None
+    decoded = decode(env_name[len(PREFIX) :].lower())
+    if decoded.key == "include-and-override":
+        return None
+    return decoded
+
+
+# Variables of the official Docker images that configure the container, not portal properties
+# (learn.liferay.com "Configuring Containers"; facts §1.3 note).
+IMAGE_VARIABLES = frozenset(
+    {
+        "LIFERAY_JVM_OPTS",
+        "LIFERAY_JPDA_ENABLED",
+        "LIFERAY_DISABLE_TRIAL_LICENSE",
+        "LIFERAY_HOME",
+        "LIFERAY_PRODUCT_NAME",
+        "LIFERAY_DOCKER_LOGGING",
+        "LIFERAY_CONTAINER_KILL_ON_FAILURE",
+        "LIFERAY_CONTAINER_STARTUP_LOCK_ENABLED",
+        "LIFERAY_CONTAINER_STARTUP_LOCK_FILE",
+        "LIFERAY_CONTAINER_STATUS_ENABLED",
+        "LIFERAY_CONTAINER_STATUS_REQUEST_URL",
+        "LIFERAY_CONTAINER_STATUS_REQUEST_TIMEOUT",
+        "LIFERAY_CONTAINER_STATUS_ACTIVE_ONLY_ON_STARTUP",
+        "LIFERAY_DOCKER_TEST_MODE",
+        "LIFERAY_TOMCAT_ACCESS_LOG_ENABLED",
+        "LIFERAY_TOMCAT_AJP_PORT",
+        "LIFERAY_THREAD_DUMPS_DIRECTORY",
+        "LIFERAY_THREAD_DUMP_PROBE_ENABLED",
+        "LIFERAY_UPGRADE_ENABLED",
+        "LIFERAY_PATCHING_DIR",
+    }
+)

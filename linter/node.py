@@ -1,0 +1,359 @@
+"""Reading one cluster: every node's sources, the version, and the effective settings.
+
+The Liferay home of a node is its directory. Properties files of the include-and-override
+chain are looked up as Liferay does: a bare name on the class path (``WEB-INF/classes``,
+``webapps/ROOT/WEB-INF/classes``, ``tomcat*/webapps/ROOT/WEB-INF/classes``), then the
+``${liferay.home}/`` copy, which is read second and wins (facts §1.1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.discovery import ClusterSpec, NodeSpec, display_path
+from linter.liferay import detect
+from linter.liferay.defaults import defaults
+from linter.liferay.env import IMAGE_VARIABLES, property_key
+from linter.liferay.versions import is_6x, parse_version
+from linter.model import Origin, OriginKind, Problem, Setting
+from linter.resolve import Layer, defaults_layer, resolve
+from linter.sources.env_file import EnvVar, env_origin, read_env_file
+from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
+from linter.sources.jvm_flags import JvmFlag, parse_flag_list, read_jvm_flags
+from linter.sources.osgi_config import OsgiConfig, read_osgi_config
+from linter.sources.properties import Dialect, PropertiesFile, dialect_for, encoding_for, parse_properties
+
+CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
+JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
+MAX_INCLUDE_DEPTH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class PropertiesSource:
+    """A properties file that is part of the node's chain, in load order."""
+
+    role: str  # "portal-ext.properties", or "include" for include-and-override targets
+    file: PropertiesFile
+    included_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    path: str  # display path of the node directory
+    root: Path
+    properties: tuple[PropertiesSource, ...]
+    osgi: tuple[OsgiConfig, ...]
+    jvm_flags: tuple[JvmFlag, ...]
+    env: tuple[EnvVar, ...]
+    settings: dict[str, Setting]
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    version_evidence: tuple[str, ...] = ()
+
+    def setting(self, key: str) -> Setting | None:
+        return self.settings.get(key)
+
+    def osgi_config(self, pid: str) -> OsgiConfig | None:
+        for config in self.osgi:
+            if config.pid == pid:
+                return config
+        return None
+
+    def system_property(self, name: str) -> JvmFlag | None:
+        found = None
+        for flag in self.jvm_flags:
+            if flag.is_system_property and flag.name == name:
+                found = flag
+        return found
+
+
+@dataclass(frozen=True)
+class Cluster:
+    name: str
+    path: str
+    version: str | None
+    version_source: str
+    nodes: tuple[Node, ...]
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(f for n in self.nodes for f in n.files)
+
+
+# ----------------------------------------------------------------------------- raw sources
+
+
+@dataclass
+class _Raw:
+    spec: NodeSpec
+    props_bytes: dict[Path, bytes | Problem] = field(default_factory=dict)
+    osgi: list[OsgiConfig] = field(default_factory=list)
+    jvm: list[JvmFlag] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def classpath_roots(root: Path) -> list[Path]:
+    roots = [root / "WEB-INF" / "classes", root / "webapps" / "ROOT" / "WEB-INF" / "classes"]
+    with contextlib.suppress(OSError):
+        roots += sorted(p / "webapps" / "ROOT" / "WEB-INF" / "classes" for p in root.glob("tomcat*") if p.is_dir())
+    return [r for r in roots if r.is_dir()]
+
+
+def _safe_is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _iter_osgi_files(root: Path) -> Iterator[Path]:
+    seen: set[Path] = set()
+    dirs = [root / "osgi" / "configs", root / "files" / "osgi" / "configs", root]
+    for directory in dirs:
+        try:
+            entries = sorted(directory.iterdir(), key=lambda p: p.name)
+        except OSError:
+            continue
+        for path in entries:
+            if path.suffix in (".config", ".cfg") and _safe_is_file(path) and path.resolve() not in seen:
+                seen.add(path.resolve())
+                yield path
+
+
+def _jvm_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    candidates = [root / n for n in JVM_FILES] + [root / "bin" / n for n in JVM_FILES]
+    try:
+        for tomcat in sorted(root.glob("tomcat*")):
+            candidates += [tomcat / "bin" / n for n in JVM_FILES]
+    except OSError:
+        pass
+    for c in candidates:
+        if _safe_is_file(c):
+            found.append(c)
+    return found
+
+
+def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
+    raw = _Raw(spec)
+    for path in _iter_osgi_files(spec.root):
+        config = read_osgi_config(path, display_path(path), limits)
+        raw.osgi.append(config)
+        raw.files.append(config.path)
+        raw.problems.extend(config.problems)
+    for path in _jvm_files(spec.root):
+        flags = read_jvm_flags(path, display_path(path), limits)
+        raw.jvm.extend(flags.flags)
+        raw.files.append(flags.path)
+        raw.problems.extend(flags.problems)
+    if spec.jvm_flags:
+        raw.jvm.extend(parse_flag_list(list(spec.jvm_flags), spec.manifest or spec.display).flags)
+    for env_path in spec.env_files:
+        env_file = read_env_file(env_path, display_path(env_path), limits)
+        raw.env.extend(env_file.variables)
+        raw.files.append(env_file.path)
+        raw.problems.extend(env_file.problems)
+    for name, value in spec.env:
+        raw.env.append(EnvVar(name, value, env_origin(spec.manifest or spec.display, None, name, None)))
+    for var in raw.env:
+        if var.name == "LIFERAY_JVM_OPTS" and var.value:
+            for flag in parse_flag_list([var.value], var.origin.file).flags:
+                raw.jvm.append(flag)
+    return raw
+
+
+def _read_props(raw: _Raw, path: Path, limits: Limits) -> bytes | Problem:
+    if path not in raw.props_bytes:
+        raw.props_bytes[path] = read_bytes(path, display_path(path), limits)
+    return raw.props_bytes[path]
+
+
+def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
+    """Where a properties name of the chain exists on this node, in load order."""
+    if name.startswith("${liferay.home}/"):
+        target = root / name[len("${liferay.home}/") :]
+        return [target] if _safe_is_file(target) else []
+    if "${" in name:
+        return []
+    path = Path(name)
+    if path.is_absolute():
+        inside = root / path.name
+        return [inside] if _safe_is_file(inside) else []
+    found = [cp / name for cp in classpath_roots(root) if _safe_is_file(cp / name)]
+    if from_dir is not None and _safe_is_file(from_dir / name) and (from_dir / name) not in found:
+        found.append(from_dir / name)
+    return found[:1]
+
+
+def _include_list(file: PropertiesFile) -> list[tuple[str, Origin]]:
+    out: list[tuple[str, Origin]] = []
+    for entry in file.occurrences("include-and-override"):
+        for item in entry.value.split(","):
+            item = item.strip()
+            if item:
+                out.append((item, entry.origin))
+    return out
+
+
+def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Problem]) -> list[PropertiesSource]:
+    root = raw.spec.root
+    encoding = encoding_for(family)
+    table = defaults(family or "7.4")
+    chain_default = table["include-and-override"].value if "include-and-override" in table else ""
+    sources: list[PropertiesSource] = []
+    loaded: set[Path] = set()
+
+    def load(path: Path, role: str, included_by: str | None, depth: int) -> None:
+        key = path.resolve()
+        if key in loaded:
+            return
+        loaded.add(key)
+        data = _read_props(raw, path, limits)
+        display = display_path(path)
+        if isinstance(data, Problem):
+            problems.append(data)
+            return
+        parsed = parse_properties(data, display, encoding=encoding, dialect=dialect_for(family))
+        raw.files.append(display)
+        problems.extend(parsed.problems)
+        sources.append(PropertiesSource(role, parsed, included_by))
+        if depth >= MAX_INCLUDE_DEPTH:
+            problems.append(Problem("HA003", "include-and-override nested too deeply; stopped", Origin(display)))
+            return
+        for name, origin in _include_list(parsed):
+            targets = _locate(name, root, path.parent)
+            if not targets:
+                if "${" not in name or name.startswith("${liferay.home}/"):
+                    problems.append(
+                        Problem(
+                            "HA003",
+                            f"include-and-override names {name!r}, which is not on this node "
+                            "(Liferay skips a missing file silently)",
+                            origin,
+                        )
+                    )
+                continue
+            for target in targets:
+                load(target, "include", display, depth + 1)
+
+    for item in [i.strip() for i in chain_default.split(",") if i.strip()]:
+        role = item.rsplit("/", 1)[-1]
+        for target in _locate(item, root, None):
+            load(target, role, None, 0)
+    # Liferay homes kept in git often hold portal-ext.properties beside the tomcat folder only;
+    # also accept the chain files directly in the node directory (that *is* ${liferay.home}).
+    return sources
+
+
+def _props_clues(raw: _Raw, limits: Limits) -> list[detect.Clue]:
+    clues: list[detect.Clue] = []
+    for role in CHAIN_ROLES:
+        for path in [raw.spec.root / role, *(cp / role for cp in classpath_roots(raw.spec.root))]:
+            if _safe_is_file(path):
+                data = _read_props(raw, path, limits)
+                if isinstance(data, bytes):
+                    values = parse_properties(data, display_path(path), dialect=Dialect.COMMONS).values()
+                    clues.extend(detect.clues_from_properties(values, display_path(path)))
+    for config in raw.osgi:
+        clues.extend(detect.clues_from_pid(config.base_pid, config.path))
+    if any(property_key(v.name) for v in raw.env if v.name not in IMAGE_VARIABLES):
+        clues.append(detect.clue_from_env(raw.env[0].origin.file))
+    return clues
+
+
+def _env_layer(raw: _Raw, family: str | None) -> Layer | None:
+    if is_6x(family):
+        return None
+    values: dict[str, tuple[str, Origin]] = {}
+    for var in raw.env:
+        if var.value is None or var.name in IMAGE_VARIABLES:
+            continue
+        decoded = property_key(var.name)
+        if decoded is None:
+            continue
+        values[decoded.key] = (var.value, var.origin)
+    return Layer("env", values)
+
+
+def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
+    problems = list(raw.problems)
+    sources = _load_chain(raw, family, limits, problems)
+    layers: list[Layer] = [defaults_layer(defaults(family or "7.4"))]
+    for source in sources:
+        file_values = source.file.values()
+        first: dict[str, Origin] = {}
+        for entry in source.file.entries:
+            first.setdefault(entry.key, entry.origin)
+        layers.append(
+            Layer(
+                source.file.path,
+                {k: (v, first[k]) for k, v in file_values.items() if k != "include-and-override"},
+            )
+        )
+    env_layer = _env_layer(raw, family)
+    if env_layer is not None:
+        layers.append(env_layer)
+    system: dict[str, tuple[str, Origin]] = {}
+    for flag in raw.jvm:
+        if flag.is_system_property and flag.value is not None:
+            system[flag.name] = (flag.value, flag.origin)
+    resolution = resolve(layers, system)
+    problems.extend(resolution.problems)
+    files = list(dict.fromkeys(raw.files))
+    return Node(
+        name=raw.spec.name,
+        path=raw.spec.display,
+        root=raw.spec.root,
+        properties=tuple(sources),
+        osgi=tuple(raw.osgi),
+        jvm_flags=tuple(raw.jvm),
+        env=tuple(raw.env),
+        settings=resolution.settings,
+        files=tuple(files),
+        problems=tuple(problems),
+    )
+
+
+def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_version: str | None = None) -> Cluster:
+    """Read every node of a cluster, decide the version, resolve effective settings."""
+    raws = [_gather(node, limits) for node in spec.nodes]
+    declared = override_version or spec.declared_version
+    if declared:
+        family = parse_version(declared)
+        source = ("--liferay-version" if override_version else (spec.version_source or "declared")) + f" ({declared})"
+    else:
+        clues = [c for raw in raws for c in _props_clues(raw, limits)]
+        detection = detect.decide(clues)
+        family = detection.family
+        if family is None:
+            source = "unknown: no version evidence; Liferay 7.4 defaults assumed"
+        else:
+            source = "evidence: " + "; ".join(detection.evidence[:4])
+            if len(detection.evidence) > 4:
+                source += f"; and {len(detection.evidence) - 4} more"
+            if detection.conflicts:
+                source += " (ignored, contradicting: " + "; ".join(detection.conflicts[:2]) + ")"
+    nodes = tuple(_build_node(raw, family, limits) for raw in raws)
+    return Cluster(
+        name=spec.name,
+        path=spec.display,
+        version=family,
+        version_source=source,
+        nodes=nodes,
+        problems=spec.problems,
+    )
+
+
+def origin_label(setting: Setting | None) -> str:
+    if setting is None:
+        return "not set"
+    if setting.origin.kind is OriginKind.DEFAULT:
+        return setting.origin.detail
+    return setting.origin.describe()

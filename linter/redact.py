@@ -1,0 +1,37 @@
+"""Secret detection and masking, applied once where values are rendered (ARCHITECTURE §8).
+
+A value is secret when its key (property, OSGi key, env var, XML attribute, JVM flag) names a
+password, secret, credential, access key, auth value, keystore, private key or token, or when it
+is a JDBC URL carrying a password parameter. Masked values never reveal length or content.
+"""
+
+from __future__ import annotations
+
+import re
+
+MASK = "********"
+_SECRET_KEY = re.compile(
+    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
+    r"|token|api[._-]?key|_PASSWORD|_SECRET)",
+    re.IGNORECASE,
+)
+# password=..., user:pass@ in URLs
+_URL_PASSWORD = re.compile(r"(?i)((?:password|passwd|pwd)=)([^&;,\s]*)")
+_URL_USERINFO = re.compile(r"(//[^/@:\s]+:)([^@/\s]+)(@)")
+
+
+def is_secret_key(key: str) -> bool:
+    return bool(_SECRET_KEY.search(key))
+
+
+def mask_value(key: str, value: str) -> str:
+    """The value as it may be shown for this key."""
+    if is_secret_key(key):
+        return MASK if value else value
+    return mask_inline(value)
+
+
+def mask_inline(text: str) -> str:
+    """Mask password parameters and URL credentials inside free text (JDBC URLs, flags)."""
+    text = _URL_PASSWORD.sub(lambda m: m.group(1) + (MASK if m.group(2) else ""), text)
+    return _URL_USERINFO.sub(lambda m: m.group(1) + MASK + m.group(3), text)

@@ -1,0 +1,1 @@
+"""Output formats. Each reporter renders a finished result; none computes exit codes."""

@@ -1,0 +1,69 @@
+"""``show`` as text: one table per cluster, nodes side by side, differing rows highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from linter.model import Confidence, Problem
+from linter.node import Cluster
+from linter.redact import mask_inline
+from linter.show import build_rows
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _relative(origin_text: str, node_path: str) -> str:
+    """Origins under the node's own directory are shown relative to it (the column says which node)."""
+    prefix = node_path.rstrip("/") + "/"
+    return origin_text.replace(prefix, "")
+
+
+def render(console: Console, clusters: list[Cluster], problems: list[Problem], everything: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    for cluster in clusters:
+        console.print(
+            Text.assemble(
+                ("cluster ", "bold"),
+                (cluster.name, "bold cyan"),
+                f"  ({cluster.path}, {len(cluster.nodes)} nodes)\n",
+                ("Liferay ", "dim"),
+                (cluster.version or "unknown", "bold"),
+                (f"  from {cluster.version_source}", "dim"),
+            )
+        )
+        table = Table(show_lines=False, expand=False, pad_edge=False)
+        table.add_column("setting", overflow="fold", style="bold", min_width=24)
+        for node in cluster.nodes:
+            table.add_column(node.name, overflow="fold")
+        section = None
+        for row in build_rows(cluster, everything):
+            if row.section != section:
+                section = row.section
+                table.add_row(Text(section, style="bold magenta"), *["" for _ in cluster.nodes])
+            cells: list[Text] = []
+            for node, cell in zip(cluster.nodes, row.cells, strict=True):
+                if cell is None:
+                    cells.append(Text("(not set)", style="dim"))
+                    continue
+                style = "yellow" if row.differs else ""
+                if cell.confidence is Confidence.UNRESOLVED:
+                    style = "red"
+                text = Text(_shorten(cell.value) or '""', style=style)
+                text.append("\n" + _relative(cell.origin_text, node.path), style="dim")
+                cells.append(text)
+            key = Text(("≠ " if row.differs else "  ") + row.key, style="bold yellow" if row.differs else "")
+            table.add_row(key, *cells)
+        console.print(table)
+        node_problems = [p for n in cluster.nodes for p in n.problems] + list(cluster.problems)
+        for p in node_problems:
+            console.print(Text(f"{p.rule} {p.origin.describe()}: {mask_inline(p.message)}", style="red"))
+        console.print()
+    for p in problems:
+        console.print(Text(f"{p.rule} {p.origin.describe()}: {mask_inline(p.message)}", style="red"))

@@ -1,0 +1,184 @@
+"""The data behind ``liferay-ha-lint show``: HA-relevant effective settings side by side.
+
+Each row is one setting (portal property, OSGi configuration key or JVM flag) with every
+node's value, origin and confidence. Formatting lives in ``linter.reporters``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from linter.model import Confidence, Origin, OriginKind
+from linter.node import Cluster, Node
+from linter.redact import mask_value
+
+# (section, exact keys or regex patterns); keys always shown even when only defaulted: "!" prefix
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Cluster Link",
+        (
+            "!cluster.link.enabled",
+            "!cluster.link.autodetect.address",
+            r"re:cluster\.link\.bind\.addr\[.*\]",
+            r"re:cluster\.link\.channel\.name\..*",
+            r"re:cluster\.link\.channel\.logic\.name\..*",
+            "!cluster.link.channel.properties.control",
+            r"re:cluster\.link\.channel\.properties\.transport\..*",
+            "cluster.link.channel.system.properties",
+            r"re:cluster\.link\.auth\..*",
+        ),
+    ),
+    ("Multicast groups", (r"re:multicast\.group\.(address|port)\[.*\]",)),
+    (
+        "Database",
+        (
+            "!jdbc.default.jndi.name",
+            "!jdbc.default.driverClassName",
+            "!jdbc.default.url",
+            "jdbc.default.username",
+            "jdbc.default.password",
+            r"re:jdbc\.(read|write)\..*",
+            "spring.configs",
+            "spring.infrastructure.configs",
+        ),
+    ),
+    (
+        "Document store",
+        (
+            "!dl.store.impl",
+            "!dl.hook.impl",
+            "dl.store.file.system.root.dir",
+            "dl.hook.file.system.root.dir",
+            "dl.store.advanced.file.system.root.dir",
+            r"re:dl\.store\.s3\..*",
+            r"re:dl\.store\.cmis\..*",
+            "jcr.jackrabbit.repository.root",
+        ),
+    ),
+    ("Search", ("lucene.replicate.write", "lucene.dir", "lucene.store.type", "index.read.only", "index.on.startup")),
+    (
+        "Cache",
+        (
+            "ehcache.multi.vm.config.location",
+            "ehcache.single.vm.config.location",
+            "net.sf.ehcache.configurationResourceName",
+            "ehcache.cluster.link.replication.enabled",
+            r"re:ehcache\.replicator\.properties\..*",
+        ),
+    ),
+    ("Instance", ("company.default.web.id", "liferay.home", "setup.wizard.enabled", "web.server.display.node")),
+)
+JVM_ROWS = ("jgroups.bind_addr", "jgroups.tcpping.initial_hosts", "jgroups.bind_interface", "java.net.preferIPv4Stack")
+OSGI_SECTIONS = (
+    ("Document store", "com.liferay.portal.store."),
+    ("Search", "com.liferay.portal.search."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: str  # already masked when secret
+    origin: Origin
+    confidence: Confidence
+
+    @property
+    def origin_text(self) -> str:
+        if self.origin.kind is OriginKind.DEFAULT:
+            return self.origin.detail
+        return self.origin.describe()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    section: str
+    key: str
+    cells: tuple[Cell | None, ...]  # one per node, None when not set anywhere on that node
+
+    @property
+    def differs(self) -> bool:
+        values = {c.value if c else None for c in self.cells}
+        return len(values) > 1
+
+
+def _matches(key: str, pattern: str) -> bool:
+    if pattern.startswith("re:"):
+        return re.fullmatch(pattern[3:], key) is not None
+    return key == pattern.lstrip("!")
+
+
+def _property_rows(cluster: Cluster, everything: bool) -> list[Row]:
+    rows: list[Row] = []
+    claimed: set[str] = set()
+    all_keys = sorted({k for n in cluster.nodes for k in n.settings})
+    for section, patterns in SECTIONS:
+        for pattern in patterns:
+            always = pattern.startswith("!")
+            keys = [k for k in all_keys if _matches(k, pattern)]
+            for key in keys:
+                if key in claimed:
+                    continue
+                cells = tuple(_cell(n, key) for n in cluster.nodes)
+                explicit = any(c and c.origin.kind is not OriginKind.DEFAULT for c in cells)
+                if always or explicit or everything:
+                    claimed.add(key)
+                    rows.append(Row(section, key, cells))
+    if everything:
+        for key in all_keys:
+            if key not in claimed:
+                rows.append(Row("Other properties", key, tuple(_cell(n, key) for n in cluster.nodes)))
+    return rows
+
+
+def _cell(node: Node, key: str) -> Cell | None:
+    setting = node.setting(key)
+    if setting is None:
+        return None
+    return Cell(mask_value(key, setting.value), setting.origin, setting.confidence)
+
+
+def _jvm_rows(cluster: Cluster) -> list[Row]:
+    rows: list[Row] = []
+    names = list(JVM_ROWS)
+    for node in cluster.nodes:
+        for flag in node.jvm_flags:
+            if flag.text.startswith(("-Xmx", "-Xms")) and flag.name not in names:
+                names.append(flag.name)
+    for name in names:
+        cells: list[Cell | None] = []
+        for node in cluster.nodes:
+            last = next((f for f in reversed(node.jvm_flags) if f.name == name), None)
+            if last is None:
+                cells.append(None)
+            else:
+                value = last.value if last.value is not None else last.text
+                cells.append(Cell(mask_value(name, value), last.origin, Confidence.EXPLICIT))
+        if any(cells):
+            label = f"-D{name}" if not name.startswith("-") else name
+            rows.append(Row("JVM flags", label, tuple(cells)))
+    return rows
+
+
+def _osgi_rows(cluster: Cluster, everything: bool) -> list[Row]:
+    rows: list[Row] = []
+    pids = sorted({c.pid for n in cluster.nodes for c in n.osgi})
+    for pid in pids:
+        section = next((s for s, prefix in OSGI_SECTIONS if pid.startswith(prefix)), "OSGi configuration")
+        if section == "OSGi configuration" and not everything:
+            continue
+        keys = sorted({e.key for n in cluster.nodes for c in n.osgi if c.pid == pid for e in c.entries})
+        short = pid.rsplit(".", 1)[-1]
+        for key in keys:
+            cells: list[Cell | None] = []
+            for node in cluster.nodes:
+                config = node.osgi_config(pid)
+                entry = config.get(key) if config else None
+                cells.append(Cell(mask_value(key, entry.text), entry.origin, Confidence.EXPLICIT) if entry else None)
+            rows.append(Row(section, f"{short}: {key}", tuple(cells)))
+    return rows
+
+
+def build_rows(cluster: Cluster, everything: bool = False) -> list[Row]:
+    rows = _property_rows(cluster, everything) + _jvm_rows(cluster) + _osgi_rows(cluster, everything)
+    order = [s for s, _ in SECTIONS] + ["JVM flags", "OSGi configuration", "Other properties"]
+    return sorted(rows, key=lambda r: order.index(r.section) if r.section in order else len(order))

@@ -1,0 +1,72 @@
+"""Bounded, read-only file access shared by every reader.
+
+Nothing here ever writes, follows a network reference, or raises on a bad file: a file that
+cannot be used is returned as a :class:`~linter.model.Problem` (HA001) instead of bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from linter.model import Origin, Problem
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: far above any real Liferay config file
+_BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits applied to every input."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_xml_depth: int = 256
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def unreadable(display: str, message: str, line: int | None = None) -> Problem:
+    return Problem("HA001", message, Origin(file=display, line=line, column=1 if line else None))
+
+
+def looks_binary(data: bytes) -> bool:
+    """A NUL byte in the first 8 KiB marks binary content (the heuristic git and grep use)."""
+    return b"\x00" in data[:_BINARY_PROBE]
+
+
+def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
+    """Read a whole regular file, refusing non-files, oversized and binary content."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return unreadable(display, "file not found")
+    except PermissionError:
+        return unreadable(display, "permission denied")
+    except OSError as exc:  # ELOOP, ENAMETOOLONG, EIO ...
+        return unreadable(display, f"cannot access file: {exc.strerror or exc}")
+    if stat.S_ISDIR(st.st_mode):
+        return unreadable(display, "is a directory, expected a file")
+    if not stat.S_ISREG(st.st_mode):
+        return unreadable(display, "not a regular file (device, socket or FIFO)")
+    if st.st_size > limits.max_file_size:
+        return unreadable(
+            display,
+            f"file is {st.st_size} bytes, over the {limits.max_file_size}-byte limit (raise it with --max-file-size)",
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limits.max_file_size + 1)
+    except FileNotFoundError:
+        return unreadable(display, "file disappeared while reading")
+    except PermissionError:
+        return unreadable(display, "permission denied")
+    except OSError as exc:
+        return unreadable(display, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > limits.max_file_size:
+        return unreadable(display, f"file grew over the {limits.max_file_size}-byte limit while reading")
+    if looks_binary(data):
+        return unreadable(display, "binary content (NUL bytes), not a text configuration file")
+    return data

@@ -1,0 +1,141 @@
+"""JVM flags from Tomcat ``setenv.sh``/``setenv.bat``, ``jvm.options`` and manifest lists.
+
+Only what a linter can know statically is taken: assignments or appends to ``CATALINA_OPTS``,
+``JAVA_OPTS``, ``LIFERAY_JVM_OPTS`` (and ``JVM_OPTS``) whose value is a literal string; shell
+references to the variable itself (``$CATALINA_OPTS``, ``%CATALINA_OPTS%``) mean "append" and are
+skipped. A flag whose value still holds another shell variable is kept with ``unresolved``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from linter.model import Origin, OriginKind, Problem
+from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
+
+OPTION_VARIABLES = ("CATALINA_OPTS", "JAVA_OPTS", "LIFERAY_JVM_OPTS", "JVM_OPTS")
+_VARS = "|".join(OPTION_VARIABLES)
+_SH_ASSIGN = re.compile(rf"^\s*(?:export\s+)?(?P<var>{_VARS})\s*=\s*(?P<value>.*)$")
+_BAT_ASSIGN = re.compile(rf'^\s*set\s+"?(?P<var>{_VARS})=(?P<value>.*?)"?\s*$', re.IGNORECASE)
+_SELF_REF = re.compile(rf"^(?:\$\{{?(?:{_VARS})\}}?|%(?:{_VARS})%|\$\w+|\$\{{\w+\}})$")
+_SHELL_VAR = re.compile(r"\$\{?\w+\}?|%\w+%")
+
+
+@dataclass(frozen=True, slots=True)
+class JvmFlag:
+    text: str  # the whole flag, e.g. -Djgroups.bind_addr=10.0.0.1
+    name: str  # -D property name, or the option itself (-Xmx, -XX:+UseG1GC, -Xms)
+    value: str | None  # -D value, -Xmx size, None for switches
+    origin: Origin
+    unresolved: bool = False
+
+    @property
+    def is_system_property(self) -> bool:
+        return self.text.startswith("-D")
+
+
+@dataclass(frozen=True, slots=True)
+class JvmFlags:
+    path: str
+    flags: tuple[JvmFlag, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+def split_flag(text: str) -> tuple[str, str | None]:
+    if text.startswith("-D"):
+        name, sep, value = text[2:].partition("=")
+        return name, value if sep else ""
+    for prefix in ("-Xmx", "-Xms", "-Xss", "-Xmn"):
+        if text.startswith(prefix):
+            return prefix, text[len(prefix) :]
+    if text.startswith("-XX:") and "=" in text:
+        name, _, value = text.partition("=")
+        return name, value
+    return text, None
+
+
+def _flags_from_value(value: str, display: str, line: int, column: int) -> list[JvmFlag]:
+    # Two levels: the shell value (usually one double-quoted string), then the words inside it.
+    try:
+        tokens = [word for part in shlex.split(value, posix=True) for word in shlex.split(part, posix=True)]
+    except ValueError:
+        tokens = value.strip().strip("\"'").split()
+    flags: list[JvmFlag] = []
+    search_from = 0
+    for token in tokens:
+        if _SELF_REF.match(token) or not token.startswith("-"):
+            continue
+        where = value.find(token, search_from)
+        col = column + (where if where >= 0 else 0)
+        if where >= 0:
+            search_from = where + len(token)
+        name, flag_value = split_flag(token)
+        origin = Origin(
+            file=display,
+            line=line,
+            column=col,
+            end_line=line,
+            end_column=col + len(token) - 1,
+            kind=OriginKind.JVM,
+            detail=token if not token.startswith("-D") else f"-D{name}",
+        )
+        flags.append(JvmFlag(token, name, flag_value, origin, bool(_SHELL_VAR.search(token))))
+    return flags
+
+
+def parse_script(text: str, display: str, windows: bool = False) -> JvmFlags:
+    """Flags assigned to the option variables in a ``setenv.sh``/``setenv.bat`` script."""
+    flags: list[JvmFlag] = []
+    pattern = _BAT_ASSIGN if windows else _SH_ASSIGN
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if windows and (stripped.lower().startswith("rem ") or stripped.startswith("::")):
+            continue
+        m = pattern.match(raw)
+        if not m:
+            continue
+        value = m.group("value")
+        column = m.start("value") + 1
+        if not windows:
+            value = value.split(" #", 1)[0] if not value.startswith(("'", '"')) else value
+        flags.extend(_flags_from_value(value, display, lineno, column))
+    return JvmFlags(display, tuple(flags))
+
+
+def parse_options_file(text: str, display: str) -> JvmFlags:
+    """``jvm.options`` style: one or more flags per line, ``#`` comments."""
+    flags: list[JvmFlag] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        flags.extend(_flags_from_value(raw, display, lineno, 1))
+    return JvmFlags(display, tuple(flags))
+
+
+def parse_flag_list(items: list[str], display: str) -> JvmFlags:
+    """Flags given as a list, e.g. ``jvm-flags`` in a manifest (no line numbers)."""
+    flags: list[JvmFlag] = []
+    for item in items:
+        for flag in _flags_from_value(item, display, 0, 1):
+            origin = Origin(file=display, kind=OriginKind.JVM, detail=flag.origin.detail)
+            flags.append(JvmFlag(flag.text, flag.name, flag.value, origin, flag.unresolved))
+    return JvmFlags(display, tuple(flags))
+
+
+def read_jvm_flags(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> JvmFlags:
+    data = read_bytes(path, display, limits)
+    if isinstance(data, Problem):
+        return JvmFlags(display, (), (data,))
+    text = data.decode("utf-8", errors="replace")
+    name = path.name.lower()
+    if name.endswith(".bat") or name.endswith(".cmd"):
+        return parse_script(text, display, windows=True)
+    if name.endswith(".options") or name == "jvm.options":
+        return parse_options_file(text, display)
+    return parse_script(text, display)

@@ -1,0 +1,53 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("LIFERAY_HA_LINT_SHARED", REPO.parent / "shared"))
+FIXTURES = REPO / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared not present at {SHARED}")
+    return SHARED
+
+
+def _oracle(mode: str, charset: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from tests import oracle
+
+    reason = oracle.missing_reason("commons" if mode == "liferay" else mode)
+    if reason:
+        if oracle.required():
+            pytest.fail(f"oracle required in CI but unavailable: {reason}")
+        pytest.skip(reason)
+    proc = oracle.Oracle(mode, charset, tmp_path_factory.mktemp(f"oracle-{mode}"))
+    yield proc
+    proc.close()
+
+
+@pytest.fixture(scope="session")
+def java_oracle_utf8(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    yield from _oracle("java", "UTF-8", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def commons_oracle_utf8(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    yield from _oracle("commons", "UTF-8", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def commons_oracle_latin1(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    yield from _oracle("commons", "ISO-8859-1", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def liferay_oracle_utf8(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    yield from _oracle("liferay", "UTF-8", tmp_path_factory)

@@ -1,0 +1,134 @@
+"""Effective settings: include chains, setup-wizard precedence, env overrides, placeholders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.discovery import discover
+from linter.model import Confidence, OriginKind
+from linter.node import Cluster, load_cluster
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _load(root: Path, version: str = "7.4") -> Cluster:
+    found = discover([root], version)
+    assert not found.problems, found.problems
+    (spec,) = found.clusters
+    return load_cluster(spec)
+
+
+def test_setup_wizard_overrides_portal_ext_and_history_is_kept(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "jdbc.default.url=jdbc:mysql://db/lportal\n",
+            "n1/portal-setup-wizard.properties": "jdbc.default.url=jdbc:mysql://localhost/lportal\n",
+            "n2/portal-ext.properties": "jdbc.default.url=jdbc:mysql://db/lportal\n",
+        },
+    )
+    n1, n2 = _load(tmp_path).nodes
+    s = n1.setting("jdbc.default.url")
+    assert s is not None and s.value == "jdbc:mysql://localhost/lportal"
+    assert s.origin.file.endswith("n1/portal-setup-wizard.properties") and s.origin.line == 1
+    assert [h.origin.kind for h in s.overridden] == [OriginKind.DEFAULT, OriginKind.FILE]
+    assert n2.setting("jdbc.default.url").value == "jdbc:mysql://db/lportal"  # type: ignore[union-attr]
+
+
+def test_include_and_override_file_beats_the_including_file(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "include-and-override=portal-common.properties\ncluster.link.enabled=false\n",
+            "n1/portal-common.properties": "cluster.link.enabled=true\nweb.server.display.node=true\n",
+            "n2/portal-ext.properties": "cluster.link.enabled=true\n",
+        },
+    )
+    n1 = _load(tmp_path).nodes[0]
+    s = n1.setting("cluster.link.enabled")
+    assert s is not None and s.value == "true" and s.origin.file.endswith("portal-common.properties")
+    assert any(p.file.path.endswith("portal-common.properties") for p in n1.properties)
+
+
+def test_missing_include_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, {"n1/portal-ext.properties": "include-and-override=nowhere.properties\n", "n2/setenv.sh": ""})
+    n1 = _load(tmp_path).nodes[0]
+    assert [(p.rule, p.origin.line) for p in n1.problems] == [("HA003", 1)]
+
+
+def test_env_overrides_files_on_7x_not_on_6x(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "liferay-ha.toml": (
+                '[clusters.c]\nliferay-version = "7.4"\n'
+                '[clusters.c.nodes.n1]\npath = "n1"\nenv-files = ["n1.env"]\n'
+                '[clusters.c.nodes.n2]\npath = "n2"\n'
+            ),
+            "n1.env": "# comment\nLIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=true\nLIFERAY_JVM_OPTS=-Xmx4g\n",
+            "n1/portal-ext.properties": "cluster.link.enabled=false\n",
+            "n2/portal-ext.properties": "cluster.link.enabled=false\n",
+        },
+    )
+    found = discover([tmp_path])
+    cluster = load_cluster(found.clusters[0])
+    s = cluster.nodes[0].setting("cluster.link.enabled")
+    assert s is not None and s.value == "true" and s.origin.kind is OriginKind.ENV and s.origin.line == 2
+    assert any(f.name == "-Xmx" and f.value == "4g" for f in cluster.nodes[0].jvm_flags)
+    six = load_cluster(found.clusters[0], override_version="6.2")
+    assert six.nodes[0].setting("cluster.link.enabled").value == "false"  # type: ignore[union-attr]
+
+
+def test_placeholders_cycles_and_jvm_fallback(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": (
+                "my.db.host=db.internal\n"
+                "jdbc.default.url=jdbc:mysql://${my.db.host}/lportal\n"
+                "a.key=${b.key}\n"
+                "b.key=${a.key}\n"
+                "dl.store.file.system.root.dir=${liferay.home}/data/document_library\n"
+                "uses.flag=${my.flag}\n"
+                "missing.ref=${nobody.defines.this}\n"
+            ),
+            "n1/setenv.sh": 'CATALINA_OPTS="$CATALINA_OPTS -Dmy.flag=from-jvm -Xmx2g"\n',
+            "n2/portal-ext.properties": "\n",
+        },
+    )
+    n1 = _load(tmp_path).nodes[0]
+    assert n1.setting("jdbc.default.url").value == "jdbc:mysql://db.internal/lportal"  # type: ignore[union-attr]
+    assert n1.setting("dl.store.file.system.root.dir").value == "${liferay.home}/data/document_library"  # type: ignore[union-attr]
+    assert n1.setting("uses.flag").value == "from-jvm"  # type: ignore[union-attr]
+    assert n1.setting("a.key").confidence is Confidence.UNRESOLVED  # type: ignore[union-attr]
+    messages = sorted(p.message for p in n1.problems if p.rule == "HA004")
+    assert any("cycle" in m for m in messages)
+    assert any("nobody.defines.this" in m for m in messages)
+
+
+def test_defaults_come_from_the_version(tmp_path: Path) -> None:
+    _write(tmp_path, {"n1/portal-ext.properties": "a=1\n", "n2/portal-ext.properties": "a=1\n"})
+    six = _load(tmp_path, "6.2").nodes[0].setting("cluster.link.channel.properties.control")
+    seven = _load(tmp_path, "7.4").nodes[0].setting("cluster.link.channel.properties.control")
+    assert six is not None and six.value.startswith("UDP(") and six.confidence is Confidence.DEFAULT
+    assert seven is not None and seven.value == "jgroups/secure/md5/udp_control.xml"
+    assert "7.4 default" in seven.origin.detail
+
+
+def test_version_detected_from_evidence(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "dl.store.impl=com.liferay.portlet.documentlibrary.store.DBStore\n",
+            "n2/portal-ext.properties": "ehcache.cluster.link.replication.enabled=true\nsetup.wizard.enabled=false\n",
+        },
+    )
+    found = discover([tmp_path])
+    cluster = load_cluster(found.clusters[0])
+    assert cluster.version == "6.2"
+    assert "dl.store.impl" in cluster.version_source
