@@ -71,11 +71,16 @@ def make_console(color: ColorMode, output: Path | None = None) -> object:
         force = True
     if output is not None:
         return Console(file=output.open("w", encoding="utf-8"), force_terminal=False, no_color=True, width=200)
+    width = None
+    if not sys.stdout.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() else 160
     return Console(
         force_terminal=force,
         no_color=force is False,
         highlight=False,
         soft_wrap=False,
+        width=width,
     )
 
 

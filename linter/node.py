@@ -19,6 +19,7 @@ from linter.liferay.defaults import defaults
 from linter.liferay.env import IMAGE_VARIABLES, property_key
 from linter.liferay.versions import is_6x, parse_version
 from linter.model import Origin, OriginKind, Problem, Setting
+from linter.references import Reference, resolve_references
 from linter.resolve import Layer, defaults_layer, resolve
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
@@ -52,10 +53,16 @@ class Node:
     settings: dict[str, Setting]
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
-    version_evidence: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
 
     def setting(self, key: str) -> Setting | None:
         return self.settings.get(key)
+
+    def reference(self, key: str) -> Reference | None:
+        for ref in self.references:
+            if ref.key == key:
+                return ref
+        return None
 
     def osgi_config(self, pid: str) -> OsgiConfig | None:
         for config in self.osgi:
@@ -306,7 +313,11 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
             system[flag.name] = (flag.value, flag.origin)
     resolution = resolve(layers, system)
     problems.extend(resolution.problems)
-    files = list(dict.fromkeys(raw.files))
+    references, ref_problems, ref_files = resolve_references(
+        resolution.settings, raw.spec.root, classpath_roots(raw.spec.root), family, limits
+    )
+    problems.extend(ref_problems)
+    files = list(dict.fromkeys([*raw.files, *ref_files]))
     return Node(
         name=raw.spec.name,
         path=raw.spec.display,
@@ -318,6 +329,7 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         settings=resolution.settings,
         files=tuple(files),
         problems=tuple(problems),
+        references=references,
     )
 
 

@@ -45,6 +45,10 @@ RUNTIME_PROPERTIES = frozenset(
 )
 
 
+# ${env.X} (Liferay), ${env:X}, ${sys:X}, ${const:X} (Commons Configuration lookups): runtime values
+_RUNTIME_PREFIXES = ("env.", "env:", "sys:", "const:")
+
+
 @dataclass(frozen=True, slots=True)
 class Layer:
     """One set of definitions: a file's values, env overrides, or the defaults table."""
@@ -87,6 +91,9 @@ def resolve(layers: list[Layer], system_properties: Mapping[str, tuple[str, Orig
     def lookup(name: str, chain: tuple[str, ...], user_key: str) -> tuple[str, bool] | None:
         if name in COMPUTED:
             return None
+        if name.startswith("sys:"):  # Commons Configuration's system-property lookup
+            prop = system_properties.get(name[4:])
+            return (prop[0], False) if prop else None
         if name in chain:
             cycle = " -> ".join((*chain[chain.index(name) :], name))
             if ("cycle", cycle) not in reported:
@@ -116,7 +123,8 @@ def resolve(layers: list[Layer], system_properties: Mapping[str, tuple[str, Orig
             found = lookup(name, (*chain, key), key)
             if found is None:
                 parts.append(m.group(0))
-                if name in COMPUTED or name in RUNTIME_PROPERTIES or name.startswith("env."):
+                if name in COMPUTED or name in RUNTIME_PROPERTIES or name.startswith(_RUNTIME_PREFIXES):
+                    unresolved = unresolved or name.startswith(_RUNTIME_PREFIXES)
                     continue
                 if name in chain or name == key:
                     unresolved = True

@@ -178,7 +178,76 @@ def _osgi_rows(cluster: Cluster, everything: bool) -> list[Row]:
     return rows
 
 
+def _reference_cell(node: Node, key: str, what: str) -> Cell | None:
+    ref = node.reference(key)
+    if ref is None:
+        return None
+    if what == "summary":
+        if ref.jgroups is not None:
+            discovery = ref.jgroups.discovery
+            text = f"{ref.jgroups.transport_kind or '?'} + {discovery.name if discovery else 'no discovery'}"
+        elif ref.ehcache is not None:
+            e = ref.ehcache
+            caches = len(e.caches) + (1 if e.default_cache else 0)
+            peers = (
+                ", ".join(f.class_name.rsplit(".", 1)[-1] for f in e.peer_providers if f.class_name)
+                or "no peer provider"
+            )
+            text = f"{caches} caches, {peers}"
+        elif ref.transport_hint:
+            text = f"{ref.transport_hint} (stock JGroups stack)"
+        else:
+            text = f"({ref.kind})"
+        confidence = Confidence.UNRESOLVED if ref.kind in ("unresolved", "missing", "url") else ref.setting.confidence
+        return Cell(text, ref.origin, confidence)
+    if ref.jgroups is None:
+        return None
+    protocol, attr = what.split(".", 1)
+    found = ref.jgroups.attr(protocol, attr, *(("mcast_group_addr",) if attr == "mcast_addr" else ()))
+    if found is None:
+        return None
+    origin = ref.origin if ref.origin.kind is not OriginKind.FILE else Origin(ref.origin.file, found.line, found.column)
+    return Cell(mask_value(attr, found.value), origin, ref.setting.confidence)
+
+
+_STACK_DETAILS = (
+    "UDP.mcast_addr",
+    "UDP.mcast_port",
+    "TCP.bind_addr",
+    "TCP.bind_port",
+    "TCP.port_range",
+    "TCPPING.initial_hosts",
+    "TCPPING.port_range",
+    "JDBC_PING.connection_url",
+    "dns.DNS_PING.dns_query",
+)
+
+
+def _reference_rows(cluster: Cluster) -> list[Row]:
+    rows: list[Row] = []
+    keys = list(dict.fromkeys(r.key for n in cluster.nodes for r in n.references))
+    for key in keys:
+        is_cache = key.startswith(("ehcache.", "net.sf.ehcache"))
+        section = "Cache" if is_cache else "JGroups stacks"
+        label = key.replace("cluster.link.channel.properties.", "channel ")
+        cells = tuple(_reference_cell(n, key, "summary") for n in cluster.nodes)
+        rows.append(Row(section, f"{label} (contents)", cells))
+        if is_cache:
+            continue
+        for detail in _STACK_DETAILS:
+            cells = tuple(_reference_cell(n, key, detail) for n in cluster.nodes)
+            if any(cells):
+                rows.append(Row(section, f"{label}: {detail}", cells))
+    return rows
+
+
 def build_rows(cluster: Cluster, everything: bool = False) -> list[Row]:
-    rows = _property_rows(cluster, everything) + _jvm_rows(cluster) + _osgi_rows(cluster, everything)
-    order = [s for s, _ in SECTIONS] + ["JVM flags", "OSGi configuration", "Other properties"]
+    rows = (
+        _property_rows(cluster, everything)
+        + _reference_rows(cluster)
+        + _jvm_rows(cluster)
+        + _osgi_rows(cluster, everything)
+    )
+    order = [s for s, _ in SECTIONS[:2]] + ["JGroups stacks"] + [s for s, _ in SECTIONS[2:]]
+    order += ["JVM flags", "OSGi configuration", "Other properties"]
     return sorted(rows, key=lambda r: order.index(r.section) if r.section in order else len(order))

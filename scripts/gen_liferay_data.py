@@ -26,7 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from linter.sources.ehcache import Cache, EhcacheConfig, Factory, read_ehcache  # noqa: E402
+from linter.sources.jgroups import read_jgroups_xml  # noqa: E402
 from linter.sources.properties import Dialect, dialect_for, parse_properties  # noqa: E402
+from linter.sources.xml_safe import parse_xml  # noqa: E402
 
 PORTAL_FILES = {
     "6.0": ("portal-6.0.11-ee-sp1.properties", "iso-8859-1", "6.0.11 EE SP1"),
@@ -34,6 +37,32 @@ PORTAL_FILES = {
     "6.2": ("portal-6.2.5-ga6.properties", "iso-8859-1", "6.2.5 CE GA6"),
     "7.4": ("portal-7.4-master-2024-12-04.properties", "utf-8", "7.4 (master 2024-12-04)"),
 }
+# Built-in XML resources: (resource name as Liferay resolves it, families, corpus file).
+JGROUPS_BUILTINS = [
+    (f"jgroups/{variant}/{channel}.xml", "7.0-7.4", f"jgroups/master-2024-12/{variant}/{channel}.xml")
+    for variant in ("unsecure", "secure/md5", "secure/x509")
+    for channel in ("udp_control", "udp_transport")
+]
+EHCACHE_BUILTINS = (
+    [
+        (f"ehcache/{name}.xml", "6.0", f"ehcache/6.0.11/{name}.xml")
+        for name in (
+            "hibernate",
+            "hibernate-clustered",
+            "liferay-multi-vm",
+            "liferay-multi-vm-clustered",
+            "liferay-single-vm",
+        )
+    ]
+    + [
+        (f"ehcache/{name}.xml", "6.1-6.2", f"ehcache/6.2.5/{name}.xml")
+        for name in ("hibernate-clustered", "liferay-multi-vm-clustered", "liferay-single-vm")
+    ]
+    + [
+        (f"ehcache/{name}.xml", "7.0-7.4", f"ehcache/master-2024-12/{name}.xml")
+        for name in ("liferay-multi-vm", "liferay-single-vm")
+    ]
+)
 LEGACY_FAMILIES = ("6.0", "6.1", "6.2", "7.0", "7.1", "7.2", "7.3", "7.4")
 
 
@@ -71,6 +100,40 @@ def verify_table(path: Path) -> dict[str, dict[str, list[list[str]]]]:
     return out
 
 
+def _factory(f: Factory) -> list[object]:
+    return [f.kind, f.class_name, f.properties_text, f.property_separator, f.line]
+
+
+def _cache(c: Cache) -> list[object]:
+    listeners = [_factory(f) for f in c.event_listeners]
+    return [c.name, c.line, listeners, _factory(c.bootstrap) if c.bootstrap else None]
+
+
+def _ehcache(config: EhcacheConfig) -> dict[str, object]:
+    return {
+        "manager_name": config.name,
+        "peer_providers": [_factory(f) for f in config.peer_providers],
+        "peer_listeners": [_factory(f) for f in config.peer_listeners],
+        "default_cache": _cache(config.default_cache) if config.default_cache else None,
+        "caches": [_cache(c) for c in config.caches],
+    }
+
+
+def builtin_table(corpus: Path) -> dict[str, list[dict[str, object]]]:
+    """Facts about Liferay's built-in Ehcache and JGroups files (what they declare, with lines)."""
+    out: dict[str, list[dict[str, object]]] = {"jgroups": [], "ehcache": []}
+    for name, families, rel in JGROUPS_BUILTINS:
+        doc = parse_xml((corpus / rel).read_bytes(), rel)
+        stack = read_jgroups_xml(doc)  # type: ignore[arg-type]
+        protocols = [[p.name, p.line, [[a.name, a.value, a.line] for a in p.attributes]] for p in stack.protocols]
+        out["jgroups"].append({"name": name, "families": families, "source": rel, "protocols": protocols})
+    for name, families, rel in EHCACHE_BUILTINS:
+        doc = parse_xml((corpus / rel).read_bytes(), rel)
+        config = read_ehcache(doc)  # type: ignore[arg-type]
+        out["ehcache"].append({"name": name, "families": families, "source": rel, **_ehcache(config)})
+    return out
+
+
 def generate(shared: Path, out: Path) -> list[Path]:
     corpus = shared / "corpus" / "liferay"
     out.mkdir(parents=True, exist_ok=True)
@@ -88,6 +151,7 @@ def generate(shared: Path, out: Path) -> list[Path]:
         {f: legacy_table(corpus / "legacy" / f"portal-legacy-{f}.properties") for f in LEGACY_FAMILIES},
     )
     dump("verify-properties.json", verify_table(corpus / "verify-properties-legacy-keys.tsv"))
+    dump("builtin-resources.json", builtin_table(corpus))
     return written
 
 

@@ -16,6 +16,7 @@ every clue reported so a user can see why. Clues (facts §1.4, §2.2, §4.1, §5
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,8 +53,16 @@ def clues_from_pid(pid: str, where: str) -> list[Clue]:
     return []
 
 
+_HOME_VERSION = re.compile(r"(?:liferay|dxp|portal)[^/\\]*?[-_](\d)\.(\d)(?:[.\-_]|$)", re.IGNORECASE)
+
+
 def clues_from_properties(values: dict[str, str], where: str) -> list[Clue]:
     out: list[Clue] = []
+    home = values.get("liferay.home", "")
+    m = _HOME_VERSION.search(home)
+    if m and f"{m.group(1)}.{m.group(2)}" in FAMILIES:
+        family = f"{m.group(1)}.{m.group(2)}"
+        out.append(Clue(_range(family, family), f"{where}: liferay.home {home} names Liferay {family}"))
     if "dl.hook.impl" in values:
         out.append(Clue(_range("6.0", "6.0"), f"{where}: dl.hook.impl (6.0 key)"))
     store = values.get("dl.store.impl", "")

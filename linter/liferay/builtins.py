@@ -1,0 +1,133 @@
+"""Liferay's built-in Ehcache and JGroups resources, known without a file on disk.
+
+The tables in ``data/builtin-resources.json`` are generated from Liferay's own files
+(``shared/corpus/liferay/{ehcache,jgroups}``, see PROVENANCE.md) by
+``scripts/gen_liferay_data.py``: for each file what it declares, with line numbers. Models are
+rebuilt from them with origins of kind ``builtin``. 7.0-7.3 are assumed to ship the same
+``jgroups/*`` stacks as 7.4 (facts §9 lists the first release of the XML stacks as unconfirmed).
+
+JGroups' own jar also carries stock stacks (``udp.xml``, ``tcp.xml``, ``mping.xml``, ...) that a
+bare resource name resolves to when no such file is on the portal's class path; their content
+varies with the JGroups release, so only their transport is known.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from linter.liferay.versions import VersionRange
+from linter.sources.ehcache import Cache, EhcacheConfig, Factory, parse_factory_properties
+from linter.sources.jgroups import JGroupsStack, Protocol, ProtocolAttr
+
+JGROUPS_JAR_STACKS = {
+    "udp.xml": "UDP",
+    "tcp.xml": "TCP",
+    "tcp-nio.xml": "TCP_NIO2",
+    "mping.xml": "TCP",
+    "tcpgossip.xml": "TCP",
+    "fast.xml": "UDP",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Builtin:
+    name: str
+    source: str  # corpus file it was generated from
+    families: VersionRange
+
+
+def normalise(name: str) -> str:
+    """Class-path resource names are looked up without a leading slash."""
+    return name.strip().lstrip("/")
+
+
+@cache
+def _table() -> dict[str, list[dict[str, object]]]:
+    text = resources.files("linter.liferay").joinpath("data", "builtin-resources.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def _find(kind: str, name: str, family: str | None) -> dict[str, object] | None:
+    wanted = normalise(name)
+    for entry in _table()[kind]:
+        if entry["name"] == wanted and (family is None or family in VersionRange.parse(str(entry["families"]))):
+            return entry
+    return None
+
+
+def _label(entry: dict[str, object]) -> str:
+    return f"Liferay built-in {entry['name']} ({entry['families']})"
+
+
+def jgroups_stack(name: str, family: str | None) -> JGroupsStack | None:
+    entry = _find("jgroups", name, family)
+    if entry is None:
+        return None
+    protocols = []
+    raw = entry["protocols"]
+    assert isinstance(raw, list)
+    for pname, pline, attrs in raw:
+        attributes = tuple(ProtocolAttr(a, v, line, 1) for a, v, line in attrs)
+        protocols.append(Protocol(pname, attributes, pline, 1))
+    return JGroupsStack(_label(entry), "xml", tuple(protocols))
+
+
+def _factory(raw: list[object] | None) -> Factory | None:
+    if raw is None:
+        return None
+    kind, class_name, text, separator, line = raw
+    props = parse_factory_properties(str(text), str(separator)).properties if text is not None else ()
+    return Factory(
+        class_name=None if class_name is None else str(class_name),
+        properties=props,
+        property_separator=str(separator),
+        line=int(str(line)),
+        properties_line=int(str(line)) if text is not None else None,
+        kind=str(kind),
+        properties_text=None if text is None else str(text),
+    )
+
+
+def _cache(raw: list[object] | None) -> Cache | None:
+    if raw is None:
+        return None
+    name, line, listeners, bootstrap = raw
+    assert isinstance(listeners, list)
+    built = tuple(f for f in (_factory(x) for x in listeners) if f is not None)
+    return Cache(
+        None if name is None else str(name),
+        int(str(line)),
+        {},
+        built,
+        _factory(bootstrap if isinstance(bootstrap, list) else None),
+    )
+
+
+def ehcache_config(name: str, family: str | None) -> EhcacheConfig | None:
+    entry = _find("ehcache", name, family)
+    if entry is None:
+        return None
+    providers = entry["peer_providers"]
+    listeners = entry["peer_listeners"]
+    caches = entry["caches"]
+    default = entry["default_cache"]
+    assert isinstance(providers, list) and isinstance(listeners, list) and isinstance(caches, list)
+    return EhcacheConfig(
+        display=_label(entry),
+        name=None if entry["manager_name"] is None else str(entry["manager_name"]),
+        is_ehcache3=False,
+        peer_providers=tuple(f for f in (_factory(x) for x in providers) if f),
+        peer_listeners=tuple(f for f in (_factory(x) for x in listeners) if f),
+        default_cache=_cache(default if isinstance(default, list) else None),
+        caches=tuple(c for c in (_cache(x) for x in caches) if c),
+    )
+
+
+def jgroups_jar_transport(name: str) -> str | None:
+    """Transport of a stock stack inside the JGroups jar (``tcp.xml`` -> ``TCP``)."""
+    return JGROUPS_JAR_STACKS.get(normalise(name))

@@ -1,0 +1,220 @@
+"""The Ehcache and JGroups XML that a node's properties name, found and read.
+
+Lookup order for a referenced file (ARCHITECTURE §3): as given, when that path lies inside the
+node directory; relative to the node directory; under the node's class-path roots
+(``WEB-INF/classes``, ``webapps/ROOT/WEB-INF/classes``, ``tomcat*/webapps/ROOT/WEB-INF/classes``);
+by file name anywhere inside the node directory. A name that is one of Liferay's built-in
+resources for the version (or a stock stack of the JGroups jar) is known without a file.
+Anything else is an HA003 problem, never a guess. Nothing outside the node directory is read
+and URLs are never fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from linter.discovery import display_path
+from linter.liferay import builtins
+from linter.model import Origin, OriginKind, Problem, Setting
+from linter.sources.ehcache import EhcacheConfig, read_ehcache
+from linter.sources.files import Limits, read_bytes
+from linter.sources.jgroups import JGroupsStack, is_stack_inline, parse_inline_stack, read_jgroups_xml
+from linter.sources.xml_safe import XmlDocument, parse_xml
+
+CHANNEL_CONTROL = "cluster.link.channel.properties.control"
+_CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
+CACHE_KEYS = (
+    "ehcache.multi.vm.config.location",
+    "ehcache.single.vm.config.location",
+    "net.sf.ehcache.configurationResourceName",
+)
+_MAX_SEARCH_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What one property names: an inline stack, a file, a built-in resource, or nothing found.
+
+    ``kind`` is ``inline``, ``file``, ``builtin``, ``jgroups-jar``, ``url``, ``unresolved`` (the
+    value still holds ``${...}``) or ``missing``.
+    """
+
+    key: str
+    setting: Setting
+    kind: str
+    origin: Origin  # where the content is: the file (line 1), the built-in, or the property
+    jgroups: JGroupsStack | None = None
+    ehcache: EhcacheConfig | None = None
+    transport_hint: str | None = None  # for JGroups jar stacks known by name only
+
+    @property
+    def transport(self) -> str | None:
+        if self.jgroups is not None:
+            return self.jgroups.transport_kind
+        return self.transport_hint
+
+
+def channel_keys(settings: dict[str, Setting]) -> list[str]:
+    keys = [CHANNEL_CONTROL] if CHANNEL_CONTROL in settings else []
+    keys += sorted((k for k in settings if _CHANNEL_TRANSPORT.fullmatch(k)), key=lambda k: int(k.rsplit(".", 1)[1]))
+    return keys
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _by_name(root: Path, name: str) -> Path | None:
+    matches: list[Path] = []
+    base = root.resolve()
+
+    def walk(directory: Path, depth: int) -> None:
+        if depth > _MAX_SEARCH_DEPTH:
+            return
+        try:
+            entries = sorted(directory.iterdir(), key=lambda p: p.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_symlink() and not _inside(entry, base):
+                continue
+            if entry.name == name and _is_file(entry):
+                matches.append(entry)
+            elif entry.is_dir() and not entry.is_symlink():
+                walk(entry, depth + 1)
+
+    walk(root, 0)
+    return matches[0] if matches else None
+
+
+def locate(value: str, root: Path, classpath: list[Path]) -> Path | None:
+    """The file a resource name designates on this node, or None."""
+    text = value.strip()
+    if text.startswith("file:"):
+        text = text[5:].lstrip("/")
+        text = "/" + text
+    as_path = Path(text)
+    if as_path.is_absolute() and _is_file(as_path) and _inside(as_path, root):
+        return as_path
+    rel = text.lstrip("/")
+    if not rel:
+        return None
+    candidates = [root / rel, *(cp / rel for cp in classpath)]
+    for candidate in candidates:
+        if _is_file(candidate) and _inside(candidate, root):
+            return candidate
+    return _by_name(root, Path(rel).name)
+
+
+class Resolver:
+    """Reads referenced XML once per file for one node."""
+
+    def __init__(self, root: Path, classpath: list[Path], family: str | None, limits: Limits) -> None:
+        self.root = root
+        self.classpath = classpath
+        self.family = family
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.files: list[str] = []
+        self._docs: dict[Path, XmlDocument | None] = {}
+
+    def _document(self, path: Path) -> tuple[XmlDocument | None, str]:
+        display = display_path(path)
+        if path not in self._docs:
+            data = read_bytes(path, display, self.limits)
+            doc: XmlDocument | None = None
+            if isinstance(data, Problem):
+                self.problems.append(data)
+            else:
+                parsed = parse_xml(data, display, self.limits)
+                if isinstance(parsed, Problem):
+                    self.problems.append(parsed)
+                else:
+                    doc = parsed
+            self._docs[path] = doc
+            self.files.append(display)
+        return self._docs[path], display
+
+    def _missing(self, key: str, setting: Setting, what: str) -> Reference:
+        value = setting.value.strip()
+        self.problems.append(
+            Problem(
+                "HA003",
+                f"{key} names {what} {value!r}, which is neither in this node's directory nor a Liferay "
+                f"built-in resource{' for ' + self.family if self.family else ''}",
+                setting.origin,
+            )
+        )
+        return Reference(key, setting, "missing", setting.origin)
+
+    def jgroups(self, key: str, setting: Setting) -> Reference:
+        value = setting.value.strip()
+        if "${" in value:
+            return Reference(key, setting, "unresolved", setting.origin)
+        if is_stack_inline(value):
+            display = setting.origin.file if setting.origin.kind is OriginKind.FILE else setting.origin.detail
+            inline = parse_inline_stack(
+                value, display, setting.origin.value_line or setting.origin.line or 1, setting.origin.value_column or 1
+            )
+            if setting.origin.kind is OriginKind.FILE:
+                self.problems.extend(inline.problems)
+            return Reference(key, setting, "inline", setting.origin, jgroups=inline)
+        if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
+            return Reference(key, setting, "url", setting.origin)
+        path = locate(value, self.root, self.classpath)
+        if path is not None:
+            doc, display = self._document(path)
+            stack = read_jgroups_xml(doc) if doc is not None else None
+            if stack is not None:
+                self.problems.extend(stack.problems)
+            return Reference(key, setting, "file", Origin(display, 1, 1), jgroups=stack)
+        builtin = builtins.jgroups_stack(value, self.family)
+        if builtin is not None:
+            origin = Origin(builtin.display, kind=OriginKind.BUILTIN, detail=builtin.display)
+            return Reference(key, setting, "builtin", origin, jgroups=builtin)
+        jar = builtins.jgroups_jar_transport(value)
+        if jar is not None:
+            detail = f"JGroups built-in {builtins.normalise(value)} (from the JGroups jar)"
+            return Reference(
+                key, setting, "jgroups-jar", Origin(detail, kind=OriginKind.BUILTIN, detail=detail), transport_hint=jar
+            )
+        return self._missing(key, setting, "a JGroups stack")
+
+    def ehcache(self, key: str, setting: Setting) -> Reference:
+        value = setting.value.strip()
+        if "${" in value:
+            return Reference(key, setting, "unresolved", setting.origin)
+        path = locate(value, self.root, self.classpath)
+        if path is not None:
+            doc, display = self._document(path)
+            config = read_ehcache(doc) if doc is not None else None
+            if config is not None:
+                self.problems.extend(config.problems)
+            return Reference(key, setting, "file", Origin(display, 1, 1), ehcache=config)
+        builtin = builtins.ehcache_config(value, self.family)
+        if builtin is not None:
+            origin = Origin(builtin.display, kind=OriginKind.BUILTIN, detail=builtin.display)
+            return Reference(key, setting, "builtin", origin, ehcache=builtin)
+        return self._missing(key, setting, "an Ehcache file")
+
+
+def resolve_references(
+    settings: dict[str, Setting], root: Path, classpath: list[Path], family: str | None, limits: Limits
+) -> tuple[tuple[Reference, ...], list[Problem], list[str]]:
+    resolver = Resolver(root, classpath, family, limits)
+    refs = [resolver.jgroups(key, settings[key]) for key in channel_keys(settings)]
+    refs += [resolver.ehcache(key, settings[key]) for key in CACHE_KEYS if key in settings]
+    return tuple(refs), resolver.problems, resolver.files

@@ -1,0 +1,108 @@
+"""Referenced JGroups/Ehcache XML: lookup on the node, built-in resources, missing files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.discovery import discover
+from linter.model import OriginKind
+from linter.node import Cluster, load_cluster
+from tests.conftest import FIXTURES
+
+TCP_XML = """<config xmlns="urn:org:jgroups">
+    <TCP bind_port="7800"/>
+    <TCPPING initial_hosts="${jgroups.tcpping.initial_hosts:a[7800]}" port_range="0"/>
+    <MERGE3/>
+</config>
+"""
+
+
+def _cluster(tmp_path: Path, files: dict[str, str], version: str = "7.4") -> Cluster:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return load_cluster(discover([tmp_path], version).clusters[0])
+
+
+def test_stack_found_under_the_classpath_root(tmp_path: Path) -> None:
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "cluster.link.channel.properties.control=/jgroups/tcp.xml\n",
+            "n1/tomcat-9.0.56/webapps/ROOT/WEB-INF/classes/jgroups/tcp.xml": TCP_XML,
+            "n2/portal-ext.properties": "cluster.link.channel.properties.control=jgroups/tcp.xml\n",
+            "n2/conf/jgroups/tcp.xml": TCP_XML,  # found by name inside the node directory
+        },
+    )
+    for node in cluster.nodes:
+        ref = node.reference("cluster.link.channel.properties.control")
+        assert ref is not None and ref.kind == "file" and ref.jgroups is not None
+        assert ref.transport == "TCP" and ref.jgroups.discovery is not None
+        assert ref.jgroups.discovery.name == "TCPPING"
+        assert any(f.endswith("tcp.xml") for f in node.files)
+    # the transport channel keeps Liferay's default, a built-in stack
+    transport = cluster.nodes[0].reference("cluster.link.channel.properties.transport.0")
+    assert transport is not None and transport.kind == "builtin" and transport.transport == "UDP"
+    assert transport.origin.kind is OriginKind.BUILTIN
+
+
+def test_missing_stack_is_an_unresolved_reference_at_the_property(tmp_path: Path) -> None:
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "\ncluster.link.channel.properties.control=custom/unicast.xml\n",
+            "n2/portal-ext.properties": "a=1\n",
+        },
+    )
+    problems = [(p.rule, p.origin.line) for p in cluster.nodes[0].problems]
+    assert problems == [("HA003", 2)]
+    assert cluster.nodes[0].reference("cluster.link.channel.properties.control").kind == "missing"  # type: ignore[union-attr]
+
+
+def test_jgroups_jar_stack_and_6x_inline_defaults(tmp_path: Path) -> None:
+    cluster = _cluster(
+        tmp_path,
+        {"n1/portal-ext.properties": "cluster.link.channel.properties.control=tcp.xml\n", "n2/setenv.sh": ""},
+        version="6.2",
+    )
+    jar = cluster.nodes[0].reference("cluster.link.channel.properties.control")
+    assert jar is not None and jar.kind == "jgroups-jar" and jar.transport == "TCP"
+    inline = cluster.nodes[1].reference("cluster.link.channel.properties.control")
+    assert inline is not None and inline.kind == "inline" and inline.transport == "UDP"
+    assert inline.jgroups is not None and inline.jgroups.attr("UDP", "mcast_group_addr") is not None
+
+
+def test_ehcache_defaults_per_version(tmp_path: Path) -> None:
+    files = {"n1/portal-ext.properties": "a=1\n", "n2/portal-ext.properties": "a=1\n"}
+    six_zero = _cluster(tmp_path, files, "6.0").nodes[0].reference("ehcache.multi.vm.config.location")
+    assert six_zero is not None and six_zero.ehcache is not None and not six_zero.ehcache.peer_providers
+    six_two = _cluster(tmp_path, files, "6.2").nodes[0].reference("ehcache.multi.vm.config.location")
+    assert six_two is not None and six_two.ehcache is not None and len(six_two.ehcache.caches) == 44
+    assert six_two.ehcache.peer_providers
+
+
+def test_hostile_referenced_xml_is_refused_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    evil = f'<?xml version="1.0"?>\n<!DOCTYPE config [<!ENTITY x SYSTEM "file://{secret}">]>\n<config>&x;</config>\n'
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "cluster.link.channel.properties.control=evil.xml\n",
+            "n1/evil.xml": evil,
+            "n2/x.properties": "",
+        },
+    )
+    rules = [p.rule for p in cluster.nodes[0].problems]
+    assert rules == ["HA005"]
+    assert "TOP-SECRET-CONTENT" not in repr(cluster)
+
+
+def test_fixture_stacks_resolve_without_problems() -> None:
+    for cluster_dir in sorted((FIXTURES / "clusters").iterdir()):
+        for spec in discover([cluster_dir]).clusters:
+            cluster = load_cluster(spec)
+            for node in cluster.nodes:
+                kinds = {r.kind for r in node.references}
+                assert kinds <= {"inline", "file", "builtin"}, (cluster.name, node.name, kinds)
