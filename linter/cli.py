@@ -70,7 +70,8 @@ def make_console(color: ColorMode, output: Path | None = None) -> object:
     elif os.environ.get("FORCE_COLOR"):
         force = True
     if output is not None:
-        return Console(file=output.open("w", encoding="utf-8"), force_terminal=False, no_color=True, width=200)
+        handle = output.open("w", encoding="utf-8", errors="backslashreplace")
+        return Console(file=handle, force_terminal=False, no_color=True, width=200)
     width = None
     if not sys.stdout.isatty():
         columns = os.environ.get("COLUMNS", "")
@@ -117,7 +118,7 @@ def show(
 
         text = show_json.render(clusters, problems, everything)
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            output.write_text(text, encoding="utf-8", errors="backslashreplace")
         else:
             sys.stdout.write(text)
     else:
@@ -125,14 +126,205 @@ def show(
 
         console = make_console(color, output)
         show_text.render(console, clusters, problems, everything)  # type: ignore[arg-type]
+        if output is not None:
+            console.file.close()  # type: ignore[attr-defined]
     has_problems = bool(problems) or any(n.problems for c in clusters for n in c.nodes)
     if not clusters or has_problems:
         raise typer.Exit(EXIT_FINDINGS)
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _usage_error(message: str) -> typer.Exit:
+    print(f"liferay-ha-lint: error: {message}", file=sys.stderr)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Cluster directories, manifests, node directories or files.")
+    ] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Rules to run: ids, id prefixes, names or tags.")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Rules to skip (same forms as --select).")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option("--extend-select", help="Add rules to the configured selection.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Config file (default: found upwards from the working directory).")
+    ] = None,
+    liferay_version: Annotated[
+        str | None, typer.Option("--liferay-version", help="Liferay version of every cluster (e.g. 7.4, 6.2).")
+    ] = None,
+    color: Annotated[ColorMode, typer.Option("--color", help="Colour output: auto, always, never.")] = ColorMode.auto,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="One line per finding, no summary.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Only print counts per rule.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also say which rules were skipped and why.")
+    ] = False,
+    no_inline_suppressions: Annotated[
+        bool, typer.Option("--no-inline-suppressions", help="Ignore 'liferay-ha-lint: disable=' comments.")
+    ] = False,
+    rules_dir: Annotated[
+        list[Path] | None, typer.Option("--rules-dir", help="Load an extra rule pack from this directory.")
+    ] = None,
+    max_file_size: Annotated[
+        int | None, typer.Option("--max-file-size", help="Refuse input files larger than this many bytes.", min=1)
+    ] = None,
+) -> None:
+    """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
+    from linter import config as config_mod
+    from linter.discovery import discover
+    from linter.engine import Engine, RunSettings
+    from linter.liferay.versions import parse_version
+    from linter.node import load_cluster
+    from linter.pack import PackError, load_rules
+    from linter.select import SelectionError, resolve_selector
+    from linter.sources.files import DEFAULT_MAX_FILE_SIZE, Limits
+
+    try:
+        found_config = config_file or config_mod.find_config(Path.cwd())
+        cfg = config_mod.load_config(found_config) if found_config else config_mod.Config()
+    except (config_mod.ConfigError, OSError) as exc:
+        raise _usage_error(str(exc)) from None
+    version = liferay_version or cfg.liferay_version
+    if version is not None and parse_version(version) is None:
+        raise _usage_error(f"--liferay-version: unknown Liferay version {version!r}")
+    try:
+        rules = load_rules(extra_dirs=rules_dir or [])
+        config_mod.validate_against_rules(cfg, rules)
+        cli_select, cli_ignore, cli_extend = _split(select), _split(ignore) or [], _split(extend_select) or []
+        for token in [*(cli_select or []), *cli_ignore, *cli_extend]:
+            resolve_selector(token, rules)
+    except (PackError, config_mod.ConfigError, SelectionError) as exc:
+        raise _usage_error(str(exc)) from None
+    targets = list(paths or []) or [Path(p) for p in cfg.clusters]
+    if not targets:
+        raise _usage_error("no paths given and no 'clusters' in the config file")
+    settings = RunSettings(
+        select=cli_select if cli_select is not None else cfg.select,
+        ignore=[*cfg.ignore, *cli_ignore] if cli_select is None else cli_ignore,
+        extend_select=[*cfg.extend_select, *cli_extend],
+        extend_ignore=list(cfg.extend_ignore),
+        severity=cfg.severity,
+        options=cfg.options,
+        per_path_ignores=cfg.per_path_ignores,
+        inline_suppressions=cfg.inline_suppressions and not no_inline_suppressions,
+    )
+    limits = Limits(max_file_size=max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
+    found = discover(targets, version)
+    clusters = [load_cluster(spec, limits, version) for spec in found.clusters]
+    try:
+        engine = Engine(rules, settings)
+    except (config_mod.ConfigError, SelectionError, ValueError) as exc:
+        raise _usage_error(str(exc)) from None
+    report = engine.run(clusters, found.problems)
+    if fmt is CheckFormat.json:
+        from linter import __version__ as tool_version
+        from linter.reporters import json_report
+
+        text = json_report.render(report, tool_version)
+        if output is not None:
+            output.write_text(text, encoding="utf-8", errors="backslashreplace")
+        else:
+            sys.stdout.write(text)
+    else:
+        from linter.reporters import text as text_report
+
+        console = make_console(color, output)
+        text_report.render(report, console, quiet=quiet, statistics=statistics, verbose=verbose)  # type: ignore[arg-type]
+        if output is not None:
+            console.file.close()  # type: ignore[attr-defined]
+    threshold = (fail_on.value if fail_on is not None else None) or cfg.fail_on or "error"
+    raise typer.Exit(exit_code(report, threshold))
+
+
+def exit_code(report: object, threshold: str) -> int:
+    """0 when nothing reaches the threshold, 1 otherwise (``never`` always gives 0)."""
+    from linter.diagnostics import Report, Severity
+
+    assert isinstance(report, Report)
+    if threshold == "never":
+        return EXIT_OK
+    bar = Severity(threshold).rank
+    return EXIT_FINDINGS if any(d.severity.rank >= bar for d in report.diagnostics) else EXIT_OK
+
+
+class RulesFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("rules")
+def rules_command(
+    fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also list an extra rule pack.")] = None,
+) -> None:
+    """List every rule with its id, name, severity, scope and versions."""
+    from linter import explain
+    from linter.pack import PackError, load_rules
+
+    try:
+        rules = load_rules(extra_dirs=rules_dir or [])
+    except PackError as exc:
+        raise _usage_error(str(exc)) from None
+    sys.stdout.write(explain.rules_json(rules) if fmt is RulesFormat.json else explain.rules_table(rules))
+
+
+@app.command("explain")
+def explain_command(
+    rule_ref: Annotated[
+        str, typer.Argument(metavar="RULE", help="Rule id or name, e.g. HA101 or cluster-link-disabled.")
+    ],
+    rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also search an extra rule pack.")] = None,
+) -> None:
+    """Explain a rule: what it checks, why, how to fix it, where the fact comes from, examples."""
+    from linter import explain
+    from linter.pack import PackError, load_rules
+
+    try:
+        rules = load_rules(extra_dirs=rules_dir or [])
+    except PackError as exc:
+        raise _usage_error(str(exc)) from None
+    wanted = rule_ref.strip()
+    match = [r for r in rules if wanted.upper() == r.id or wanted in (r.name, *r.aliases)]
+    if not match:
+        raise _usage_error(f"unknown rule {rule_ref!r}; run `liferay-ha-lint rules` for the list")
+    sys.stdout.write(explain.explain(match[0]))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):  # lone surrogates or odd bytes in configs must not crash the output
+            reconfigure(errors="backslashreplace")
     try:
         result = app(args=args, prog_name="liferay-ha-lint", standalone_mode=False)
     except typer.Exit as exc:

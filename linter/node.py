@@ -26,6 +26,7 @@ from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, parse_flag_list, read_jvm_flags
 from linter.sources.osgi_config import OsgiConfig, read_osgi_config
 from linter.sources.properties import Dialect, PropertiesFile, dialect_for, encoding_for, parse_properties
+from linter.suppress import Suppression, config_suppressions, properties_suppressions
 
 CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
 JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
@@ -54,6 +55,7 @@ class Node:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
     references: tuple[Reference, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
 
     def setting(self, key: str) -> Setting | None:
         return self.settings.get(key)
@@ -313,11 +315,12 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
             system[flag.name] = (flag.value, flag.origin)
     resolution = resolve(layers, system)
     problems.extend(resolution.problems)
-    references, ref_problems, ref_files = resolve_references(
-        resolution.settings, raw.spec.root, classpath_roots(raw.spec.root), family, limits
-    )
-    problems.extend(ref_problems)
-    files = list(dict.fromkeys([*raw.files, *ref_files]))
+    resolved = resolve_references(resolution.settings, raw.spec.root, classpath_roots(raw.spec.root), family, limits)
+    problems.extend(resolved.problems)
+    files = list(dict.fromkeys([*raw.files, *resolved.files]))
+    suppressions = [s for source in sources for s in properties_suppressions(source.file)]
+    suppressions += [s for config in raw.osgi for s in config_suppressions(config)]
+    suppressions += resolved.suppressions
     return Node(
         name=raw.spec.name,
         path=raw.spec.display,
@@ -329,7 +332,8 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         settings=resolution.settings,
         files=tuple(files),
         problems=tuple(problems),
-        references=references,
+        references=resolved.references,
+        suppressions=tuple(suppressions),
     )
 
 
@@ -345,7 +349,8 @@ def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_ve
         detection = detect.decide(clues)
         family = detection.family
         if family is None:
-            source = "unknown: no version evidence; Liferay 7.4 defaults assumed"
+            family = "7.4"
+            source = "assumed: no version evidence in the files, Liferay 7.4 assumed (use --liferay-version)"
         else:
             source = "evidence: " + "; ".join(detection.evidence[:4])
             if len(detection.evidence) > 4:

@@ -35,3 +35,31 @@ def mask_inline(text: str) -> str:
     """Mask password parameters and URL credentials inside free text (JDBC URLs, flags)."""
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + (MASK if m.group(2) else ""), text)
     return _URL_USERINFO.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+
+
+_PROPERTY_LINE = re.compile(r"^(\s*)([^=:\s#!][^=]*?)(\s*[=:]\s*)(.*)$")
+_XML_ATTRIBUTE = re.compile(r"""([\w.:-]+)(\s*=\s*)(["'])(.*?)(\3)""")
+_FLAG = re.compile(r"(-D[\w.\[\]\"-]+=)(\S+)")
+_ENV_LINE = re.compile(r"^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)(=)(.*)$")
+
+
+def mask_line(line: str) -> str:
+    """Mask secret values in one source line of any supported format (for snippets)."""
+    m = _ENV_LINE.match(line)
+    if m and is_secret_key(m.group(2)):
+        return m.group(1) + m.group(2) + m.group(3) + (MASK if m.group(4) else "")
+    m = _PROPERTY_LINE.match(line)
+    if m and not line.lstrip().startswith("<") and is_secret_key(m.group(2)):
+        return m.group(1) + m.group(2) + m.group(3) + (MASK if m.group(4) else "")
+    line = _XML_ATTRIBUTE.sub(
+        lambda a: (
+            a.group(1)
+            + a.group(2)
+            + a.group(3)
+            + (MASK if is_secret_key(a.group(1)) and a.group(4) else a.group(4))
+            + a.group(5)
+        ),
+        line,
+    )
+    line = _FLAG.sub(lambda f: f.group(1) + (MASK if is_secret_key(f.group(1)) else f.group(2)), line)
+    return mask_inline(line)

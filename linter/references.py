@@ -22,6 +22,7 @@ from linter.sources.ehcache import EhcacheConfig, read_ehcache
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jgroups import JGroupsStack, is_stack_inline, parse_inline_stack, read_jgroups_xml
 from linter.sources.xml_safe import XmlDocument, parse_xml
+from linter.suppress import Suppression, xml_suppressions
 
 CHANNEL_CONTROL = "cluster.link.channel.properties.control"
 _CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
@@ -129,6 +130,7 @@ class Resolver:
         self.limits = limits
         self.problems: list[Problem] = []
         self.files: list[str] = []
+        self.suppressions: list[Suppression] = []
         self._docs: dict[Path, XmlDocument | None] = {}
 
     def _document(self, path: Path) -> tuple[XmlDocument | None, str]:
@@ -144,6 +146,7 @@ class Resolver:
                     self.problems.append(parsed)
                 else:
                     doc = parsed
+                    self.suppressions.extend(xml_suppressions(parsed))
             self._docs[path] = doc
             self.files.append(display)
         return self._docs[path], display
@@ -211,10 +214,18 @@ class Resolver:
         return self._missing(key, setting, "an Ehcache file")
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    references: tuple[Reference, ...]
+    problems: list[Problem]
+    files: list[str]
+    suppressions: list[Suppression]
+
+
 def resolve_references(
     settings: dict[str, Setting], root: Path, classpath: list[Path], family: str | None, limits: Limits
-) -> tuple[tuple[Reference, ...], list[Problem], list[str]]:
+) -> Resolved:
     resolver = Resolver(root, classpath, family, limits)
     refs = [resolver.jgroups(key, settings[key]) for key in channel_keys(settings)]
     refs += [resolver.ehcache(key, settings[key]) for key in CACHE_KEYS if key in settings]
-    return tuple(refs), resolver.problems, resolver.files
+    return Resolved(tuple(refs), resolver.problems, resolver.files, resolver.suppressions)

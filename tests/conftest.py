@@ -13,6 +13,12 @@ SHARED = Path(os.environ.get("LIFERAY_HA_LINT_SHARED", REPO.parent / "shared"))
 FIXTURES = REPO / "fixtures"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False, help="rewrite fixtures/rules/**/expected.json"
+    )
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

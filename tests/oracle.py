@@ -86,5 +86,5 @@ class Oracle:
 
 
 def _unhex(token: str) -> str:
-    body = token[1:]
-    return "".join(chr(int(body[i : i + 4], 16)) for i in range(0, len(body), 4))
+    """UTF-16 code units back to a str: surrogate pairs combine, lone surrogates stay."""
+    return bytes.fromhex(token[1:]).decode("utf-16-be", "surrogatepass")

@@ -171,6 +171,14 @@ class _UnicodeError(ValueError):
     pass
 
 
+def _join_surrogates(s: str) -> str:
+    """Java strings are UTF-16: two ``\\u`` escapes forming a surrogate pair are one character.
+    Lone surrogates stay as they are."""
+    if not any("\ud800" <= c <= "\udfff" for c in s):
+        return s
+    return s.encode("utf-16-be", "surrogatepass").decode("utf-16-be", "surrogatepass")
+
+
 def _java_load_convert(s: str) -> str:
     """``Properties.loadConvert``: ``\\uXXXX``, ``\\t\\r\\n\\f``; any other ``\\x`` is ``x``."""
     if "\\" not in s:
@@ -207,7 +215,7 @@ def _java_load_convert(s: str) -> str:
             out.append("\f")
         else:
             out.append(c)
-    return "".join(out)
+    return _join_surrogates("".join(out))
 
 
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "r": "\r", "f": "\f", "t": "\t", "n": "\n", "b": "\b"}
@@ -255,7 +263,7 @@ def _commons_unescape(s: str, delimiter: str | None) -> str:
             out.append(c)
         else:
             out.append(_ESCAPES.get(c, c))
-    return "".join(out)
+    return _join_surrogates("".join(out))
 
 
 def commons_list(value: str, delimiter: str = ",") -> list[str]:

@@ -1,0 +1,251 @@
+"""The engine: run the selected rules over clusters, turn input problems into findings, apply
+suppressions, stamp id/name/severity, mask secrets, attach snippets, sort and fingerprint.
+
+It knows no particular rule: rules come from ``linter.pack``, input problems carry their rule id
+(HA001-HA005) and a crashing rule becomes HA009, both documented like any rule.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.config import build_options, path_ignored
+from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
+from linter.model import Problem
+from linter.node import Cluster, Node
+from linter.redact import mask_inline, mask_line
+from linter.ruleapi import Context, Finding, Rule, label_at
+from linter.select import apply_severity, select_rules
+from linter.suppress import Suppression
+
+INTERNAL_ERROR = "HA009"
+UNUSED_SUPPRESSION = "HA006"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
+    extend_ignore: Sequence[str] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    per_path_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    inline_suppressions: bool = True
+
+
+class SourceLines:
+    """Source lines for snippets, read once per file; secrets masked line by line."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str] | None] = {}
+
+    def line(self, file: str | None, line: int | None) -> str | None:
+        if not file or not line:
+            return None
+        if file not in self._cache:
+            try:
+                with open(file, "rb") as handle:
+                    data = handle.read(16 * 1024 * 1024)
+                self._cache[file] = data.decode("utf-8", errors="replace").splitlines()
+            except OSError:
+                self._cache[file] = None
+        lines = self._cache[file]
+        if lines is None or line > len(lines):
+            return None
+        return mask_line(lines[line - 1].rstrip("\r\n"))
+
+
+def _masked(label: Label, sources: SourceLines) -> Label:
+    return Label(
+        node=label.node,
+        file=label.file,
+        line=label.line,
+        column=label.column,
+        end_line=label.end_line,
+        end_column=label.end_column,
+        text=mask_inline(label.text),
+        origin=label.origin,
+        snippet=sources.line(label.file, label.line),
+    )
+
+
+class Engine:
+    def __init__(self, rules: Sequence[Rule], settings: RunSettings) -> None:
+        self.all_rules = list(rules)
+        self.settings = settings
+        self.selected = select_rules(
+            self.all_rules,
+            select=settings.select,
+            ignore=settings.ignore,
+            extend_select=settings.extend_select,
+            extend_ignore=settings.extend_ignore,
+        )
+        self.by_id = {r.id: r for r in self.all_rules}
+        self.selected_ids = {r.id for r in self.selected}
+        self.severity = {r.id: apply_severity(r, settings.severity) for r in self.all_rules}
+        self.options: dict[str, Any] = {}
+        for r in self.selected:
+            overrides: dict[str, object] = {}
+            for selector, values in settings.options.items():
+                if selector in (r.id, r.name, *r.aliases):
+                    overrides.update(values)
+            self.options[r.id] = build_options(r, overrides)
+        self.notes: list[str] = []
+        self.sources = SourceLines()
+
+    # ------------------------------------------------------------------ stamping
+
+    def _diagnostic(self, rule: Rule, finding: Finding, cluster: str | None) -> Diagnostic:
+        return Diagnostic(
+            rule=rule.id,
+            name=rule.name,
+            severity=self.severity[rule.id],
+            message=mask_inline(finding.message),
+            primary=_masked(finding.at, self.sources),
+            related=tuple(_masked(r, self.sources) for r in finding.related),
+            help=finding.help or rule.fix.split("\n")[0],
+            confidence=finding.confidence.value,
+            cluster=cluster,
+            subject=finding.subject,
+        )
+
+    def _problem(self, problem: Problem, node: Node | None, cluster: str | None) -> Diagnostic | None:
+        rule = self.by_id.get(problem.rule)
+        if rule is None or rule.id not in self.selected_ids:
+            return None
+        subject = f"{problem.origin.file}:{problem.message}"
+        if node is not None and problem.origin.file.startswith(node.path.rstrip("/") + "/"):
+            subject = f"{problem.origin.file[len(node.path) + 1 :]}:{problem.message}"
+        finding = Finding(problem.message, label_at(node, problem.origin), subject=subject)
+        return self._diagnostic(rule, finding, cluster)
+
+    def _crash(self, rule: Rule, exc: BaseException, cluster: Cluster, node: Node | None) -> Diagnostic | None:
+        meta = self.by_id.get(INTERNAL_ERROR)
+        if meta is None or INTERNAL_ERROR not in self.selected_ids:
+            return None
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" at {where.name}:{where.lineno}" if where else ""
+        target = node.path if node is not None else cluster.path
+        finding = Finding(
+            f"rule {rule.id} ({rule.name}) crashed on {node.name if node else 'cluster ' + cluster.name}: "
+            f"{type(exc).__name__}: {exc}{at}; its findings for this target are missing",
+            Label(node=node.name if node else None, file=target, text="internal error"),
+            subject=f"{rule.id}:{node.name if node else ''}",
+        )
+        return self._diagnostic(meta, finding, cluster.name)
+
+    # ------------------------------------------------------------------ running
+
+    def _run_rule(self, rule: Rule, cluster: Cluster, ctx: Context) -> Iterable[Diagnostic]:
+        assert rule.check is not None
+        targets: list[Node | None] = list(cluster.nodes) if rule.scope == "node" else [None]
+        for node in targets:
+            try:
+                findings = list(rule.check(node if node is not None else cluster, ctx))
+            except Exception as exc:  # a crashing rule is a finding, the run goes on
+                crash = self._crash(rule, exc, cluster, node)
+                if crash is not None:
+                    yield crash
+                continue
+            for finding in findings:
+                yield self._diagnostic(rule, finding, cluster.name)
+
+    def check_cluster(self, cluster: Cluster) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        version = cluster.version or "7.4"
+        for node in cluster.nodes:
+            for problem in node.problems:
+                d = self._problem(problem, node, cluster.name)
+                if d is not None:
+                    out.append(d)
+        for problem in cluster.problems:
+            d = self._problem(problem, None, cluster.name)
+            if d is not None:
+                out.append(d)
+        for rule in self.selected:
+            if rule.scope not in ("node", "cluster") or rule.check is None:
+                continue
+            if version not in rule.versions:
+                self.notes.append(
+                    f"{rule.id} ({rule.name}) skipped for cluster {cluster.name}: applies to Liferay "
+                    f"{rule.versions}, cluster is {version}"
+                )
+                continue
+            ctx = Context(cluster=cluster, version=version, options=self.options.get(rule.id))
+            out.extend(self._run_rule(rule, cluster, ctx))
+        return out
+
+    def _suppress(self, diagnostics: list[Diagnostic], clusters: Sequence[Cluster]) -> tuple[list[Diagnostic], int]:
+        kept: list[Diagnostic] = []
+        suppressed = 0
+        sites: list[tuple[str, Suppression]] = []
+        site_nodes: dict[int, str] = {}
+        if self.settings.inline_suppressions:
+            for cluster in clusters:
+                for node in cluster.nodes:
+                    for s in node.suppressions:
+                        site_nodes[len(sites)] = node.name
+                        sites.append((cluster.name, s))
+        used: set[int] = set()
+        for d in diagnostics:
+            rule = self.by_id[d.rule]
+            names = {rule.id.lower(), rule.name, *rule.aliases}
+            hit = None
+            for index, (cluster_name, site) in enumerate(sites):
+                if (
+                    cluster_name == d.cluster
+                    and site.covers(d.primary.file, d.primary.line)
+                    and any(sel.lower() in names or sel in names for sel in site.selectors)
+                ):
+                    hit = index
+                    break
+            if hit is not None:
+                used.add(hit)
+                suppressed += 1
+                continue
+            if d.primary.file and path_ignored(d.primary.file, rule, self.settings.per_path_ignores, self.all_rules):
+                suppressed += 1
+                continue
+            kept.append(d)
+        meta = self.by_id.get(UNUSED_SUPPRESSION)
+        if meta is not None and UNUSED_SUPPRESSION in self.selected_ids:
+            for index, (cluster_name, site) in enumerate(sites):
+                if index in used:
+                    continue
+                unknown = [
+                    s
+                    for s in site.selectors
+                    if not any(s.lower() == r.id.lower() or s in (r.name, *r.aliases) for r in self.all_rules)
+                ]
+                what = f"names unknown rule(s) {', '.join(unknown)}" if unknown else "matches no finding"
+                finding = Finding(
+                    f"suppression of {', '.join(site.selectors)} {what}; remove it",
+                    Label(
+                        node=site_nodes.get(index), file=site.file, line=site.line, column=1, text="unused suppression"
+                    ),
+                    subject=f"{site.file}:{','.join(site.selectors)}",
+                )
+                kept.append(self._diagnostic(meta, finding, cluster_name))
+        return kept, suppressed
+
+    def run(self, clusters: Sequence[Cluster], input_problems: Sequence[Problem] = ()) -> Report:
+        diagnostics: list[Diagnostic] = []
+        for problem in input_problems:
+            d = self._problem(problem, None, None)
+            if d is not None:
+                diagnostics.append(d)
+        for cluster in clusters:
+            diagnostics.extend(self.check_cluster(cluster))
+        kept, suppressed = self._suppress(diagnostics, clusters)
+        final = sorted((d.with_fingerprint() for d in kept), key=Diagnostic.sort_key)
+        summaries = tuple(
+            ClusterSummary(
+                c.name, c.path, c.version, c.version_source, tuple((n.name, n.path, n.files) for n in c.nodes)
+            )
+            for c in clusters
+        )
+        return Report(tuple(final), summaries, tuple(self.notes), suppressed)

@@ -1,0 +1,126 @@
+"""Loading rule packs: ``rules/ha*.py`` by path under a private module name (never as ``rules``).
+
+The built-in pack ships inside the wheel as ``linter/_rules/`` (a mapping of the checkout's
+``rules/*.py``); in a checkout the ``rules/`` directory beside ``linter/`` is used. Extra packs
+come from ``--rules-dir`` or the entry-point group ``liferay_ha_lint.packs`` (each entry point is
+a callable returning a directory). Nothing is ever loaded from an audited directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from importlib import metadata, resources
+from pathlib import Path
+
+from linter.ruleapi import ID_PATTERN, NAME_PATTERN, Rule
+
+ENTRY_POINT_GROUP = "liferay_ha_lint.packs"
+_REQUIRED_DOCS = ("summary", "rationale", "fix")
+
+
+class PackError(Exception):
+    """A rule pack that cannot be loaded (bad metadata, duplicate ids, import failure)."""
+
+
+def builtin_pack_dir() -> Path:
+    """``linter/_rules`` in an installed wheel, else ``rules/`` of the checkout."""
+    packaged = resources.files("linter").joinpath("_rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise PackError("the built-in rule pack is missing (neither linter/_rules nor rules/ exists)")
+
+
+def _module_name(pack: str, path: Path) -> str:
+    digest = hashlib.sha256(str(path.parent.resolve()).encode()).hexdigest()[:8]
+    return f"linter._pack.{pack}_{digest}.{path.stem}"
+
+
+def _validate(rule: Rule, path: Path) -> None:
+    where = f"{path.name}: rule {rule.id}"
+    if not ID_PATTERN.match(rule.id):
+        raise PackError(f"{path.name}: rule id {rule.id!r} must be HA followed by three digits")
+    if not path.stem.lower().startswith(rule.id.lower() + "_"):
+        raise PackError(f"{where}: file name must start with {rule.id.lower()}_ (got {path.name})")
+    if not NAME_PATTERN.match(rule.name):
+        raise PackError(f"{where}: name {rule.name!r} must be kebab-case")
+    for attr in _REQUIRED_DOCS:
+        if not str(getattr(rule, attr)).strip():
+            raise PackError(f"{where}: missing {attr}")
+    if not rule.sources:
+        raise PackError(f"{where}: missing sources (where the Liferay fact comes from)")
+    if rule.scope in ("node", "cluster") and rule.check is None:
+        raise PackError(f"{where}: a {rule.scope} rule needs a check function")
+    if rule.options is not None:
+        try:
+            rule.options()
+        except TypeError as exc:
+            raise PackError(f"{where}: options must be a dataclass with defaults for every field ({exc})") from exc
+
+
+def load_file(path: Path, pack: str = "builtin") -> list[Rule]:
+    name = _module_name(pack, path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise PackError(f"cannot load rule file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and tracebacks need the module registered
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise PackError(f"{path.name}: import failed: {type(exc).__name__}: {exc}") from exc
+    rules = [replace(v, module=str(path)) for v in vars(module).values() if isinstance(v, Rule)]
+    if not rules:
+        raise PackError(f"{path.name}: defines no rule")
+    for r in rules:
+        _validate(r, path)
+    return rules
+
+
+def load_pack(directory: Path, pack: str = "builtin") -> list[Rule]:
+    if not directory.is_dir():
+        raise PackError(f"rule pack directory {directory} does not exist")
+    rules: list[Rule] = []
+    for path in sorted(directory.glob("ha*.py")):
+        rules.extend(load_file(path, pack))
+    return rules
+
+
+def _entry_point_dirs() -> Iterable[tuple[str, Path]]:
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            target = ep.load()
+            directory = Path(target() if callable(target) else target)
+        except Exception as exc:
+            raise PackError(f"entry point {ep.name} ({ENTRY_POINT_GROUP}) failed: {exc}") from exc
+        yield ep.name, directory
+
+
+def load_rules(extra_dirs: Sequence[Path] = (), use_entry_points: bool = True) -> list[Rule]:
+    """Every rule of the built-in pack and the extra packs, checked for unique ids and names."""
+    rules = load_pack(builtin_pack_dir(), "builtin")
+    for i, directory in enumerate(extra_dirs):
+        rules.extend(load_pack(directory, f"dir{i}"))
+    if use_entry_points:
+        for name, directory in _entry_point_dirs():
+            rules.extend(load_pack(directory, f"ep_{name}"))
+    seen_ids: dict[str, str] = {}
+    seen_names: dict[str, str] = {}
+    for r in rules:
+        if r.id in seen_ids:
+            raise PackError(f"duplicate rule id {r.id} in {Path(r.module).name} and {Path(seen_ids[r.id]).name}")
+        seen_ids[r.id] = r.module
+        for name in (r.name, *r.aliases):
+            if name in seen_names:
+                raise PackError(
+                    f"duplicate rule name {name!r} in {Path(r.module).name} and {Path(seen_names[name]).name}"
+                )
+            seen_names[name] = r.module
+    return sorted(rules, key=lambda r: r.id)

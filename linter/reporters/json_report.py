@@ -1,0 +1,89 @@
+"""``check --format json``: the report object of ARCHITECTURE §6.
+
+Key order follows the contract and is stable; findings keep the report's order. Every free-text
+field goes through :func:`linter.redact.mask_inline` once more, although values are masked
+upstream (defence in depth).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from linter.diagnostics import Diagnostic, Label, Report, Severity
+from linter.redact import mask_inline
+
+TOOL_NAME = "liferay-ha-lint"
+
+
+def _mask(text: str | None) -> str | None:
+    return None if text is None else mask_inline(text)
+
+
+def location_json(label: Label) -> dict[str, Any]:
+    """``{"file", "line", "column"}`` plus ``end_line``/``end_column`` when known, ``origin`` when
+    the value has no line (a Liferay default, a built-in): then line and column are null."""
+    if label.line is None:
+        return {"file": label.file, "line": None, "column": None, "origin": _mask(label.origin)}
+    out: dict[str, Any] = {"file": label.file, "line": label.line, "column": label.column or 1}
+    if label.end_line is not None:
+        out["end_line"] = label.end_line
+    if label.end_column is not None:
+        out["end_column"] = label.end_column
+    return out
+
+
+def related_json(label: Label) -> dict[str, Any]:
+    out: dict[str, Any] = {"node": label.node, "file": label.file, "line": label.line}
+    if label.line is not None and label.column is not None:
+        out["column"] = label.column
+    out["message"] = mask_inline(label.text)
+    if label.line is None:
+        out["origin"] = _mask(label.origin)
+    return out
+
+
+def finding_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "rule": diagnostic.rule,
+        "name": diagnostic.name,
+        "severity": diagnostic.severity.value,
+        "message": mask_inline(diagnostic.message),
+        "cluster": diagnostic.cluster,
+        "node": diagnostic.primary.node,
+        "location": location_json(diagnostic.primary),
+        "related": [related_json(r) for r in diagnostic.related],
+        "help": _mask(diagnostic.help),
+        "confidence": str(getattr(diagnostic.confidence, "value", diagnostic.confidence)),
+        "fingerprint": diagnostic.fingerprint,
+    }
+
+
+def report_json(report: Report, tool_version: str) -> dict[str, Any]:
+    """The report as plain JSON-ready data (``render`` serialises it)."""
+    return {
+        "tool": {"name": TOOL_NAME, "version": tool_version},
+        "clusters": [
+            {
+                "name": cluster.name,
+                "liferay_version": cluster.liferay_version,
+                "version_source": cluster.version_source,
+                "nodes": [{"name": name, "path": path, "files": list(files)} for name, path, files in cluster.nodes],
+            }
+            for cluster in report.clusters
+        ],
+        "findings": [finding_json(d) for d in report.diagnostics],
+        "summary": {
+            "error": report.count(Severity.ERROR),
+            "warning": report.count(Severity.WARNING),
+            "info": report.count(Severity.INFO),
+            "clusters": len(report.clusters),
+            "nodes": sum(len(cluster.nodes) for cluster in report.clusters),
+            "files": report.files,
+            "suppressed": report.suppressed,
+        },
+    }
+
+
+def render(report: Report, tool_version: str) -> str:
+    return json.dumps(report_json(report, tool_version), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,356 @@
+"""``check`` as text: rustc/ruff-style diagnostics with snippets, then a summary.
+
+::
+
+    error[HA102]: Cluster Link is enabled on some nodes but not on others (cluster-link-mismatch)
+      --> node3/portal-ext.properties:16:1
+       |
+    16 | cluster.link.enabled=yes
+       | ^^^^^^^^^^^^^^^^^^^^^^^^ node3: false (node3/portal-ext.properties:16)
+      ::: node1/portal-ext.properties:16:1
+       |
+    16 | cluster.link.enabled=true
+       | ------------------------- node1: true
+       = help: set cluster.link.enabled=true on every node
+       = note: run `liferay-ha-lint explain HA102` for details
+
+A label without a line (a Liferay default, a built-in) says where its value comes from instead
+of pointing at a line; no line number is ever invented. Snippets and messages are masked again
+with :func:`linter.redact.mask_inline` (they are masked upstream already). rich is imported only
+when something is rendered.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from linter.diagnostics import Diagnostic, Label, Report, Severity
+from linter.redact import mask_inline
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+TOOL = "liferay-ha-lint"
+MAX_RELATED = 5  # related labels shown per diagnostic; the rest are named in a note
+TAB = "    "
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+GUTTER = "bold blue"
+RELATED = "bold blue"
+_SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _print(console: Console, text: Text, *, wrap: bool = True) -> None:
+    if wrap:
+        console.print(text, highlight=False)
+    else:
+        console.print(text, highlight=False, no_wrap=True, overflow="ellipsis", crop=True)
+
+
+def _hanging(console: Console, prefix: Text, body: Text | str, fallback: Text | None = None) -> None:
+    """``prefix`` then ``body``; a long ``body`` wraps aligned after the prefix (a hanging indent).
+
+    When fewer than 20 cells are left beside ``prefix``, it is printed alone and ``body`` follows
+    after ``fallback`` (or on its own line).
+    """
+    from rich.text import Text
+
+    body = body if isinstance(body, Text) else Text(body)
+    indent = prefix.cell_len
+    if indent + body.cell_len <= console.width:
+        _print(console, Text.assemble(prefix, body), wrap=False)
+        return
+    if console.width - indent < 20:
+        alone = prefix.copy()
+        alone.rstrip()
+        _print(console, alone, wrap=False)
+        if fallback is not None and console.width - fallback.cell_len >= 20:
+            _hanging(console, fallback, body)
+        else:
+            _print(console, body)
+        return
+    for number, line in enumerate(body.wrap(console, console.width - indent)):
+        line.rstrip()
+        _print(console, Text.assemble(prefix if number == 0 else " " * indent, line), wrap=False)
+
+
+# ----------------------------------------------------------------------------- snippets
+
+
+@dataclass(frozen=True, slots=True)
+class _Snippet:
+    """A source line prepared for display: the text and the underline's cell offset and width."""
+
+    text: str
+    offset: int
+    width: int
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _prepare_snippet(label: Label, available: int) -> _Snippet:
+    """Mask, expand tabs and window the snippet so the underlined span is visible in ``available`` cells.
+
+    The underline runs from ``column`` to ``end_column`` (inclusive) when both are on the label's
+    line, else to the end of the line; it is at least one cell wide.
+    """
+    source = (label.snippet or "").rstrip("\r\n")
+    column = max(1, label.column or 1)
+    start = min(column - 1, len(source))
+    same_line = label.end_line is None or label.end_line == label.line
+    if label.end_column is not None and same_line and label.end_column >= column:
+        end = min(label.end_column, len(source.rstrip()))
+    else:
+        end = len(source.rstrip())
+    end = max(end, start)
+    raw = mask_inline(source)
+    if raw != source:  # normally masked upstream already; if not, carry the span over to the masked text
+        start, end = len(mask_inline(source[:start])), len(mask_inline(source[:end]))
+        if end >= len(source.rstrip()):
+            end = len(raw.rstrip())
+        start, end = min(start, len(raw)), max(min(end, len(raw)), start)
+    # tabs: expand in the displayed text and shift indices accordingly
+    before, span, after = raw[:start], raw[start:end], raw[end:]
+    before, span, after = before.replace("\t", TAB), span.replace("\t", TAB), after.replace("\t", TAB)
+    text = before + span + after
+    start, end = len(before), len(before) + len(span)
+    available = max(available, 20)
+    if _cells(text) > available:
+        # cut on the left when the start of the span would sit past the middle, keeping some context
+        if _cells(text[:start]) > available // 2:
+            cut = max(1, start - 8)
+            text = "…" + text[cut:]
+            start, end = start - cut + 1, end - cut + 1
+        if _cells(text) > available:
+            from rich.cells import set_cell_size
+
+            kept = set_cell_size(text, available - 1).rstrip(" ")
+            keep = len(kept)
+            text = kept + "…"
+            end = min(end, keep)
+            start = min(start, keep)
+    offset = _cells(text[:start])
+    width = max(1, _cells(text[start:end]))
+    return _Snippet(text, offset, width)
+
+
+# ----------------------------------------------------------------------------- one diagnostic
+
+
+class _Renderer:
+    def __init__(self, report: Report, console: Console) -> None:
+        self.report = report
+        self.console = console
+        self.multi_cluster = len(report.clusters) > 1
+        self.node_paths: dict[tuple[str | None, str], str] = {}
+        for cluster in report.clusters:
+            for name, path, _files in cluster.nodes:
+                self.node_paths[(cluster.name, name)] = path
+                self.node_paths.setdefault((None, name), path)
+
+    def header(self, d: Diagnostic) -> Text:
+        from rich.text import Text
+
+        style = SEVERITY_STYLE[d.severity]
+        text = Text.assemble(
+            (f"{d.severity.value}[{d.rule}]", style),
+            (": ", "bold"),
+            (mask_inline(d.message), "bold"),
+            f" ({d.name})",
+        )
+        if self.multi_cluster and d.cluster:
+            text.append(f"  in cluster {d.cluster}", style="dim")
+        return text
+
+    def _where(self, d: Diagnostic, label: Label) -> str:
+        """The place shown for a label without a line: its file, else its node's directory."""
+        if label.file:
+            return label.file
+        if label.node:
+            path = self.node_paths.get((d.cluster, label.node)) or self.node_paths.get((None, label.node))
+            if path:
+                return path
+        return ""
+
+    def label(self, d: Diagnostic, label: Label, *, primary: bool, gutter: int) -> None:
+        from rich.text import Text
+
+        pad = " " * gutter
+        arrow = "-->" if primary else ":::"
+        mark = "^" if primary else "-"
+        mark_style = SEVERITY_STYLE[d.severity] if primary else RELATED
+        text = mask_inline(label.text)
+        console = self.console
+        if label.line is not None and label.file:
+            _print(console, Text.assemble((f"{pad}{arrow} ", GUTTER), label.location))
+            if label.snippet is not None:
+                number = str(label.line).rjust(gutter)
+                snippet = _prepare_snippet(label, console.width - gutter - 3)
+                _print(console, Text(f"{pad} |", style=GUTTER), wrap=False)
+                _print(console, Text.assemble((f"{number} | ", GUTTER), snippet.text), wrap=False)
+                underline = Text.assemble(
+                    (f"{pad} | ", GUTTER),
+                    " " * snippet.offset,
+                    (mark * snippet.width, mark_style),
+                )
+                if text:
+                    fallback = Text(f"{pad} = ", style=GUTTER)
+                    _hanging(console, underline + " ", Text(text, style=mark_style), fallback)
+                else:
+                    _print(console, underline, wrap=False)
+            elif text:
+                _hanging(console, Text(f"{pad} = ", style=GUTTER), text)
+            return
+        # no line: a default, a built-in, a computed value, or a whole file/node
+        where = self._where(d, label)
+        node = f"(node {label.node})" if label.node else ""
+        _print(console, Text.assemble((f"{pad}{arrow} ", GUTTER), " ".join(p for p in (where, node) if p)))
+        if text:
+            _hanging(console, Text(f"{pad} = ", style=GUTTER), text)
+        if label.origin:
+            who = f"{label.node}: " if label.node else ""
+            _hanging(console, Text(f"{pad} = ", style=GUTTER), f"{who}value comes from {mask_inline(label.origin)}")
+
+    def note(self, pad: str, kind: str, body: str) -> None:
+        from rich.text import Text
+
+        _hanging(self.console, Text.assemble((f"{pad} = ", GUTTER), (kind, "bold"), ": "), body)
+
+    def diagnostic(self, d: Diagnostic) -> None:
+        shown = d.related[:MAX_RELATED]
+        hidden = d.related[MAX_RELATED:]
+        lines = [lab.line for lab in (d.primary, *shown) if lab.line is not None and lab.file]
+        gutter = max([len(str(n)) for n in lines] + [1])
+        pad = " " * gutter
+        _print(self.console, self.header(d))
+        self.label(d, d.primary, primary=True, gutter=gutter)
+        for lab in shown:
+            self.label(d, lab, primary=False, gutter=gutter)
+        if hidden:
+            names: list[str] = []
+            for lab in hidden:
+                name = lab.node or lab.location or "?"
+                if name not in names:
+                    names.append(name)
+            what = "node" if len(names) == 1 else "nodes"
+            self.note(pad, "note", f"and {len(names)} more {what}: {', '.join(names)}")
+        if d.help:
+            self.note(pad, "help", mask_inline(d.help))
+        self.note(pad, "note", f"run `{TOOL} explain {d.rule}` for details")
+        self.console.print()
+
+
+# ----------------------------------------------------------------------------- one-line forms and tables
+
+
+def one_line(d: Diagnostic) -> str:
+    """``path:line:col: error[HA102] message`` (the quiet form)."""
+    where = d.primary.location or d.primary.node or d.cluster or "-"
+    return f"{where}: {d.severity.value}[{d.rule}] {mask_inline(d.message)}"
+
+
+def rule_table(report: Report) -> Table:
+    """Findings per rule, most frequent first (like ``ruff --statistics``)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    counts = Counter((d.rule, d.name, d.severity) for d in report.diagnostics)
+    table = Table(title="Findings by rule", title_justify="left")
+    table.add_column("rule", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    for (rule, name, severity), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1])):
+        table.add_row(Text(rule), Text(name), Text(severity.value, style=SEVERITY_STYLE[severity]), Text(str(count)))
+    return table
+
+
+def node_table(report: Report) -> Table:
+    """Findings per node (by primary label), every node of every cluster, in report order."""
+    from rich.table import Table
+    from rich.text import Text
+
+    rows: dict[tuple[str, str], Counter[Severity]] = {}
+    for cluster in report.clusters:
+        for name, _path, _files in cluster.nodes:
+            rows[(cluster.name, name)] = Counter()
+    only = report.clusters[0].name if len(report.clusters) == 1 else ""
+    for d in report.diagnostics:
+        key = (d.cluster or only, d.primary.node or "")
+        rows.setdefault(key, Counter())[d.severity] += 1
+    table = Table(title="Findings by node", title_justify="left")
+    table.add_column("node", overflow="fold")
+    for title in ("errors", "warnings", "infos"):
+        table.add_column(title, justify="right", no_wrap=True)
+    for (cluster_name, node), counter in rows.items():
+        name = "/".join(p for p in (cluster_name, node) if p) if node else f"{cluster_name or '-'} (cluster-wide)"
+        table.add_row(Text(name), *(Text(str(counter[s])) for s in _SEVERITIES))  # Text: no markup
+    return table
+
+
+def summary_line(report: Report) -> str:
+    nodes = sum(len(c.nodes) for c in report.clusters)
+    scope = f"{_plural(len(report.clusters), 'cluster')} ({_plural(nodes, 'node')}, {_plural(report.files, 'file')})"
+    if report.diagnostics:
+        counts = ", ".join(
+            _plural(report.count(s), s.value, "infos" if s is Severity.INFO else None) for s in _SEVERITIES
+        )
+        line = f"Found {counts} in {scope}"
+    else:
+        line = f"No problems found in {scope}"
+    if report.suppressed:
+        line += f"; {report.suppressed} suppressed"
+    return line + "."
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def render(
+    report: Report,
+    console: Console,
+    *,
+    quiet: bool = False,
+    statistics: bool = False,
+    verbose: bool = False,
+) -> None:
+    """Print the report to ``console`` (its width is respected; nothing is hard-coded).
+
+    ``statistics`` prints only the per-rule table; ``quiet`` only the one-line forms (no summary,
+    no notes); otherwise every diagnostic in full, the tables and the summary line, and with
+    ``verbose`` the report's notes at the end.
+    """
+    from rich.text import Text
+
+    if statistics:
+        if report.diagnostics:
+            console.print(rule_table(report))
+    elif quiet:
+        for d in report.diagnostics:
+            console.print(Text(one_line(d)), highlight=False, soft_wrap=True)  # one line each, never wrapped
+        return
+    else:
+        renderer = _Renderer(report, console)
+        for d in report.diagnostics:
+            renderer.diagnostic(d)
+        if report.diagnostics:
+            console.print(rule_table(report))
+            console.print(node_table(report))
+        worst = report.worst()
+        style = SEVERITY_STYLE[worst] if worst is not None else "bold green"
+        _print(console, Text(summary_line(report), style=style))
+    if verbose:
+        for note in report.notes:
+            _print(console, Text.assemble(("note", "bold"), ": " + mask_inline(note)))

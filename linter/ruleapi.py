@@ -1,0 +1,302 @@
+"""The only module a rule file imports: the ``rule`` decorator, ``Finding``, ``Label`` and helpers.
+
+A rule is metadata plus a pure generator. Node rules get one ``Node`` and a ``Context``; cluster
+rules get the ``Cluster``. Rules never read files, the environment or the clock, and never
+format output: they yield ``Finding``s whose labels point at origins; the engine stamps id,
+severity and order, masks secrets and renders snippets.
+
+    @rule(id="HA101", name="cluster-link-disabled", severity=ERROR, scope="node", ...)
+    def check(node: Node, ctx: Context) -> Iterator[Finding]:
+        ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from linter.diagnostics import Label, Severity
+from linter.liferay.getter import get_boolean, is_recognised_boolean
+from linter.liferay.versions import VersionRange
+from linter.model import Confidence, Origin, OriginKind, Setting
+from linter.node import Cluster, Node
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+INFO = Severity.INFO
+
+Scope = Literal["node", "cluster", "input", "engine"]
+ID_PATTERN = re.compile(r"^HA\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+__all__ = [
+    "ERROR",
+    "INFO",
+    "WARNING",
+    "Cluster",
+    "Confidence",
+    "Context",
+    "Finding",
+    "Label",
+    "Node",
+    "Origin",
+    "OriginKind",
+    "Rule",
+    "Setting",
+    "Severity",
+    "VersionRange",
+    "agreement",
+    "get_boolean",
+    "is_recognised_boolean",
+    "label",
+    "label_at",
+    "rule",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule reports. ``subject`` names what the finding is about (a property key, a PID,
+    an element); together with the rule, cluster and nodes it makes the fingerprint."""
+
+    message: str
+    at: Label
+    related: tuple[Label, ...] = ()
+    help: str | None = None
+    confidence: Confidence = Confidence.EXPLICIT
+    subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a rule may know besides its node or cluster."""
+
+    cluster: Cluster
+    version: str  # the cluster's Liferay family, e.g. "7.4"
+    options: Any  # an instance of the rule's options dataclass, or None
+
+    @property
+    def clustered(self) -> bool:
+        """A cluster in the sense of RULES.md: two or more nodes."""
+        return len(self.cluster.nodes) >= 2
+
+
+CheckFn = Callable[..., Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    scope: Scope
+    summary: str
+    rationale: str
+    fix: str
+    sources: tuple[str, ...]
+    versions: VersionRange = field(default_factory=VersionRange)
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    options: type | None = None
+    since: str = "0.1.0"
+    check: CheckFn | None = None
+    module: str = ""  # file the rule came from (set by the loader)
+
+    def default_options(self) -> Any:
+        return self.options() if self.options is not None else None
+
+    def option_fields(self) -> list[tuple[str, str, Any]]:
+        if self.options is None:
+            return []
+        defaults = self.options()
+        return [(f.name, str(f.type), getattr(defaults, f.name)) for f in dataclasses.fields(self.options)]
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    severity: Severity,
+    scope: Scope,
+    summary: str,
+    rationale: str,
+    fix: str,
+    sources: Sequence[str],
+    versions: str = "all",
+    tags: Sequence[str] = (),
+    aliases: Sequence[str] = (),
+    options: type | None = None,
+    since: str = "0.1.0",
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule; the decorated function becomes its check (validated by the loader)."""
+
+    def wrap(fn: CheckFn) -> Rule:
+        return Rule(
+            id=id,
+            name=name,
+            severity=severity,
+            scope=scope,
+            summary=summary,
+            rationale=rationale,
+            fix=fix,
+            sources=tuple(sources),
+            versions=VersionRange.parse(versions),
+            tags=tuple(tags),
+            aliases=tuple(aliases),
+            options=options,
+            since=since,
+            check=fn,
+        )
+
+    return wrap
+
+
+def metadata_only(
+    *,
+    id: str,
+    name: str,
+    severity: Severity,
+    scope: Scope,
+    summary: str,
+    rationale: str,
+    fix: str,
+    sources: Sequence[str],
+    tags: Sequence[str] = (),
+) -> Rule:
+    """A rule whose findings the engine itself produces (input problems, internal errors)."""
+    return Rule(id, name, severity, scope, summary, rationale, fix, tuple(sources), VersionRange(), tuple(tags))
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+def label_at(node: Node | None, origin: Origin, text: str = "") -> Label:
+    """A label at an origin; for defaults and built-ins the label says so instead of a line."""
+    name = node.name if node is not None else None
+    if origin.kind in (OriginKind.FILE, OriginKind.ENV, OriginKind.JVM) and origin.file and origin.line:
+        return Label(
+            node=name,
+            file=origin.file,
+            line=origin.line,
+            column=origin.column,
+            end_line=origin.end_line,
+            end_column=origin.end_column,
+            text=text,
+        )
+    if origin.kind is OriginKind.FILE and origin.file:
+        return Label(node=name, file=origin.file, text=text)  # a whole file (unreadable, refused)
+    if origin.kind in (OriginKind.ENV, OriginKind.JVM):
+        return Label(node=name, file=origin.file or None, text=text, origin=origin.describe())
+    fallback = None
+    if node is not None:
+        main = next((s.file.path for s in node.properties if s.role == "portal-ext.properties"), None)
+        fallback = main or node.path
+    return Label(node=name, file=fallback, text=text, origin=origin.detail or origin.describe())
+
+
+def label(node: Node, setting: Setting | None, text: str = "", key: str | None = None) -> Label:
+    """A label at the effective definition of a setting (or the node, when it is unset)."""
+    if setting is None:
+        return label_at(
+            node, Origin(file=node.path, kind=OriginKind.COMPUTED, detail=f"{key or 'setting'} not set"), text
+        )
+    return label_at(node, setting.origin, text)
+
+
+def _value_text(node: Node, value: str, setting: Setting | None) -> str:
+    """Label text for a node's value: the origin is named only when the label has no line."""
+    if (
+        setting is not None
+        and setting.origin.kind in (OriginKind.FILE, OriginKind.ENV, OriginKind.JVM)
+        and setting.origin.line
+    ):
+        return f"{node.name}: {value}"
+    return f"{node.name}: {value} ({describe_origin(setting)})"
+
+
+def describe_origin(setting: Setting | None) -> str:
+    if setting is None:
+        return "not set"
+    if setting.origin.kind is OriginKind.DEFAULT:
+        return setting.origin.detail
+    return setting.origin.describe()
+
+
+def worst_confidence(settings: Iterable[Setting | None]) -> Confidence:
+    values = [s.confidence for s in settings if s is not None]
+    if Confidence.UNRESOLVED in values:
+        return Confidence.UNRESOLVED
+    if values and all(v is Confidence.DEFAULT for v in values):
+        return Confidence.DEFAULT
+    return Confidence.EXPLICIT
+
+
+# ----------------------------------------------------------------------------- agreement
+
+
+def _names(nodes: Sequence[Node], limit: int = 3) -> str:
+    names = [n.name for n in nodes]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+
+
+def agreement(
+    cluster: Cluster,
+    value_of: Callable[[Node], Hashable],
+    setting_of: Callable[[Node], Setting | None],
+    *,
+    what: str,
+    show: Callable[[Hashable], str] = str,
+    subject: str = "",
+    help: str | None = None,
+    skip: Callable[[Node], bool] = lambda n: False,
+) -> Iterator[Finding]:
+    """Every node must agree on ``value_of(node)``: group nodes by value, report each outlier
+    group against the majority (primary = outliers, related = the majority), with each node's
+    value and origin. On a tie every group is reported against the others. Nodes are grouped,
+    never compared pairwise, so the cost is linear in the number of nodes."""
+    groups: dict[Hashable, list[Node]] = defaultdict(list)
+    for node in cluster.nodes:
+        if not skip(node):
+            groups[value_of(node)].append(node)
+    if len(groups) < 2:
+        return
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0].name))
+    top = len(ordered[0][1])
+    majority = [kv for kv in ordered if len(kv[1]) == top]
+    tie = len(majority) > 1
+    reference = ordered[0]
+    for value, nodes in ordered:
+        if not tie and value == reference[0]:
+            continue
+        others = [(v, ns) for v, ns in ordered if v != value]
+        shown = show(value)
+        for node in nodes:
+            setting = setting_of(node)
+            primary = label(node, setting, _value_text(node, shown, setting), key=subject)
+            related = tuple(
+                label(n, setting_of(n), _value_text(n, show(v), setting_of(n)), key=subject)
+                for v, ns in others
+                for n in ns
+            )
+            if tie:
+                against = "; ".join(f"{_names(ns)}: {show(v)}" for v, ns in others)
+                message = f"{what} differs between nodes (tie): {node.name} has {shown}; {against}"
+            else:
+                message = (
+                    f"{what} differs between nodes: {node.name} has {shown}, "
+                    f"{_names(reference[1])} {'has' if len(reference[1]) == 1 else 'have'} {show(reference[0])}"
+                )
+            yield Finding(
+                message,
+                primary,
+                related,
+                help=help,
+                confidence=worst_confidence([setting_of(n) for n in cluster.nodes]),
+                subject=subject,
+            )

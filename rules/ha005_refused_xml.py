@@ -1,0 +1,20 @@
+"""HA005 refused-xml: DTD, entity, XInclude or limits refused by the safe parser."""
+
+from __future__ import annotations
+
+from linter.ruleapi import ERROR, metadata_only
+
+RULE = metadata_only(
+    id="HA005",
+    name="refused-xml",
+    severity=ERROR,
+    scope="input",
+    summary="An XML file declares a DTD or entities, uses XInclude, or exceeds the depth or size limits.",
+    rationale=(
+        "liferay-ha-lint never resolves entities, loads DTDs, follows XInclude or touches the network, so such a "
+        "document is not read. Liferay's Ehcache and JGroups files need none of these features."
+    ),
+    fix="Remove the DOCTYPE, entity declarations or XInclude elements from the file.",
+    sources=("ARCHITECTURE.md §8 (XML through lxml with entity resolution, DTD loading and network access off)",),
+    tags=("input", "security"),
+)

@@ -1,0 +1,52 @@
+"""HA101 cluster-link-disabled: Cluster Link is off on a node of a cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.ruleapi import ERROR, Confidence, Context, Finding, Node, OriginKind, get_boolean, label, rule
+
+KEY = "cluster.link.enabled"
+
+
+@rule(
+    id="HA101",
+    name="cluster-link-disabled",
+    severity=ERROR,
+    scope="node",
+    versions="all",
+    tags=("cluster-link",),
+    summary="Cluster Link is disabled on a node of a cluster.",
+    rationale=(
+        "cluster.link.enabled defaults to false in every Liferay version. Without Cluster Link a node neither "
+        "sends nor receives cache invalidations (and, on 6.x, Lucene index replication), so it serves stale "
+        "data after another node writes. Liferay reads the value with GetterUtil.getBoolean: only true, t, y, "
+        "on and 1 (any case, trimmed) are true, so 'yes' or a typo disables Cluster Link silently."
+    ),
+    fix="Set cluster.link.enabled=true in portal-ext.properties (or LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=true) "
+    "on every node.",
+    sources=(
+        "portal.properties 6.0.11, 6.1.0, 6.2.5, 7.4 (cluster.link.enabled=false); liferay-ha-facts.md §2.1",
+        "6.2 User Guide ch. 20 'needs to be set on all your nodes'; liferay-learn 'Configuring Cluster Link'",
+        "GetterUtil.BOOLEANS = {true, t, y, on, 1} (portal-kernel GetterUtil.java; facts §7.4)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    if not ctx.clustered:
+        return
+    setting = node.setting(KEY)
+    if setting is not None and get_boolean(setting.value):
+        return
+    if setting is None or setting.origin.kind is OriginKind.DEFAULT:
+        why = f"{KEY} is not set, so the Liferay {ctx.version} default (false) applies"
+    elif setting.value.strip().lower() in ("false", "f", "n", "off", "0"):
+        why = f"{KEY}={setting.value.strip()}"
+    else:
+        why = f"{KEY}={setting.value.strip()!r}, which Liferay reads as false (GetterUtil accepts true, t, y, on, 1)"
+    yield Finding(
+        f"Cluster Link is disabled on {node.name} in a {len(ctx.cluster.nodes)}-node cluster: {why}",
+        label(node, setting, "Cluster Link off", key=KEY),
+        help=f"set {KEY}=true on every node",
+        confidence=setting.confidence if setting is not None else Confidence.DEFAULT,
+        subject=KEY,
+    )

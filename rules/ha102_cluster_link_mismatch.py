@@ -1,0 +1,50 @@
+"""HA102 cluster-link-mismatch: Cluster Link is enabled on some nodes and not on others."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, agreement, get_boolean, rule
+
+KEY = "cluster.link.enabled"
+
+
+def _enabled(node: Node) -> bool:
+    setting = node.setting(KEY)
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _show(value: Hashable) -> str:
+    return "enabled" if value else "disabled"
+
+
+@rule(
+    id="HA102",
+    name="cluster-link-mismatch",
+    severity=ERROR,
+    scope="cluster",
+    versions="all",
+    tags=("cluster-link", "drift"),
+    summary="Cluster Link is enabled on some nodes of a cluster and disabled on others.",
+    rationale=(
+        "Nodes with Cluster Link off never join the JGroups channels, so the cluster silently splits into "
+        "replicating and non-replicating nodes; the guides require the same setting on every node. Values are "
+        "compared as Liferay reads them (GetterUtil.getBoolean), so 'yes' counts as disabled."
+    ),
+    fix="Set cluster.link.enabled=true on every node (the same portal-ext.properties or environment variable).",
+    sources=(
+        "6.2 User Guide ch. 20 'needs to be set on all your nodes'; DXP 7.0 clustering guide "
+        "(liferay-ha-facts.md §7.1)",
+        "GetterUtil.BOOLEANS (facts §7.4)",
+    ),
+)
+def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    yield from agreement(
+        cluster,
+        _enabled,
+        lambda n: n.setting(KEY),
+        what=f"Cluster Link ({KEY})",
+        show=_show,
+        subject=KEY,
+        help=f"set {KEY}=true on every node",
+    )

@@ -1,0 +1,168 @@
+"""``liferay-ha-lint check``, ``rules`` and ``explain`` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linter.cli import main
+from tests.conftest import FIXTURES, REPO
+
+BROKEN = FIXTURES / "clusters" / "broken-74-cluster-link-drift"
+HEALTHY = sorted(p for p in (FIXTURES / "clusters").iterdir() if p.name.startswith("healthy-"))
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    code = main(["check", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("cluster", HEALTHY, ids=[p.name for p in HEALTHY])
+def test_healthy_clusters_exit_0(cluster: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _json(capsys, str(cluster))
+    assert code == 0
+    assert doc["findings"] == []
+
+
+def test_broken_cluster_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _json(capsys, str(BROKEN))
+    assert code == 1
+    assert list(doc) == ["tool", "clusters", "findings", "summary"]
+    assert doc["tool"]["name"] == "liferay-ha-lint"
+    (cluster,) = doc["clusters"]
+    assert set(cluster) >= {"name", "liferay_version", "version_source", "nodes"}
+    assert cluster["liferay_version"] == "7.4" and [n["name"] for n in cluster["nodes"]] == ["node1", "node2", "node3"]
+    by_rule = {f["rule"]: f for f in doc["findings"]}
+    mismatch = by_rule["HA102"]
+    assert set(mismatch) >= {
+        "rule",
+        "name",
+        "severity",
+        "message",
+        "cluster",
+        "node",
+        "location",
+        "related",
+        "help",
+        "confidence",
+        "fingerprint",
+    }
+    assert mismatch["node"] == "node3" and mismatch["severity"] == "error"
+    assert mismatch["location"]["file"].endswith("node3/portal-ext.properties") and mismatch["location"]["line"] == 16
+    assert [(r["node"], r["line"]) for r in mismatch["related"]] == [("node1", 16), ("node2", 16)]
+    assert doc["summary"]["error"] == len(doc["findings"]) and doc["summary"]["nodes"] == 3
+
+
+def test_fingerprint_survives_line_moves_and_node_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    moved = tmp_path / "moved"
+    shutil.copytree(BROKEN, moved)
+    (moved / "liferay-ha.toml").write_text(
+        (moved / "liferay-ha.toml")
+        .read_text()
+        .replace("[clusters.broken-74-cluster-link-drift", "[clusters.broken-74-cluster-link-drift")
+    )
+    ext = moved / "node3" / "portal-ext.properties"
+    ext.write_text("# a new comment line moves everything down\n\n" + ext.read_text())
+    _, before = _json(capsys, str(BROKEN))
+    _, after = _json(capsys, str(moved))
+    assert {f["fingerprint"] for f in before["findings"]} == {f["fingerprint"] for f in after["findings"]}
+    assert {f["location"]["line"] for f in after["findings"]} == {18}
+
+
+def test_fail_on_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "-q", "--fail-on", "never", str(BROKEN)]) == 0
+    assert main(["check", "-q", "--ignore", "HA1", str(BROKEN)]) == 0
+    capsys.readouterr()
+    code, doc = _json(capsys, "--select", "cluster-link-mismatch", str(BROKEN))
+    assert code == 1 and {f["rule"] for f in doc["findings"]} == {"HA102"}
+    assert main(["check", "--select", "HA999x", str(BROKEN)]) == 2
+
+
+def test_config_file_severity_override_and_bad_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".liferay-ha-lint.toml").write_text(
+        'severity = { HA101 = "warning", HA102 = "warning" }\nfail-on = "error"\n'
+    )
+    code, doc = _json(capsys, str(BROKEN))
+    assert code == 0 and {f["severity"] for f in doc["findings"]} == {"warning"}
+    (tmp_path / ".liferay-ha-lint.toml").write_text('selct = ["HA1"]\n')
+    assert main(["check", str(BROKEN)]) == 2
+    assert "selct" in capsys.readouterr().err
+
+
+def test_inline_suppression_and_no_inline_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    cluster = tmp_path / "c"
+    shutil.copytree(BROKEN, cluster)
+    ext = cluster / "node3" / "portal-ext.properties"
+    text = ext.read_text().replace(
+        "cluster.link.enabled=yes",
+        "# liferay-ha-lint: disable=HA101,HA102 -- node3 is being retired\ncluster.link.enabled=yes",
+    )
+    ext.write_text(text)
+    code, doc = _json(capsys, str(cluster))
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["suppressed"] == 2
+    code, doc = _json(capsys, "--no-inline-suppressions", str(cluster))
+    assert code == 1 and {f["rule"] for f in doc["findings"]} == {"HA101", "HA102"}
+
+
+def test_text_output_is_rustc_like_and_honours_no_color(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", "check", str(BROKEN)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "error[HA102]" in out and "-->" in out and ":::" in out and "^^^^" in out
+    assert "\x1b[" not in out
+    assert "explain HA102" in out
+
+
+def test_unreadable_input_is_a_finding_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "n1").mkdir()
+    (tmp_path / "n2").mkdir()
+    (tmp_path / "n1" / "portal-ext.properties").write_bytes(b"\x00\x01binary")
+    (tmp_path / "n2" / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
+    code, doc = _json(capsys, str(tmp_path))
+    assert code == 1 and any(f["rule"] == "HA001" for f in doc["findings"])
+    code, doc = _json(capsys, str(tmp_path / "missing"))
+    assert code == 1 and doc["findings"][0]["rule"] == "HA001"
+
+
+def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    table = capsys.readouterr().out
+    assert "HA101" in table and "cluster-link-disabled" in table
+    assert main(["rules", "--format", "json"]) == 0
+    rules = json.loads(capsys.readouterr().out)["rules"]
+    ha101 = next(r for r in rules if r["id"] == "HA101")
+    assert ha101["rationale"] and ha101["sources"] and ha101["scope"] == "node"
+    assert main(["explain", "cluster-link-mismatch"]) == 0
+    text = capsys.readouterr().out
+    assert "HA102" in text and "Failing example" in text and "Passing example" in text and "node3" in text
+    assert main(["explain", "HA999"]) == 2
+
+
+def test_docs_rules_md_is_current() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_rules_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
