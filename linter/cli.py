@@ -21,14 +21,15 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
-app = typer.Typer(
-    name="liferay-ha-lint",
-    help="Config linter and policy checker for Liferay Portal clusters.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+_APP_SETTINGS: dict[str, object] = {
+    "name": "liferay-ha-lint",
+    "help": "Config linter and policy checker for Liferay Portal clusters.",
+    "add_completion": False,
+    "no_args_is_help": True,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+}
+app = typer.Typer(**_APP_SETTINGS)  # type: ignore[arg-type]
 
 
 class ShowFormat(str, Enum):
@@ -253,6 +254,12 @@ def check(
             output.write_text(text, encoding="utf-8", errors="backslashreplace")
         else:
             sys.stdout.write(text)
+    elif output is None and not verbose and (quiet or not report.diagnostics):
+        # the pre-commit path: one line per finding, or the clean summary, without loading rich
+        from linter.reporters import text as text_report
+
+        lines = [text_report.one_line(d) for d in report.diagnostics] if quiet else [text_report.summary_line(report)]
+        sys.stdout.write("".join(line + "\n" for line in lines))
     else:
         from linter.reporters import text as text_report
 
@@ -318,6 +325,22 @@ def explain_command(
     sys.stdout.write(explain.explain(match[0]))
 
 
+_COMMANDS = {"show": show, "check": check, "rules": rules_command, "explain": explain_command}
+
+
+def _app_for(args: Sequence[str]) -> typer.Typer:
+    """The app restricted to the invoked command: typer inspects every registered command's
+    signature on each run (~5 ms each), so a run builds only the one it needs. Help and version
+    requests without a command get the full app."""
+    name = next((a for a in args if not a.startswith("-")), None)
+    if name not in _COMMANDS:
+        return app
+    single = typer.Typer(**_APP_SETTINGS)  # type: ignore[arg-type]
+    single.callback()(_root)
+    single.command(name)(_COMMANDS[name])
+    return single
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -326,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if callable(reconfigure):  # lone surrogates or odd bytes in configs must not crash the output
             reconfigure(errors="backslashreplace")
     try:
-        result = app(args=args, prog_name="liferay-ha-lint", standalone_mode=False)
+        result = _app_for(args)(args=args, prog_name="liferay-ha-lint", standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except SystemExit as exc:

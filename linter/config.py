@@ -13,9 +13,7 @@ to the fields of the rule's options dataclass.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import difflib
 import functools
 import os
 import re
@@ -38,6 +36,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 if TYPE_CHECKING:
+    import ast
+
     from linter.ruleapi import Rule
 
 __all__ = [
@@ -192,6 +192,8 @@ def _got(value: object) -> str:
 
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -390,6 +392,8 @@ _LISTS = {"list": "list", "List": "list", "Sequence": "tuple", "tuple": "tuple",
 
 
 def _spec_from_ast(node: ast.expr) -> _Spec:
+    import ast
+
     if isinstance(node, ast.Constant) and node.value is None:
         return ("none",)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -426,6 +430,8 @@ def _spec_from_ast(node: ast.expr) -> _Spec:
 
 
 def _spec_from_type(tp: object) -> _Spec:
+    import ast
+
     if isinstance(tp, str):
         try:
             return _spec_from_ast(ast.parse(tp, mode="eval").body)

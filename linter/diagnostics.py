@@ -6,9 +6,9 @@ are already masked in messages and snippets, and the order is deterministic.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -75,9 +75,11 @@ class Diagnostic:
     confidence: str = "explicit"
     cluster: str | None = None
     subject: str = ""  # what the finding is about (a key, an element): part of the fingerprint
-    fingerprint: str = field(default="")
+    fingerprint: str = ""
 
     def with_fingerprint(self) -> Diagnostic:
+        import hashlib  # only when there are findings to fingerprint
+
         nodes = sorted({n for n in (self.primary.node, *(r.node for r in self.related)) if n})
         basis = "\x1f".join([self.rule, self.cluster or "", self.subject or self.message, ",".join(nodes)])
         digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
@@ -106,8 +108,7 @@ class Diagnostic:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ClusterSummary:
+class ClusterSummary(NamedTuple):
     name: str
     path: str
     liferay_version: str | None
@@ -115,8 +116,7 @@ class ClusterSummary:
     nodes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, path, files)
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     diagnostics: tuple[Diagnostic, ...]
     clusters: tuple[ClusterSummary, ...]
     notes: tuple[str, ...] = ()  # --verbose: rules skipped, versions, ...

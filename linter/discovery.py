@@ -16,6 +16,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.liferay.versions import parse_version
 from linter.model import Origin, Problem
@@ -39,8 +40,7 @@ _MANIFEST_CLUSTER_KEYS = {"liferay-version", "nodes", "description"}
 _MANIFEST_NODE_KEYS = {"path", "env-files", "jvm-flags", "env", "liferay-version", "files"}
 
 
-@dataclass(frozen=True, slots=True)
-class NodeSpec:
+class NodeSpec(NamedTuple):
     name: str
     root: Path  # the node directory (its Liferay home)
     display: str  # how paths under it are shown
@@ -50,8 +50,7 @@ class NodeSpec:
     manifest: str | None = None  # display path of the manifest that declared it
 
 
-@dataclass(frozen=True, slots=True)
-class ClusterSpec:
+class ClusterSpec(NamedTuple):
     name: str
     root: Path
     display: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +25,9 @@ _MAX_EXAMPLE_LINES = 40
 
 
 def examples_root() -> Path | None:
-    packaged = resources.files("linter").joinpath("_examples")
+    packaged = Path(__file__).resolve().parent / "_examples"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
     return checkout if checkout.is_dir() else None
 

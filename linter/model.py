@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class OriginKind(str, Enum):
@@ -17,8 +17,7 @@ class OriginKind(str, Enum):
     COMPUTED = "computed"  # computed by the portal at start-up (liferay.home)
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where something was read: file, key position and value position (1-based).
 
     ``line``/``column`` locate the key (or element, or flag); ``value_line``/``value_column``
@@ -58,8 +57,7 @@ def default_origin(version_label: str) -> Origin:
     return Origin(file="", kind=OriginKind.DEFAULT, detail=f"Liferay {version_label} default")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """An input problem found by a reader or the resolver (rule ids HA001-HA005)."""
 
     rule: str
@@ -73,8 +71,7 @@ class Confidence(str, Enum):
     UNRESOLVED = "unresolved"  # contains a ${...} nothing provides
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """One effective portal property with its provenance.
 
     ``raw`` is the value before ``${...}`` substitution; ``overridden`` lists the earlier
@@ -86,4 +83,4 @@ class Setting:
     raw: str
     origin: Origin
     confidence: Confidence
-    overridden: tuple[Setting, ...] = field(default=(), compare=False)
+    overridden: tuple[Setting, ...] = ()

@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.discovery import ClusterSpec, NodeSpec, display_path
 from linter.liferay import detect
@@ -20,7 +21,7 @@ from linter.liferay.env import IMAGE_VARIABLES, property_key
 from linter.liferay.versions import is_6x, parse_version
 from linter.model import Origin, OriginKind, Problem, Setting
 from linter.references import Reference, resolve_references
-from linter.resolve import Layer, defaults_layer, resolve
+from linter.resolve import Layer, default_settings, resolve
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, parse_flag_list, read_jvm_flags
@@ -33,8 +34,7 @@ JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
 MAX_INCLUDE_DEPTH = 16
 
 
-@dataclass(frozen=True, slots=True)
-class PropertiesSource:
+class PropertiesSource(NamedTuple):
     """A properties file that is part of the node's chain, in load order."""
 
     role: str  # "portal-ext.properties", or "include" for include-and-override targets
@@ -294,7 +294,7 @@ def _env_layer(raw: _Raw, family: str | None) -> Layer | None:
 def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
     problems = list(raw.problems)
     sources = _load_chain(raw, family, limits, problems)
-    layers: list[Layer] = [defaults_layer(defaults(family or "7.4"))]
+    layers: list[Layer] = []
     for source in sources:
         file_values = source.file.values()
         first: dict[str, Origin] = {}
@@ -313,7 +313,7 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
     for flag in raw.jvm:
         if flag.is_system_property and flag.value is not None:
             system[flag.name] = (flag.value, flag.origin)
-    resolution = resolve(layers, system)
+    resolution = resolve(layers, system, base=default_settings(family or "7.4"))
     problems.extend(resolution.problems)
     resolved = resolve_references(resolution.settings, raw.spec.root, classpath_roots(raw.spec.root), family, limits)
     problems.extend(resolved.problems)

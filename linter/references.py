@@ -12,8 +12,8 @@ and URLs are never fetched.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.discovery import display_path
 from linter.liferay import builtins
@@ -21,8 +21,10 @@ from linter.model import Origin, OriginKind, Problem, Setting
 from linter.sources.ehcache import EhcacheConfig, read_ehcache
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jgroups import JGroupsStack, is_stack_inline, parse_inline_stack, read_jgroups_xml
-from linter.sources.xml_safe import XmlDocument, parse_xml
 from linter.suppress import Suppression, xml_suppressions
+
+if TYPE_CHECKING:
+    from linter.sources.xml_safe import XmlDocument
 
 CHANNEL_CONTROL = "cluster.link.channel.properties.control"
 _CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
@@ -34,8 +36,7 @@ CACHE_KEYS = (
 _MAX_SEARCH_DEPTH = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """What one property names: an inline stack, a file, a built-in resource, or nothing found.
 
     ``kind`` is ``inline``, ``file``, ``builtin``, ``jgroups-jar``, ``url``, ``unresolved`` (the
@@ -141,6 +142,8 @@ class Resolver:
             if isinstance(data, Problem):
                 self.problems.append(data)
             else:
+                from linter.sources.xml_safe import parse_xml  # lxml only when XML is read
+
                 parsed = parse_xml(data, display, self.limits)
                 if isinstance(parsed, Problem):
                     self.problems.append(parsed)
@@ -214,8 +217,7 @@ class Resolver:
         return self._missing(key, setting, "an Ehcache file")
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     references: tuple[Reference, ...]
     problems: list[Problem]
     files: list[str]

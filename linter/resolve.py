@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 from linter.liferay.defaults import Default
 from linter.model import Confidence, Origin, OriginKind, Problem, Setting
@@ -49,8 +51,7 @@ RUNTIME_PROPERTIES = frozenset(
 _RUNTIME_PREFIXES = ("env.", "env:", "sys:", "const:")
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+class Layer(NamedTuple):
     """One set of definitions: a file's values, env overrides, or the defaults table."""
 
     name: str  # "defaults", "portal-ext.properties", "env"
@@ -61,14 +62,23 @@ def defaults_layer(table: Mapping[str, Default]) -> Layer:
     return Layer("defaults", {k: (d.value, d.origin) for k, d in table.items()})
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+@cache
+def default_settings(family: str) -> Mapping[str, Setting]:
+    """The defaults of a family as unexpanded Settings, built once per run and shared by nodes."""
+    from linter.liferay.defaults import defaults
+
+    return MappingProxyType(
+        {k: Setting(k, d.value, d.value, d.origin, Confidence.DEFAULT) for k, d in defaults(family).items()}
+    )
+
+
+class Resolution(NamedTuple):
     settings: dict[str, Setting]
     problems: tuple[Problem, ...]
 
 
-def _stack(layers: list[Layer]) -> dict[str, Setting]:
-    out: dict[str, Setting] = {}
+def _stack(layers: list[Layer], base: Mapping[str, Setting] | None = None) -> dict[str, Setting]:
+    out: dict[str, Setting] = dict(base) if base is not None else {}
     for layer in layers:
         confidence = Confidence.DEFAULT if layer.name == "defaults" else Confidence.EXPLICIT
         for key, (value, origin) in layer.values.items():
@@ -78,9 +88,14 @@ def _stack(layers: list[Layer]) -> dict[str, Setting]:
     return out
 
 
-def resolve(layers: list[Layer], system_properties: Mapping[str, tuple[str, Origin]]) -> Resolution:
-    """Stack the layers and substitute ``${...}``; never raises."""
-    raw = _stack(layers)
+def resolve(
+    layers: list[Layer],
+    system_properties: Mapping[str, tuple[str, Origin]],
+    base: Mapping[str, Setting] | None = None,
+) -> Resolution:
+    """Stack the layers on ``base`` (e.g. ``default_settings(family)``) and substitute ``${...}``;
+    never raises."""
+    raw = _stack(layers, base)
     for key, (value, origin) in system_properties.items():
         if key not in raw:
             raw[key] = Setting(key, value, value, origin, Confidence.EXPLICIT)
@@ -151,6 +166,9 @@ def resolve(layers: list[Layer], system_properties: Mapping[str, tuple[str, Orig
 
     settings: dict[str, Setting] = {}
     for key, setting in raw.items():
+        if "${" not in setting.raw:
+            settings[key] = setting  # nothing to substitute: the Setting is final as it is
+            continue
         value, unresolved = expand(key)
         confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
         settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from linter.diagnostics import Label, Severity
 from linter.liferay.getter import get_boolean, is_recognised_boolean
@@ -58,8 +58,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """What a rule reports. ``subject`` names what the finding is about (a property key, a PID,
     an element); together with the rule, cluster and nodes it makes the fingerprint."""
 
@@ -71,8 +70,7 @@ class Finding:
     subject: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What a rule may know besides its node or cluster."""
 
     cluster: Cluster

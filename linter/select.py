@@ -16,7 +16,6 @@ specific matching selector decides between ``select`` and ``ignore``; on equal s
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -111,6 +110,8 @@ def _candidates(rules: Sequence[Rule]) -> list[str]:
 def _suggest(token: str, rules: Sequence[Rule]) -> str | None:
     candidates = _candidates(rules)
     by_lower = {c.lower(): c for c in candidates}
+    import difflib
+
     close = difflib.get_close_matches(token.strip().lower(), list(by_lower), n=1, cutoff=0.6)
     return by_lower[close[0]] if close else None
 

@@ -7,7 +7,7 @@ node's value, origin and confidence. Formatting lives in ``linter.reporters``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from linter.model import Confidence, Origin, OriginKind
 from linter.node import Cluster, Node
@@ -76,8 +76,7 @@ OSGI_SECTIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     value: str  # already masked when secret
     origin: Origin
     confidence: Confidence
@@ -89,8 +88,7 @@ class Cell:
         return self.origin.describe()
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     section: str
     key: str
     cells: tuple[Cell | None, ...]  # one per node, None when not set anywhere on that node

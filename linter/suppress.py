@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.sources.osgi_config import OsgiConfig
 from linter.sources.properties import PropertiesFile
-from linter.sources.xml_safe import XmlDocument
+
+if TYPE_CHECKING:
+    from linter.sources.xml_safe import XmlDocument
 
 _DIRECTIVE = re.compile(
     r"liferay-ha-lint:\s*disable\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)(?:\s*--\s*(.*?))?\s*$"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     file: str
     line: int  # the comment's line
     selectors: tuple[str, ...]

@@ -14,10 +14,10 @@ varies with the JGroups release, so only their transport is known.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from typing import NamedTuple
 
+from linter.liferay.defaults import DATA_DIR
 from linter.liferay.versions import VersionRange
 from linter.sources.ehcache import Cache, EhcacheConfig, Factory, parse_factory_properties
 from linter.sources.jgroups import JGroupsStack, Protocol, ProtocolAttr
@@ -32,8 +32,7 @@ JGROUPS_JAR_STACKS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Builtin:
+class Builtin(NamedTuple):
     name: str
     source: str  # corpus file it was generated from
     families: VersionRange
@@ -46,7 +45,7 @@ def normalise(name: str) -> str:
 
 @cache
 def _table() -> dict[str, list[dict[str, object]]]:
-    text = resources.files("linter.liferay").joinpath("data", "builtin-resources.json").read_text(encoding="utf-8")
+    text = (DATA_DIR / "builtin-resources.json").read_text(encoding="utf-8")
     data = json.loads(text)
     assert isinstance(data, dict)
     return data

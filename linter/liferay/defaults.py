@@ -10,24 +10,24 @@ their origins say so.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
 
 from linter.liferay.versions import FAMILIES, family_key
 from linter.model import Origin, OriginKind
 
 _DIRECT = ("6.0", "6.1", "6.2", "7.4")
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-@dataclass(frozen=True, slots=True)
-class Default:
+class Default(NamedTuple):
     value: str
     origin: Origin
 
 
 def _load(name: str) -> object:
-    data = resources.files("linter.liferay").joinpath("data", name).read_text(encoding="utf-8")
+    data = (DATA_DIR / name).read_text(encoding="utf-8")
     return json.loads(data)
 
 

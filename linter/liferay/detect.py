@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from linter.liferay.versions import FAMILIES, family_key
 
@@ -31,8 +31,7 @@ def _range(low: str, high: str) -> frozenset[str]:
     return frozenset(f for f in FAMILIES if family_key(low) <= family_key(f) <= family_key(high))
 
 
-@dataclass(frozen=True, slots=True)
-class Clue:
+class Clue(NamedTuple):
     families: frozenset[str]
     reason: str  # e.g. "osgi/configs/...elasticsearch7...config: Elasticsearch 7 connector"
 
@@ -95,8 +94,7 @@ def clue_from_env(where: str) -> Clue:
     return Clue(SEVEN, f"{where}: LIFERAY_* portal-property environment variables (7.x)")
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
+class Detection(NamedTuple):
     family: str | None
     evidence: tuple[str, ...]
     conflicts: tuple[str, ...] = ()

@@ -11,7 +11,7 @@ that it is kept literally, underscores included. ``include-and-override`` is ign
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PREFIX = "LIFERAY_"
 
@@ -85,8 +85,7 @@ def _is_defined(code_point: int) -> bool:
     return unicodedata.category(chr(code_point)) != "Cn"
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(NamedTuple):
     key: str
     literal_tokens: tuple[str, ...]  # tokens kept literally because nothing decoded them
 

@@ -23,8 +23,7 @@ when something is rendered.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
 from linter.redact import mask_inline
@@ -85,8 +84,7 @@ def _hanging(console: Console, prefix: Text, body: Text | str, fallback: Text | 
 # ----------------------------------------------------------------------------- snippets
 
 
-@dataclass(frozen=True, slots=True)
-class _Snippet:
+class _Snippet(NamedTuple):
     """A source line prepared for display: the text and the underline's cell offset and width."""
 
     text: str

@@ -14,11 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.properties import Dialect, parse_properties
-from linter.sources.xml_safe import XmlAttribute, XmlDocument, XmlElement, parse_xml
+
+if TYPE_CHECKING:  # lxml is imported only when an XML file is actually parsed
+    from linter.sources.xml_safe import XmlAttribute, XmlDocument, XmlElement
 
 EHCACHE3_NAMESPACE = "http://www.ehcache.org/v3"  # [S-EH3-XSD]
 DEFAULT_PROPERTY_SEPARATOR = ","  # PropertyUtil.DEFAULT_PROPERTY_SEPARATOR [S-EH-PU]
@@ -33,14 +36,12 @@ LIFERAY_PEER_PROVIDER_FACTORIES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FactoryProperty:
+class FactoryProperty(NamedTuple):
     key: str
     value: str  # as java.util.Properties.load left it (leading blanks gone, trailing kept)
 
 
-@dataclass(frozen=True, slots=True)
-class Factory:
+class Factory(NamedTuple):
     """A ``*Factory`` element: ``class``, ``properties`` and ``propertySeparator`` [S-XSD].
 
     ``class_name`` is ``None`` when the attribute is missing (Ehcache then silently configures
@@ -58,7 +59,7 @@ class Factory:
     properties_column: int | None = None
     kind: str = ""  # the element name, e.g. "cacheEventListenerFactory"
     properties_text: str | None = None  # the ``properties`` attribute as written
-    element: XmlElement | None = field(default=None, compare=False, repr=False)
+    element: XmlElement | None = None
 
     def get(self, key: str) -> str | None:
         """The trimmed value, as ``PropertyUtil.extractAndLogProperty`` returns it [S-EH-PU]."""
@@ -72,8 +73,7 @@ class Factory:
         return {prop.key: prop.value for prop in self.properties}
 
 
-@dataclass(frozen=True, slots=True)
-class Cache:
+class Cache(NamedTuple):
     """A ``cache`` or the ``defaultCache`` (``name`` ``None``) with what replicates it."""
 
     name: str | None
@@ -82,15 +82,14 @@ class Cache:
     event_listeners: tuple[Factory, ...]
     bootstrap: Factory | None
     column: int = 1
-    element: XmlElement | None = field(default=None, compare=False, repr=False)
+    element: XmlElement | None = None
 
     @property
     def is_default(self) -> bool:
         return self.element is not None and self.element.tag == "defaultCache"
 
 
-@dataclass(frozen=True, slots=True)
-class EhcacheConfig:
+class EhcacheConfig(NamedTuple):
     display: str
     name: str | None
     is_ehcache3: bool
@@ -99,7 +98,7 @@ class EhcacheConfig:
     default_cache: Cache | None
     caches: tuple[Cache, ...]
     problems: tuple[Problem, ...] = ()
-    root: XmlElement | None = field(default=None, compare=False, repr=False)
+    root: XmlElement | None = None
 
     def cache(self, name: str) -> Cache | None:
         for cache in self.caches:
@@ -259,8 +258,7 @@ def compile_java_regex(pattern: str) -> re.Pattern[str]:
         raise JavaRegexError(str(exc)) from exc
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedProperties:
+class ParsedProperties(NamedTuple):
     properties: tuple[FactoryProperty, ...]
     problems: tuple[str, ...] = ()  # messages; the caller positions them
 
@@ -408,6 +406,8 @@ def read_ehcache(doc: XmlDocument) -> EhcacheConfig:
 def load_ehcache(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> EhcacheConfig:
     """Read, parse and model an Ehcache file; an unusable file gives an empty model with its problem."""
     data = read_bytes(path, display, limits)
+    from linter.sources.xml_safe import parse_xml
+
     doc = parse_xml(data, display, limits) if not isinstance(data, Problem) else data
     if isinstance(doc, Problem):
         return EhcacheConfig(display, None, False, (), (), None, (), (doc,))

@@ -8,8 +8,8 @@ variable through from the caller's environment (unknown to us, so it is recorded
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
@@ -17,15 +17,13 @@ from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class EnvVar:
+class EnvVar(NamedTuple):
     name: str
     value: str | None  # None: passed through from an environment we cannot see
     origin: Origin
 
 
-@dataclass(frozen=True, slots=True)
-class EnvFile:
+class EnvFile(NamedTuple):
     path: str
     variables: tuple[EnvVar, ...]
     problems: tuple[Problem, ...] = ()

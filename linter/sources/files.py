@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.model import Origin, Problem
 
@@ -17,8 +17,7 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: far above any real Liferay c
 _BINARY_PROBE = 8192
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     """Resource limits applied to every input."""
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from linter.model import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
-from linter.sources.xml_safe import XmlDocument, XmlElement, parse_xml
+
+if TYPE_CHECKING:  # lxml is imported only when an XML file is actually parsed
+    from linter.sources.xml_safe import XmlDocument, XmlElement
 
 JGROUPS_NAMESPACE = "urn:org:jgroups"
 
@@ -65,8 +67,7 @@ def _short_name(protocol: str) -> str:
     return protocol[len(_PROTOCOL_PACKAGE) :] if protocol.startswith(_PROTOCOL_PACKAGE) else protocol
 
 
-@dataclass(frozen=True, slots=True)
-class ProtocolAttr:
+class ProtocolAttr(NamedTuple):
     """``name=value`` of a protocol. ``line``/``column`` locate the name, ``value_line``/
     ``value_column`` the value."""
 
@@ -78,15 +79,14 @@ class ProtocolAttr:
     value_column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Protocol:
+class Protocol(NamedTuple):
     """One protocol of a stack; ``line``/``column`` locate its name (``<`` of an XML element)."""
 
     name: str
     attributes: tuple[ProtocolAttr, ...]
     line: int
     column: int
-    element: XmlElement | None = field(default=None, compare=False, repr=False)
+    element: XmlElement | None = None
 
     @property
     def base(self) -> str:
@@ -109,8 +109,7 @@ class Protocol:
         return attribute.value if attribute is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class JGroupsStack:
+class JGroupsStack(NamedTuple):
     display: str
     source: Literal["xml", "inline"]
     protocols: tuple[Protocol, ...]
@@ -192,6 +191,8 @@ def read_jgroups_xml(doc: XmlDocument) -> JGroupsStack:
 
 def load_jgroups_xml(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> JGroupsStack:
     data = read_bytes(path, display, limits)
+    from linter.sources.xml_safe import parse_xml
+
     doc = parse_xml(data, display, limits) if not isinstance(data, Problem) else data
     if isinstance(doc, Problem):
         return JGroupsStack(display, "xml", (), (doc,))
@@ -392,8 +393,7 @@ def parse_inline_stack(text: str, display: str, line: int = 1, column: int = 1) 
 # ----------------------------------------------------------------------------- initial_hosts
 
 
-@dataclass(frozen=True, slots=True)
-class HostPort:
+class HostPort(NamedTuple):
     """One ``host[port]`` of ``TCPPING.initial_hosts`` [S-JG-TCPPING36], [S-JG-PC36].
 
     ``port`` is ``None`` when the ``[port]`` part is missing or not a number (JGroups then
@@ -404,8 +404,7 @@ class HostPort:
     raw: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Unresolved:
+class Unresolved(NamedTuple):
     """``initial_hosts`` holds a ``${...}`` placeholder: the hosts depend on a system property
     (``jgroups.tcpping.initial_hosts``) and are not guessed here. ``prop``/``default`` are set
     when the whole value is one placeholder (see :func:`split_placeholder`)."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
@@ -24,8 +24,7 @@ _SELF_REF = re.compile(rf"^(?:\$\{{?(?:{_VARS})\}}?|%(?:{_VARS})%|\$\w+|\$\{{\w+
 _SHELL_VAR = re.compile(r"\$\{?\w+\}?|%\w+%")
 
 
-@dataclass(frozen=True, slots=True)
-class JvmFlag:
+class JvmFlag(NamedTuple):
     text: str  # the whole flag, e.g. -Djgroups.bind_addr=10.0.0.1
     name: str  # -D property name, or the option itself (-Xmx, -XX:+UseG1GC, -Xms)
     value: str | None  # -D value, -Xmx size, None for switches
@@ -37,8 +36,7 @@ class JvmFlag:
         return self.text.startswith("-D")
 
 
-@dataclass(frozen=True, slots=True)
-class JvmFlags:
+class JvmFlags(NamedTuple):
     path: str
     flags: tuple[JvmFlag, ...]
     problems: tuple[Problem, ...] = ()

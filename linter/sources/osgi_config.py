@@ -10,8 +10,8 @@ lines joined by a trailing backslash, ``#`` comment lines. The file name is the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.model import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
@@ -24,8 +24,7 @@ _WS = " \t\r\n\f"
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r"}
 
 
-@dataclass(frozen=True, slots=True)
-class OsgiEntry:
+class OsgiEntry(NamedTuple):
     key: str
     value: OsgiValue
     text: str  # canonical text of the value for comparison and display (e.g. B"true", ["a","b"])
@@ -33,8 +32,7 @@ class OsgiEntry:
     origin: Origin
 
 
-@dataclass(frozen=True, slots=True)
-class OsgiConfig:
+class OsgiConfig(NamedTuple):
     path: str
     pid: str  # full PID incl. factory sub-name, from the file name
     factory_pid: str | None

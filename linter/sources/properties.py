@@ -37,6 +37,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.model import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes, unreadable
@@ -48,8 +49,7 @@ class Dialect(str, Enum):
     JAVA = "java"  # java.util.Properties
 
 
-@dataclass(frozen=True, slots=True)
-class PropertyEntry:
+class PropertyEntry(NamedTuple):
     """One occurrence of a key in a file.
 
     ``value`` is the unescaped text of this occurrence (for the Liferay dialect before list
@@ -67,8 +67,7 @@ class PropertyEntry:
         return self.origin.line or 0
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     line: int
     text: str  # the comment line with leading whitespace removed, marker included
 

@@ -57,8 +57,7 @@ class XmlComment(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class XmlAttribute:
+class XmlAttribute(NamedTuple):
     """One attribute as written: ``name`` is the qualified name (``xsi:schemaLocation``),
     ``value`` the value after XML normalisation (entities replaced, newlines and tabs turned
     into spaces). ``line``/``column`` locate the name, ``value_line``/``value_column`` the
@@ -72,8 +71,7 @@ class XmlAttribute:
     value_column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class XmlElement:
+class XmlElement(NamedTuple):
     """An element of our immutable tree (comments, PIs and text nodes are not children).
 
     ``tag`` is the local name, ``namespace`` the namespace URI or ``None``. ``line`` is lxml's
@@ -119,8 +117,7 @@ class XmlElement:
         return Origin(file=display, line=self.start_line, column=self.column)
 
 
-@dataclass(frozen=True, slots=True)
-class XmlDocument:
+class XmlDocument(NamedTuple):
     """A parsed document: ``display`` path, ``root`` element and every comment in the file
     (document order, for inline suppressions). ``problems`` holds non-fatal findings of the
     reader (none today; fatal ones are returned instead of a document)."""
@@ -129,7 +126,7 @@ class XmlDocument:
     root: XmlElement
     comments: tuple[XmlComment, ...] = ()
     encoding: str = "UTF-8"
-    problems: tuple[Problem, ...] = field(default=(), compare=False)
+    problems: tuple[Problem, ...] = ()
 
 
 # ----------------------------------------------------------------------------- text scanning
