@@ -8,7 +8,7 @@ Heavy modules (rich, lxml) are imported only by the command that renders or pars
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -325,7 +325,12 @@ def explain_command(
     sys.stdout.write(explain.explain(match[0]))
 
 
-_COMMANDS = {"show": show, "check": check, "rules": rules_command, "explain": explain_command}
+_COMMANDS: dict[str, Callable[..., None]] = {
+    "show": show,
+    "check": check,
+    "rules": rules_command,
+    "explain": explain_command,
+}
 
 
 def _app_for(args: Sequence[str]) -> typer.Typer:
