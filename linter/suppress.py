@@ -2,7 +2,8 @@
 
 * ``.properties``: a comment line directly above the key (``#`` after a value is part of the
   value in a properties file, so trailing comments are not supported there);
-* XML: a comment directly before the element;
+* XML: a comment directly before the element (XML forbids ``--`` inside comments, so write the
+  reason after `` - `` or ``;`` there);
 * OSGi ``.config``: a ``#`` comment line directly above the key.
 A directive covers the lines of the entry or start tag that follows it. Blanket "disable all"
 directives are not offered: every directive names rules.
@@ -20,8 +21,10 @@ from linter.sources.properties import PropertiesFile
 if TYPE_CHECKING:
     from linter.sources.xml_safe import XmlDocument
 
+# The reason follows "--"; XML comments cannot contain "--", so " - " and ";" are accepted too.
 _DIRECTIVE = re.compile(
-    r"liferay-ha-lint:\s*disable\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)(?:\s*--\s*(.*?))?\s*$"
+    r"liferay-ha-lint:\s*disable\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)"
+    r"(?:\s+(?:--|-)\s*(.*?)|\s*;\s*(.*?))?\s*$"
 )
 
 
@@ -43,7 +46,7 @@ def parse_directive(text: str) -> tuple[tuple[str, ...], str] | None:
     if m is None:
         return None
     selectors = tuple(s.strip() for s in m.group(1).split(",") if s.strip())
-    return selectors, (m.group(2) or "").strip()
+    return selectors, (m.group(2) or m.group(3) or "").strip()
 
 
 def _above(file: str, comments: Iterable[tuple[int, str]], targets: Iterable[tuple[int, int]]) -> list[Suppression]:
@@ -67,6 +70,7 @@ def properties_suppressions(pf: PropertiesFile) -> list[Suppression]:
 
 def config_suppressions(config: OsgiConfig) -> list[Suppression]:
     targets = [(e.origin.line or 1, e.origin.end_line or e.origin.line or 1) for e in config.entries]
+    targets += [(p.origin.line, p.origin.line) for p in config.problems if p.origin.line]  # unparsable entries
     return _above(config.path, config.comments, targets)
 
 

@@ -166,3 +166,119 @@ def test_docs_rules_md_is_current() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def _cluster(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def test_secrets_never_reach_snippets_or_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = "s3cr3t-Passw0rd-value"
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": f"jdbc.default.password={secret}${{undefined.suffix}}\n"
+            f"jdbc.default.url=jdbc:mysql://db/lportal?user=lr&password={secret}&x=${{nothing.here}}\n",
+            "n2/portal-ext.properties": "cluster.link.enabled=true\n",
+        },
+    )
+    for args in (["--format", "json"], ["--color", "never"], ["-q"]):
+        code = main(["check", *args, str(cluster)])
+        out = capsys.readouterr().out
+        assert code == 1 and "HA004" in out
+        assert secret not in out, args
+
+
+XML_RULE = '''
+"""Test rule: report a TCPPING protocol element."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.ruleapi import WARNING, Context, Finding, Label, Node, rule
+
+
+@rule(
+    id="HA902",
+    name="tcpping-seen",
+    severity=WARNING,
+    scope="node",
+    summary="Reports TCPPING elements.",
+    rationale="Test pack rule.",
+    fix="None.",
+    sources=("tests",),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    ref = node.reference("cluster.link.channel.properties.control")
+    protocol = ref.jgroups.protocol("TCPPING") if ref is not None and ref.jgroups is not None else None
+    if protocol is not None:
+        yield Finding("TCPPING here", Label(node.name, ref.origin.file, protocol.line, protocol.column), subject="tcpping")
+'''
+
+
+def test_xml_and_osgi_config_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "ha902_tcpping_seen.py").write_text(XML_RULE)
+    tcp = (
+        '<config xmlns="urn:org:jgroups">\n'
+        '    <TCP bind_port="7800"/>\n'
+        "    {comment}"
+        '    <TCPPING initial_hosts="a[7800],b[7800]"/>\n'
+        "</config>\n"
+    )
+    cluster = _cluster(
+        tmp_path / "c",
+        {
+            "n1/portal-ext.properties": "cluster.link.enabled=true\ncluster.link.channel.properties.control=/jgroups/tcp.xml\n",
+            "n1/WEB-INF/classes/jgroups/tcp.xml": tcp.format(
+                comment="<!-- liferay-ha-lint: disable=tcpping-seen - static member list by design -->\n"
+            ),
+            "n2/portal-ext.properties": "cluster.link.enabled=true\ncluster.link.channel.properties.control=/jgroups/tcp.xml\n",
+            "n2/WEB-INF/classes/jgroups/tcp.xml": tcp.format(comment=""),
+            "n2/osgi/configs/com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration.config": (
+                "# liferay-ha-lint: disable=parse-error -- being rewritten\nproductionModeEnabled=true\n"
+            ),
+        },
+    )
+    code, doc = _json(capsys, "--rules-dir", str(pack), "--select", "HA0,HA902", str(cluster))
+    found = sorted((f["rule"], f["node"]) for f in doc["findings"])
+    assert found == [("HA902", "n2")], doc["findings"]
+    assert doc["summary"]["suppressed"] == 2
+
+
+def test_per_path_ignores_in_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(BROKEN, tmp_path / "c")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.liferay-ha-lint]\nper-path-ignores = { "**/node3/**" = ["HA101"] }\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    code, doc = _json(capsys, "c")
+    assert code == 1 and {f["rule"] for f in doc["findings"]} == {"HA102"}
+    assert doc["summary"]["suppressed"] == 1
+
+
+def test_color_always_and_force_color(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    for extra_args, extra_env in ((["--color", "always"], {}), ([], {"FORCE_COLOR": "1"})):
+        proc = subprocess.run(
+            [sys.executable, "-m", "linter", "check", *extra_args, str(BROKEN)],
+            capture_output=True,
+            text=True,
+            env={**env, **extra_env},
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        assert proc.returncode == 1 and "\x1b[" in proc.stdout, (extra_args, extra_env)

@@ -212,3 +212,17 @@ def test_wheel_ships_the_pack_and_runs_outside_the_checkout(tmp_path: Path) -> N
         check=True,
     )
     assert "site-packages" in located.stdout and "_rules" in located.stdout
+
+
+def test_entry_point_packs_are_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    pack = _pack(tmp_path)
+    (site / "mypack").mkdir(parents=True)
+    (site / "mypack" / "__init__.py").write_text(f"def pack_dir():\n    return {str(pack)!r}\n")
+    info = site / "mypack-1.0.dist-info"
+    info.mkdir()
+    (info / "entry_points.txt").write_text("[liferay_ha_lint.packs]\nmypack = mypack:pack_dir\n")
+    monkeypatch.syspath_prepend(str(site))
+    ids = [r.id for r in load_rules()]
+    assert "HA901" in ids
+    assert "HA901" not in [r.id for r in load_rules(use_entry_points=False)]
