@@ -217,7 +217,8 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
     ref = node.reference("cluster.link.channel.properties.control")
     protocol = ref.jgroups.protocol("TCPPING") if ref is not None and ref.jgroups is not None else None
     if protocol is not None:
-        yield Finding("TCPPING here", Label(node.name, ref.origin.file, protocol.line, protocol.column), subject="tcpping")
+        at = Label(node.name, ref.origin.file, protocol.line, protocol.column)
+        yield Finding("TCPPING here", at, subject="tcpping")
 '''
 
 
@@ -232,21 +233,21 @@ def test_xml_and_osgi_config_suppressions(tmp_path: Path, capsys: pytest.Capture
         '    <TCPPING initial_hosts="a[7800],b[7800]"/>\n'
         "</config>\n"
     )
+    ext = "cluster.link.enabled=true\ncluster.link.channel.properties.control=/jgroups/tcp.xml\n"
+    es7 = "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration.config"
     cluster = _cluster(
         tmp_path / "c",
         {
-            "n1/portal-ext.properties": "cluster.link.enabled=true\ncluster.link.channel.properties.control=/jgroups/tcp.xml\n",
+            "n1/portal-ext.properties": ext,
             "n1/WEB-INF/classes/jgroups/tcp.xml": tcp.format(
-                comment="<!-- liferay-ha-lint: disable=tcpping-seen - static member list by design -->\n"
+                comment="<!-- liferay-ha-lint: disable=tcpping-seen - static member list -->\n"
             ),
-            "n2/portal-ext.properties": "cluster.link.enabled=true\ncluster.link.channel.properties.control=/jgroups/tcp.xml\n",
+            "n2/portal-ext.properties": ext,
             "n2/WEB-INF/classes/jgroups/tcp.xml": tcp.format(comment=""),
-            "n2/osgi/configs/com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration.config": (
-                "# liferay-ha-lint: disable=parse-error -- being rewritten\nproductionModeEnabled=true\n"
-            ),
+            f"n2/osgi/configs/{es7}": "# liferay-ha-lint: disable=parse-error -- being rewritten\nproductionModeEnabled=true\n",
         },
     )
-    code, doc = _json(capsys, "--rules-dir", str(pack), "--select", "HA0,HA902", str(cluster))
+    _, doc = _json(capsys, "--rules-dir", str(pack), "--select", "HA0,HA902", str(cluster))
     found = sorted((f["rule"], f["node"]) for f in doc["findings"])
     assert found == [("HA902", "n2")], doc["findings"]
     assert doc["summary"]["suppressed"] == 2
