@@ -244,7 +244,9 @@ def test_xml_and_osgi_config_suppressions(tmp_path: Path, capsys: pytest.Capture
             ),
             "n2/portal-ext.properties": ext,
             "n2/WEB-INF/classes/jgroups/tcp.xml": tcp.format(comment=""),
-            f"n2/osgi/configs/{es7}": "# liferay-ha-lint: disable=parse-error -- being rewritten\nproductionModeEnabled=true\n",
+            f"n2/osgi/configs/{es7}": (
+                "# liferay-ha-lint: disable=parse-error -- being rewritten\nproductionModeEnabled=true\n"
+            ),
         },
     )
     _, doc = _json(capsys, "--rules-dir", str(pack), "--select", "HA0,HA902", str(cluster))
