@@ -96,6 +96,7 @@ class Engine:
             self.options[r.id] = build_options(r, overrides)
         self.notes: list[str] = []
         self.sources = SourceLines()
+        self.audit: tuple[Cluster, ...] = ()
 
     # ------------------------------------------------------------------ stamping
 
@@ -175,7 +176,7 @@ class Engine:
                     f"{rule.versions}, cluster is {version}"
                 )
                 continue
-            ctx = Context(cluster=cluster, version=version, options=self.options.get(rule.id))
+            ctx = Context(cluster=cluster, version=version, options=self.options.get(rule.id), audit=self.audit)
             out.extend(self._run_rule(rule, cluster, ctx))
         return out
 
@@ -234,6 +235,7 @@ class Engine:
 
     def run(self, clusters: Sequence[Cluster], input_problems: Sequence[Problem] = ()) -> Report:
         diagnostics: list[Diagnostic] = []
+        self.audit = tuple(clusters)
         for problem in input_problems:
             d = self._problem(problem, None, None)
             if d is not None:

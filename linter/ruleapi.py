@@ -13,6 +13,8 @@ severity and order, masks secrets and renders snippets.
 from __future__ import annotations
 
 import dataclasses
+import hmac
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -76,6 +78,7 @@ class Context(NamedTuple):
     cluster: Cluster
     version: str  # the cluster's Liferay family, e.g. "7.4"
     options: Any  # an instance of the rule's options dataclass, or None
+    audit: tuple[Cluster, ...] = ()  # every cluster of this run (for rules comparing clusters)
 
     @property
     def clustered(self) -> bool:
@@ -298,3 +301,100 @@ def agreement(
                 confidence=worst_confidence([setting_of(n) for n in cluster.nodes]),
                 subject=subject,
             )
+
+
+# ----------------------------------------------------------------------------- reader types for rules
+# Rules import nothing but this module: the model and reader types they inspect are re-exported here.
+
+from linter.liferay.defaults import defaults as _defaults  # noqa: E402
+from linter.references import CACHE_KEYS, Reference, channel_keys  # noqa: E402
+from linter.sources.ehcache import Cache, EhcacheConfig, Factory  # noqa: E402
+from linter.sources.jgroups import (  # noqa: E402
+    HostPort,
+    JGroupsStack,
+    Protocol,
+    ProtocolAttr,
+    Unresolved,
+    parse_initial_hosts,
+    split_placeholder,
+)
+from linter.sources.jvm_flags import JvmFlag  # noqa: E402
+from linter.sources.osgi_config import OsgiConfig, OsgiEntry  # noqa: E402
+from linter.sources.properties import commons_list  # noqa: E402
+
+__all__ += [
+    "CACHE_KEYS",
+    "Cache",
+    "EhcacheConfig",
+    "Factory",
+    "HostPort",
+    "JGroupsStack",
+    "JvmFlag",
+    "OsgiConfig",
+    "OsgiEntry",
+    "Protocol",
+    "ProtocolAttr",
+    "Reference",
+    "Unresolved",
+    "channel_keys",
+    "commons_list",
+    "jgroups_value",
+    "liferay_default",
+    "parse_initial_hosts",
+    "secret_digest",
+    "split_placeholder",
+    "stack_label",
+]
+
+
+def liferay_default(family: str, key: str) -> str | None:
+    """Liferay's shipped default of a portal property for a version family (None when undefined)."""
+    found = _defaults(family).get(key)
+    return found.value if found is not None else None
+
+
+def stack_label(
+    node: Node, ref: Reference, protocol: Protocol | None = None, attr: ProtocolAttr | None = None, text: str = ""
+) -> Label:
+    """A label at a JGroups stack: the attribute or protocol line in the node's XML file, the
+    property that holds an inline stack, or the property naming a built-in stack (whose content
+    has no line in the user's files)."""
+    if ref.kind == "file" and ref.origin.file:
+        line = attr.line if attr is not None else (protocol.line if protocol is not None else 1)
+        column = attr.column if attr is not None else (protocol.column if protocol is not None else 1)
+        return Label(node=node.name, file=ref.origin.file, line=line, column=column, text=text)
+    return label(node, ref.setting, text)
+
+
+def jgroups_value(node: Node, raw: str | None) -> tuple[str | None, Confidence]:
+    """The value JGroups would use for an attribute that may hold ``${name:default}``.
+
+    JGroups resolves ``${name}`` / ``${name:default}`` from JVM system properties (facts B.2);
+    Liferay 7.4 also substitutes portal properties such as ``${cluster.link.bind.addr["..."]}``
+    (facts B.1). Returns (None, UNRESOLVED) when nothing provides the value."""
+    if raw is None:
+        return None, Confidence.EXPLICIT
+    placeholder = split_placeholder(raw)
+    if placeholder is None:
+        return raw, Confidence.EXPLICIT
+    name, default = placeholder
+    flag = node.system_property(name)
+    if flag is not None and flag.value is not None and not flag.unresolved:
+        return flag.value, Confidence.EXPLICIT
+    setting = node.setting(name)
+    if setting is not None and setting.confidence is not Confidence.UNRESOLVED:
+        return setting.value, setting.confidence
+    if default is not None:
+        return default, Confidence.DEFAULT
+    return None, Confidence.UNRESOLVED
+
+
+_SECRET_KEY = os.urandom(32)
+
+
+def secret_digest(value: str | None) -> str | None:
+    """A keyed digest to compare secrets across nodes. The key is random per run, so the digest
+    means nothing outside this process; never put it (or the value) in a finding."""
+    if value is None:
+        return None
+    return hmac.new(_SECRET_KEY, value.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
