@@ -132,10 +132,10 @@ def rule(
     aliases: Sequence[str] = (),
     options: type | None = None,
     since: str = "0.1.0",
-) -> Callable[[CheckFn], Rule]:
+) -> Callable[[CheckFn | None], Rule]:
     """Declare a rule; the decorated function becomes its check (validated by the loader)."""
 
-    def wrap(fn: CheckFn) -> Rule:
+    def wrap(fn: CheckFn | None) -> Rule:
         return Rule(
             id=id,
             name=name,
@@ -169,7 +169,18 @@ def metadata_only(
     tags: Sequence[str] = (),
 ) -> Rule:
     """A rule whose findings the engine itself produces (input problems, internal errors)."""
-    return Rule(id, name, severity, scope, summary, rationale, fix, tuple(sources), VersionRange(), tuple(tags))
+    declare = rule(
+        id=id,
+        name=name,
+        severity=severity,
+        scope=scope,
+        summary=summary,
+        rationale=rationale,
+        fix=fix,
+        sources=sources,
+        tags=tags,
+    )
+    return declare(None)
 
 
 # ----------------------------------------------------------------------------- labels
