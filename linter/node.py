@@ -192,6 +192,10 @@ def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
     if "${" in name:
         return []
     path = Path(name)
+    if from_dir is None and path.is_absolute():
+        # ${external-properties} from -Dexternal-properties: a path on the server
+        inside = root / path.name
+        return [inside] if _safe_is_file(inside) else []
     if path.is_absolute():
         inside = root / path.name
         return [inside] if _safe_is_file(inside) else []
@@ -252,7 +256,12 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
             for target in targets:
                 load(target, "include", display, depth + 1)
 
+    external = next((f.value for f in reversed(raw.jvm) if f.name == "external-properties" and f.value), None)
     for item in [i.strip() for i in chain_default.split(",") if i.strip()]:
+        if "${external-properties}" in item:
+            if external is None:
+                continue
+            item = item.replace("${external-properties}", external)
         role = item.rsplit("/", 1)[-1]
         for target in _locate(item, root, None):
             load(target, role, None, 0)
@@ -344,12 +353,25 @@ def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_ve
     if declared:
         family = parse_version(declared)
         source = ("--liferay-version" if override_version else (spec.version_source or "declared")) + f" ({declared})"
+        nodes = tuple(_build_node(raw, family, limits) for raw in raws)
     else:
         clues = [c for raw in raws for c in _props_clues(raw, limits)]
         detection = detect.decide(clues)
-        family = detection.family
-        if family is None:
-            family = "7.4"
+        provisional = detection.family or "7.4"
+        nodes = tuple(_build_node(raw, provisional, limits) for raw in raws)
+        # JGroups files the nodes really use are weaker evidence: applied after the others
+        stack_clues = [
+            c
+            for node in nodes
+            for ref in node.references
+            if ref.kind == "file" and ref.jgroups is not None
+            for c in detect.clues_from_stack(ref.jgroups.names, _stack_attributes(ref), ref.origin.file)
+        ]
+        detection = detect.decide([*clues, *stack_clues])
+        family = detection.family or "7.4"
+        if family != provisional:  # encoding, loader dialect and defaults depend on the version
+            nodes = tuple(_build_node(raw, family, limits) for raw in raws)
+        if detection.family is None:
             source = "assumed: no version evidence in the files, Liferay 7.4 assumed (use --liferay-version)"
         else:
             source = "evidence: " + "; ".join(detection.evidence[:4])
@@ -357,7 +379,6 @@ def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_ve
                 source += f"; and {len(detection.evidence) - 4} more"
             if detection.conflicts:
                 source += " (ignored, contradicting: " + "; ".join(detection.conflicts[:2]) + ")"
-    nodes = tuple(_build_node(raw, family, limits) for raw in raws)
     return Cluster(
         name=spec.name,
         path=spec.display,
@@ -366,6 +387,11 @@ def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_ve
         nodes=nodes,
         problems=spec.problems,
     )
+
+
+def _stack_attributes(ref: Reference) -> set[str]:
+    assert ref.jgroups is not None
+    return {a.name for p in ref.jgroups.protocols for a in p.attributes}
 
 
 def origin_label(setting: Setting | None) -> str:

@@ -132,3 +132,38 @@ def test_version_detected_from_evidence(tmp_path: Path) -> None:
     cluster = load_cluster(found.clusters[0])
     assert cluster.version == "6.2"
     assert "dl.store.impl" in cluster.version_source
+
+
+def test_external_properties_from_a_jvm_flag(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "cluster.link.enabled=false\n",
+            "n1/site-overrides.properties": "cluster.link.enabled=true\n",
+            "n1/setenv.sh": (
+                'CATALINA_OPTS="$CATALINA_OPTS -Dexternal-properties=/opt/liferay/site-overrides.properties"\n'
+            ),
+            "n2/portal-ext.properties": "cluster.link.enabled=false\n",
+        },
+    )
+    n1, n2 = _load(tmp_path, "6.2").nodes
+    s = n1.setting("cluster.link.enabled")
+    assert s is not None and s.value == "true" and s.origin.file.endswith("site-overrides.properties")
+    assert n2.setting("cluster.link.enabled").value == "false"  # type: ignore[union-attr]
+
+
+def test_jgroups_3_stack_is_weak_version_evidence(tmp_path: Path) -> None:
+    stack = '<config xmlns="urn:org:jgroups"><TCP bind_port="7800" singleton_name="lr"/><TCPPING/><MERGE2/></config>\n'
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "cluster.link.channel.properties.control=jgroups/tcp.xml\n",
+            "n1/WEB-INF/classes/jgroups/tcp.xml": stack,
+            "n1/osgi/configs/com.liferay.portal.store.file.system.configuration.FileSystemStoreConfiguration.config": (
+                'rootDir="/mnt/dl"\n'
+            ),
+            "n2/portal-ext.properties": "cluster.link.enabled=true\n",
+        },
+    )
+    cluster = load_cluster(discover([tmp_path]).clusters[0])
+    assert cluster.version == "7.1" and "MERGE2" in cluster.version_source

@@ -90,6 +90,23 @@ def clues_from_properties(values: dict[str, str], where: str) -> list[Clue]:
     return out
 
 
+_JGROUPS3_PROTOCOLS = ("MERGE2", "UNICAST", "UNICAST2", "FD_SIMPLE")
+_JGROUPS3_ATTRIBUTES = ("singleton_name", "timer_type", "enable_bundling", "max_bundle_timeout")
+
+
+def clues_from_stack(protocols: Iterable[str], attributes: set[str], where: str) -> list[Clue]:
+    """A JGroups stack written for JGroups 2.x/3.x (MERGE2, UNICAST2, singleton_name ...) points to
+    Liferay 6.x-7.1: Liferay 7.2 SP1 / GA2 moved to JGroups 4.1.1, which rejects them (facts B.3,
+    liferay-learn 'Configuring Unicast over TCP'). Weak evidence: a stale file is also a mistake."""
+    names = set(protocols)
+    marker = next((p for p in _JGROUPS3_PROTOCOLS if p in names), None) or next(
+        (a for a in _JGROUPS3_ATTRIBUTES if a in attributes), None
+    )
+    if marker is None:
+        return []
+    return [Clue(_range("6.0", "7.1"), f"{where}: {marker} (JGroups 3.x and older, Liferay up to 7.1)")]
+
+
 def clue_from_env(where: str) -> Clue:
     return Clue(SEVEN, f"{where}: LIFERAY_* portal-property environment variables (7.x)")
 
