@@ -13,6 +13,7 @@ severity and order, masks secrets and renders snippets.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hmac
 import os
 import re
@@ -409,3 +410,57 @@ def secret_digest(value: str | None) -> str | None:
     if value is None:
         return None
     return hmac.new(_SECRET_KEY, value.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
+
+
+# ----------------------------------------------------------------------------- version knowledge for rules
+
+from linter.liferay.defaults import known_keys as _known_keys  # noqa: E402
+from linter.liferay.defaults import verify_properties as _verify_properties  # noqa: E402
+from linter.liferay.env import IMAGE_VARIABLES, Decoded, property_key  # noqa: E402
+
+__all__ += ["IMAGE_VARIABLES", "Decoded", "LegacyKey", "known_keys", "legacy_key", "legacy_table_for", "property_key"]
+
+
+def known_keys(family: str) -> frozenset[str]:
+    """Every key Liferay's ``portal.properties`` of the family defines (with a default)."""
+    return _known_keys(family)
+
+
+class LegacyKey(NamedTuple):
+    """A row of Liferay's VerifyProperties table: ``kind`` is obsolete, renamed,
+    migrated-to-system-property, modularized-to-osgi-config (or a system-* variant)."""
+
+    kind: str
+    old_key: str
+    new_key: str
+    module: str
+    table: str  # which VerifyProperties it comes from ("6.2.5-ga6", "master-2024-12")
+
+
+def legacy_table_for(family: str) -> str | None:
+    """The VerifyProperties table that applies to a family: 6.2.5's for 6.2, master's (2024-12) for
+    7.x (an approximation for 7.0-7.3, whose own tables were not saved), none for 6.0/6.1."""
+    if family == "6.2":
+        return "6.2.5-ga6"
+    if family.startswith("7."):
+        return "master-2024-12"
+    return None
+
+
+def legacy_key(family: str, key: str) -> LegacyKey | None:
+    """Whether Liferay's VerifyProperties of the family lists ``key`` as obsolete, renamed,
+    migrated or modularized (generated from verify-properties-legacy-keys.tsv)."""
+    table = legacy_table_for(family)
+    if table is None:
+        return None
+    index = _legacy_index(table)
+    return index.get(key)
+
+
+@functools.cache
+def _legacy_index(table: str) -> dict[str, LegacyKey]:
+    out: dict[str, LegacyKey] = {}
+    for kind, rows in _verify_properties().get(table, {}).items():
+        for old, new, module in rows:
+            out.setdefault(old, LegacyKey(kind, old, new, module, table))
+    return out
