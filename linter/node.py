@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.discovery import ClusterSpec, NodeSpec, display_path
-from linter.liferay import detect
+from linter.liferay import builtins, detect
 from linter.liferay.defaults import defaults
 from linter.liferay.env import IMAGE_VARIABLES, property_key
 from linter.liferay.versions import is_6x, parse_version
@@ -26,7 +26,14 @@ from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, parse_flag_list, read_jvm_flags
 from linter.sources.osgi_config import OsgiConfig, read_osgi_config
-from linter.sources.properties import Dialect, PropertiesFile, dialect_for, encoding_for, parse_properties
+from linter.sources.properties import (
+    Dialect,
+    PropertiesFile,
+    PropertyEntry,
+    dialect_for,
+    encoding_for,
+    parse_properties,
+)
 from linter.suppress import Suppression, config_suppressions, properties_suppressions
 
 CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
@@ -205,6 +212,17 @@ def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
     return found[:1]
 
 
+def _builtin_source(label: str, values: dict[str, str], included_by: str) -> PropertiesSource:
+    """A properties file shipped inside Liferay, as a source whose origins say so."""
+    entries = tuple(
+        PropertyEntry(key, value, Origin(file=label, kind=OriginKind.BUILTIN, detail=label), f"{key}={value}")
+        for key, value in values.items()
+    )
+    return PropertiesSource(
+        "builtin", PropertiesFile(path=label, dialect=Dialect.LIFERAY, encoding="utf-8", entries=entries), included_by
+    )
+
+
 def _include_list(file: PropertiesFile) -> list[tuple[str, Origin]]:
     out: list[tuple[str, Origin]] = []
     for entry in file.occurrences("include-and-override"):
@@ -242,6 +260,11 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
             return
         for name, origin in _include_list(parsed):
             targets = _locate(name, root, path.parent)
+            builtin = builtins.builtin_properties(name, family) if not targets else None
+            if builtin is not None:
+                label, values = builtin
+                sources.append(_builtin_source(label, values, display))
+                continue
             if not targets:
                 if "${" not in name or name.startswith("${liferay.home}/"):
                     problems.append(

@@ -167,3 +167,19 @@ def test_jgroups_3_stack_is_weak_version_evidence(tmp_path: Path) -> None:
     )
     cluster = load_cluster(discover([tmp_path]).clusters[0])
     assert cluster.version == "7.1" and "MERGE2" in cluster.version_source
+
+
+def test_include_of_liferay_built_in_portal_developer_properties(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "include-and-override=portal-developer.properties\ncluster.link.enabled=true\n",
+            "n2/portal-ext.properties": "cluster.link.enabled=true\n",
+        },
+    )
+    n1, n2 = _load(tmp_path, "7.4").nodes
+    assert not n1.problems  # a file inside portal-impl.jar, not a missing include
+    s = n1.setting("theme.css.fast.load")
+    assert s is not None and s.value == "false" and s.origin.kind is OriginKind.BUILTIN
+    assert "portal-developer.properties" in s.origin.detail
+    assert n2.setting("theme.css.fast.load").value == "true"  # type: ignore[union-attr]

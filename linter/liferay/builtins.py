@@ -130,3 +130,61 @@ def ehcache_config(name: str, family: str | None) -> EhcacheConfig | None:
 def jgroups_jar_transport(name: str) -> str | None:
     """Transport of a stock stack inside the JGroups jar (``tcp.xml`` -> ``TCP``)."""
     return JGROUPS_JAR_STACKS.get(normalise(name))
+
+
+# Properties files shipped inside portal-impl.jar that include-and-override may name without a
+# file on the node. portal-developer.properties, 6.x: ambition-consulting/6.0.11 @a50cac7b
+# portal-impl/src/portal-developer.properties; 7.x: liferay/liferay-portal @eb65aa60 (the same
+# path). 6.1/6.2 and 7.0-7.3 are assumed to match the nearest of the two (facts §7.3 lists the
+# same developer switches for 6.1 and 7.4).
+_DEVELOPER_6 = {
+    "theme.css.fast.load": "false",
+    "theme.images.fast.load": "false",
+    "javascript.fast.load": "true",
+    "javascript.log.enabled": "true",
+    "layout.template.cache.enabled": "false",
+    "browser.launcher.url": "",
+    "combo.check.timestamp": "true",
+    "freemarker.engine.cache.storage": "soft:1",
+    "freemarker.engine.modification.check.interval": "0",
+    "openoffice.cache.enabled": "false",
+    "velocity.engine.resource.manager.cache.enabled": "false",
+    "com.liferay.portal.servlet.filters.cache.CacheFilter": "false",
+    "com.liferay.portal.servlet.filters.themepreview.ThemePreviewFilter": "true",
+}
+_DEVELOPER_7 = {
+    "schema.module.build.auto.upgrade": "true",
+    "upgrade.database.auto.run": "true",
+    "upgrade.database.dl.storage.check.disabled": "true",
+    "theme.css.fast.load": "false",
+    "theme.css.fast.load.check.request.parameter": "true",
+    "theme.images.fast.load": "false",
+    "theme.images.fast.load.check.request.parameter": "true",
+    "enterprise.product.notification.enabled": "false",
+    "javascript.fast.load": "true",
+    "javascript.log.enabled": "false",
+    "company.security.strangers.verify": "false",
+    "access.control.sanitize.security.exception": "false",
+    "layout.template.cache.enabled": "false",
+    "browser.launcher.url": "",
+    "combo.check.timestamp": "true",
+    "cors.disable.authorization.context.check": "true",
+    "direct.servlet.context.reload": "true",
+    "initial.system.check.enabled": "true",
+    "json.service.serialize.throwable": "true",
+    "minifier.enabled": "false",
+    "module.framework.properties.osgi.console": "localhost:11311",
+    "template.engine.cache.enabled": "false",
+    "com.liferay.portal.servlet.filters.etag.ETagFilter": "false",
+    "com.liferay.portal.servlet.filters.header.HeaderFilter": "false",
+    "com.liferay.portal.servlet.filters.themepreview.ThemePreviewFilter": "true",
+}
+
+
+def builtin_properties(name: str, family: str | None) -> tuple[str, dict[str, str]] | None:
+    """(label, values) of a properties file shipped inside Liferay, or None."""
+    if normalise(name).rsplit("/", 1)[-1] != "portal-developer.properties":
+        return None
+    six = family is not None and family.startswith("6.")
+    values = _DEVELOPER_6 if six else _DEVELOPER_7
+    return f"Liferay built-in portal-developer.properties ({'6.x' if six else '7.x'})", dict(values)
