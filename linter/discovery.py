@@ -13,6 +13,7 @@ Symbolic links are not followed out of the tree being audited.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import NamedTuple
 
 from linter.liferay.versions import parse_version
 from linter.model import Origin, Problem
+from linter.sources.files import read_bytes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -135,18 +137,25 @@ def _node_subdirs(root: Path, problems: list[Problem]) -> list[Path]:
 def _toml_error_origin(display: str, exc: tomllib.TOMLDecodeError) -> Origin:
     line = getattr(exc, "lineno", None)
     col = getattr(exc, "colno", None)
+    if line is None:  # Python < 3.14 only has the position in the message
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
     return Origin(display, line, col)
 
 
 def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list[ClusterSpec] | Problem:
     """Clusters declared in a ``liferay-ha.toml``; a bad manifest is an HA002 problem."""
     display = display_path(path)
+    raw = read_bytes(path, display)
+    if isinstance(raw, Problem):
+        return raw
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         return Problem("HA002", f"invalid TOML in manifest: {exc}", _toml_error_origin(display, exc))
-    except (OSError, UnicodeDecodeError) as exc:
-        return Problem("HA001", f"cannot read manifest: {exc}", Origin(display))
+    except UnicodeDecodeError as exc:
+        return Problem("HA002", f"manifest is not UTF-8: {exc.reason} at byte {exc.start}", Origin(display))
     base = path.parent
     clusters_raw = data.get("clusters")
     unknown_top = set(data) - {"clusters", "version"}
@@ -319,7 +328,10 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
             result.problems.append(Problem("HA001", "path not found", Origin(str(raw))))
             continue
         if _is_dir(path):
-            if (path / MANIFEST).is_file() or not is_node_dir(path):
+            if (path / MANIFEST).is_file():
+                add_dir(path)  # a broken manifest is reported as such
+                continue
+            if not is_node_dir(path):
                 if not add_dir(path):
                     result.problems.append(
                         Problem(

@@ -9,6 +9,7 @@ chain are looked up as Liferay does: a bare name on the class path (``WEB-INF/cl
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +196,8 @@ def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
     """Where a properties name of the chain exists on this node, in load order."""
     if name.startswith("${liferay.home}/"):
         target = root / name[len("${liferay.home}/") :]
-        return [target] if _safe_is_file(target) else []
+        # anything by that name is read (a directory, a dangling or looping link is reported)
+        return [target] if os.path.lexists(target) else []
     if "${" in name:
         return []
     path = Path(name)
@@ -206,7 +208,7 @@ def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
     if path.is_absolute():
         inside = root / path.name
         return [inside] if _safe_is_file(inside) else []
-    found = [cp / name for cp in classpath_roots(root) if _safe_is_file(cp / name)]
+    found = [cp / name for cp in classpath_roots(root) if os.path.lexists(cp / name)]
     if from_dir is not None and _safe_is_file(from_dir / name) and (from_dir / name) not in found:
         found.append(from_dir / name)
     return found[:1]
@@ -242,7 +244,10 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
     loaded: set[Path] = set()
 
     def load(path: Path, role: str, included_by: str | None, depth: int) -> None:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: read_bytes reports it
+            key = path.absolute()
         if key in loaded:
             return
         loaded.add(key)
@@ -371,6 +376,8 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
 
 def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_version: str | None = None) -> Cluster:
     """Read every node of a cluster, decide the version, resolve effective settings."""
+    if limits.root is None:
+        limits = limits._replace(root=_audit_root(spec))
     raws = [_gather(node, limits) for node in spec.nodes]
     declared = override_version or spec.declared_version
     if declared:
@@ -410,6 +417,14 @@ def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_ve
         nodes=nodes,
         problems=spec.problems,
     )
+
+
+def _audit_root(spec: ClusterSpec) -> Path:
+    """The tree being audited: the cluster directory, widened to hold every declared node and env
+    file (a manifest may name node directories elsewhere on purpose)."""
+    paths = [spec.root, *(n.root for n in spec.nodes), *(e.parent for n in spec.nodes for e in n.env_files)]
+    resolved = [os.path.realpath(p) for p in paths]
+    return Path(os.path.commonpath(resolved))
 
 
 def _stack_attributes(ref: Reference) -> set[str]:

@@ -22,6 +22,7 @@ class Limits(NamedTuple):
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_xml_depth: int = 256
+    root: Path | None = None  # the audited tree: files whose real path lies outside it are refused
 
 
 DEFAULT_LIMITS = Limits()
@@ -37,7 +38,15 @@ def looks_binary(data: bytes) -> bool:
 
 
 def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
-    """Read a whole regular file, refusing non-files, oversized and binary content."""
+    """Read a whole regular file, refusing non-files, oversized and binary content, and files that
+    a symbolic link places outside the audited tree (``limits.root``)."""
+    if limits.root is not None:
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, RuntimeError, ValueError):
+            real = None
+        if real is not None and real != limits.root and limits.root not in real.parents and os.path.lexists(path):
+            return unreadable(display, f"symbolic link points outside the audited tree (to {real}); not followed")
     try:
         st = os.stat(path)
     except FileNotFoundError:
