@@ -30,7 +30,7 @@ def test_healthy_clusters_exit_0(cluster: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_broken_cluster_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, doc = _json(capsys, str(BROKEN))
+    code, doc = _json(capsys, "--select", "HA101,HA102", str(BROKEN))
     assert code == 1
     assert list(doc) == ["tool", "clusters", "findings", "summary"]
     assert doc["tool"]["name"] == "liferay-ha-lint"
@@ -70,15 +70,15 @@ def test_fingerprint_survives_line_moves_and_node_order(tmp_path: Path, capsys: 
     )
     ext = moved / "node3" / "portal-ext.properties"
     ext.write_text("# a new comment line moves everything down\n\n" + ext.read_text())
-    _, before = _json(capsys, str(BROKEN))
-    _, after = _json(capsys, str(moved))
+    _, before = _json(capsys, "--select", "HA101,HA102", str(BROKEN))
+    _, after = _json(capsys, "--select", "HA101,HA102", str(moved))
     assert {f["fingerprint"] for f in before["findings"]} == {f["fingerprint"] for f in after["findings"]}
     assert {f["location"]["line"] for f in after["findings"]} == {18}
 
 
 def test_fail_on_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "-q", "--fail-on", "never", str(BROKEN)]) == 0
-    assert main(["check", "-q", "--ignore", "HA1", str(BROKEN)]) == 0
+    assert main(["check", "-q", "--select", "HA1", "--ignore", "HA1", str(BROKEN)]) == 0  # equal specificity: ignored
     capsys.readouterr()
     code, doc = _json(capsys, "--select", "cluster-link-mismatch", str(BROKEN))
     assert code == 1 and {f["rule"] for f in doc["findings"]} == {"HA102"}
@@ -90,7 +90,7 @@ def test_config_file_severity_override_and_bad_config(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".liferay-ha-lint.toml").write_text(
-        'severity = { HA101 = "warning", HA102 = "warning" }\nfail-on = "error"\n'
+        'select = ["HA101", "HA102"]\nseverity = { HA101 = "warning", HA102 = "warning" }\nfail-on = "error"\n'
     )
     code, doc = _json(capsys, str(BROKEN))
     assert code == 0 and {f["severity"] for f in doc["findings"]} == {"warning"}
@@ -110,9 +110,9 @@ def test_inline_suppression_and_no_inline_suppressions(tmp_path: Path, capsys: p
         "# liferay-ha-lint: disable=HA101,HA102 -- node3 is being retired\ncluster.link.enabled=yes",
     )
     ext.write_text(text)
-    code, doc = _json(capsys, str(cluster))
+    code, doc = _json(capsys, "--select", "HA101,HA102", str(cluster))
     assert code == 0 and doc["findings"] == [] and doc["summary"]["suppressed"] == 2
-    code, doc = _json(capsys, "--no-inline-suppressions", str(cluster))
+    code, doc = _json(capsys, "--select", "HA101,HA102", "--no-inline-suppressions", str(cluster))
     assert code == 1 and {f["rule"] for f in doc["findings"]} == {"HA101", "HA102"}
 
 
@@ -262,7 +262,7 @@ def test_per_path_ignores_in_config(
 
     shutil.copytree(BROKEN, tmp_path / "c")
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.liferay-ha-lint]\nper-path-ignores = { "**/node3/**" = ["HA101"] }\n'
+        '[tool.liferay-ha-lint]\nselect = ["HA101", "HA102"]\nper-path-ignores = { "**/node3/**" = ["HA101"] }\n'
     )
     monkeypatch.chdir(tmp_path)
     code, doc = _json(capsys, "c")

@@ -1,0 +1,106 @@
+"""HA108 channel-name-mismatch: the JGroups cluster name of a Cluster Link channel differs between nodes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Iterator
+
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, get_boolean, rule
+
+ENABLED = "cluster.link.enabled"
+CONTROL = "cluster.link.channel.name.control"
+TRANSPORT = re.compile(r"cluster\.link\.channel\.name\.transport\.(\d+)")
+
+
+def _cluster_link_on(node: Node) -> bool:
+    setting = node.setting(ENABLED)
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _keys(cluster: Cluster) -> list[str]:
+    """The control channel's name and the name of every transport channel some node defines."""
+    numbers: set[int] = set()
+    for node in cluster.nodes:
+        for key in node.settings:
+            match = TRANSPORT.fullmatch(key)
+            if match:
+                numbers.add(int(match.group(1)))
+    return [CONTROL, *(f"cluster.link.channel.name.transport.{n}" for n in sorted(numbers))]
+
+
+def _uses(node: Node, key: str) -> bool:
+    """A node takes part in the comparison of a channel's name when Cluster Link is on and the
+    channel has a stack (Liferay skips a transport channel without properties)."""
+    if not _cluster_link_on(node):
+        return False
+    if key == CONTROL:
+        return True
+    stack = node.setting(key.replace(".name.", ".properties.", 1))
+    return stack is not None and bool(stack.value.strip())
+
+
+def _value_of(key: str) -> Callable[[Node], Hashable]:
+    def value_of(node: Node) -> Hashable:
+        setting = node.setting(key)
+        return setting.value.strip() if setting is not None else ""
+
+    return value_of
+
+
+def _setting_of(key: str) -> Callable[[Node], Setting | None]:
+    return lambda node: node.setting(key)
+
+
+def _skip(key: str) -> Callable[[Node], bool]:
+    return lambda node: not _uses(node, key)
+
+
+def _show(value: Hashable) -> str:
+    return f'"{value}"' if value else "no name (the channel is not created)"
+
+
+@rule(
+    id="HA108",
+    name="channel-name-mismatch",
+    severity=ERROR,
+    scope="cluster",
+    versions="6.2+",
+    tags=("cluster-link", "jgroups", "drift"),
+    summary="cluster.link.channel.name.control or .transport.N differs between nodes.",
+    rationale=(
+        "Liferay connects each Cluster Link channel with its channel name as the JGroups cluster name "
+        "(JChannel.connect(channelName)): nodes whose names differ form separate JGroups clusters and never see "
+        "each other on that channel, even with identical stacks and multicast groups. Liferay's own integration "
+        "test changes both names on one node and checks that the nodes no longer see each other. A transport "
+        "channel without a name is skipped by Liferay and a control channel without a name stops Cluster Link. "
+        "Only nodes with Cluster Link on are compared (HA101/HA102 report the switch), and a transport channel's "
+        "name only on nodes that define that channel's stack."
+    ),
+    fix="Set the same cluster.link.channel.name.control and cluster.link.channel.name.transport.N on every node "
+    "(or leave them at Liferay's defaults liferay-channel-control / liferay-channel-transport-0 everywhere).",
+    sources=(
+        "6.2: ClusterBase.createJChannel calls jChannel.connect(clusterName) with the channel name "
+        "(ClusterLinkImpl.initChannels, ClusterExecutorImpl); dinolupo/Liferay6.2-fixed @d87abb81 "
+        "portal-impl/src/com/liferay/portal/cluster/ClusterBase.java and ClusterLinkImpl.java, read for this rule",
+        "7.x: ClusterLinkImpl._initChannels passes cluster.link.channel.name.transport.N as clusterName "
+        "(liferay/liferay-portal @eb65aa60 modules/apps/portal/portal-cluster-multiple/.../ClusterLinkImpl.java); "
+        "JGroupsClusterChannel calls _jChannel.connect(_clusterName) (zoltantoth0409/liferay-portal "
+        "@0153a322 .../internal/jgroups/JGroupsClusterChannel.java), both read for this rule",
+        "ClusterLinkTest.testCustomizeChannelNames: a node with different channel names is not in the other's "
+        "cluster nodes (liferay/liferay-portal @0a3dba9e modules/apps/portal-cache/portal-cache-test/src/"
+        "testIntegration/java/com/liferay/portal/cache/internal/test/ClusterLinkTest.java)",
+        "liferay-ha-facts.md §2.2 (marked INFERENCE there; confirmed by the sources above, hence error)",
+    ),
+)
+def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    for key in _keys(cluster):
+        yield from agreement(
+            cluster,
+            _value_of(key),
+            _setting_of(key),
+            what=f"The JGroups cluster name {key}",
+            show=_show,
+            subject=key,
+            help=f"set {key} to the same value on every node",
+            skip=_skip(key),
+        )

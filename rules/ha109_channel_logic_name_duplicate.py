@@ -1,0 +1,77 @@
+"""HA109 channel-logic-name-duplicate: two nodes give a channel the same JGroups logic name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, get_boolean, label, rule
+
+ENABLED = "cluster.link.enabled"
+LOGIC_NAME = re.compile(r"cluster\.link\.channel\.logic\.name\.(control|transport\.\d+)")
+
+
+def _cluster_link_on(node: Node) -> bool:
+    setting = node.setting(ENABLED)
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _order(key: str) -> tuple[int, int]:
+    suffix = key.rsplit(".", 1)[-1]
+    return (0, 0) if suffix == "control" else (1, int(suffix))
+
+
+@rule(
+    id="HA109",
+    name="channel-logic-name-duplicate",
+    severity=ERROR,
+    scope="cluster",
+    versions="7.4",
+    tags=("cluster-link", "jgroups"),
+    summary="Two nodes set the same cluster.link.channel.logic.name.control or .transport.N.",
+    rationale=(
+        "The logic name is the JGroups logical name of this node's member in a channel (JChannel.setName); "
+        "portal.properties says it must be unique for each node in the cluster and generates a random one when "
+        "it is empty. A copied portal-ext.properties or env file often carries the first node's names to the "
+        "next node, so two members of one channel answer to the same name. The values are compared after "
+        "LIFERAY_* environment variables are decoded (LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_CHANNEL_PERIOD_LOGIC_"
+        "PERIOD_NAME_PERIOD_CONTROL...). Empty values (Liferay's default) and nodes with Cluster Link off are "
+        "ignored. The finding is reported on every node after the first one that uses the name."
+    ),
+    fix="Give each node its own logic names (e.g. control-node1 / transport-node1 on node 1, control-node2 / "
+    "transport-node2 on node 2), or leave them empty so that Liferay generates random ones.",
+    sources=(
+        "portal.properties 7.4 (master 2024-12-04), line 6000: 'The logic name must be unique for each node in the "
+        "cluster. If it is not set, a random logic name will be generated.' (shared/corpus/liferay)",
+        "JGroupsClusterChannel: if the logic name is not null, _jChannel.setName(channelLogicName) "
+        "(zoltantoth0409/liferay-portal @0153a322, modules/apps/portal/portal-cluster-multiple/.../jgroups/"
+        "JGroupsClusterChannel.java, read for this rule)",
+        "liferay-learn 'Example: Creating a Simple DXP Cluster' gives each node different logic names "
+        "(liferay-ha-facts.md §2.2, ehcache-jgroups-facts B.1)",
+    ),
+)
+def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    keys = sorted({k for n in cluster.nodes for k in n.settings if LOGIC_NAME.fullmatch(k)}, key=_order)
+    for key in keys:
+        users: dict[str, list[tuple[Node, Setting]]] = {}
+        for node in cluster.nodes:
+            setting = node.setting(key)
+            if setting is None or not _cluster_link_on(node) or setting.confidence is Confidence.UNRESOLVED:
+                continue
+            value = setting.value.strip()
+            if value:
+                users.setdefault(value, []).append((node, setting))
+        for value, members in users.items():
+            if len(members) < 2:
+                continue
+            for node, setting in members[1:]:
+                others = [(n, s) for n, s in members if n is not node]
+                yield Finding(
+                    f'{key} is "{value}" on {node.name}, the same as on '
+                    f"{', '.join(n.name for n, _ in others)}; the logic name must be unique for each node",
+                    label(node, setting, f"{node.name}: {value}", key=key),
+                    tuple(label(n, s, f"{n.name}: {value}", key=key) for n, s in others),
+                    help=f"give {node.name} its own {key} (or leave it empty for a random name)",
+                    confidence=Confidence.EXPLICIT,
+                    subject=key,
+                )

@@ -1,0 +1,193 @@
+"""HA110 unicast-initial-hosts-missing: a TCP stack discovers members with TCPPING but nothing
+gives TCPPING its ``initial_hosts``, so the node only probes ``localhost``."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from linter.ruleapi import (
+    ERROR,
+    Confidence,
+    Context,
+    Finding,
+    JGroupsStack,
+    Label,
+    Node,
+    Protocol,
+    Reference,
+    channel_keys,
+    commons_list,
+    get_boolean,
+    jgroups_value,
+    label,
+    label_at,
+    rule,
+    split_placeholder,
+    stack_label,
+)
+
+_PREFIX = "cluster.link.channel.properties."
+_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
+_HOSTS_FLAG = "jgroups.tcpping.initial_hosts"
+_TCP_TRANSPORTS = frozenset({"TCP", "TCP_NIO2", "TCP_NIO"})
+
+
+class _Value(NamedTuple):
+    """A resolved value and where an admin edits it."""
+
+    value: str | None
+    confidence: Confidence
+    at: Label
+    source: str
+
+
+def _enabled(node: Node) -> bool:
+    setting = node.setting("cluster.link.enabled")
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _channels(node: Node) -> Iterator[tuple[str, Reference, JGroupsStack]]:
+    """Channels whose stack content is known from the node's own files (or an inline string)."""
+    for key in channel_keys(node.settings):
+        ref = node.reference(key)
+        if ref is None or ref.kind not in ("file", "inline") or ref.jgroups is None or not ref.jgroups.protocols:
+            continue
+        yield key[len(_PREFIX) :], ref, ref.jgroups
+
+
+def _system_property(node: Node, name: str, text: str) -> _Value | None:
+    """A JGroups system property: Liferay sets the entries of cluster.link.channel.system.properties
+    with System.setProperty when the channel factory starts, after the JVM's own -D flags."""
+    setting = node.setting(_SYSTEM_PROPERTIES)
+    if setting is not None and setting.value.strip():
+        for entry in commons_list(setting.value):
+            key, sep, value = entry.partition(":")
+            if sep and key.strip() == name:
+                return _Value(value, setting.confidence, label(node, setting, text), f"{_SYSTEM_PROPERTIES} ({name})")
+    flag = node.system_property(name)
+    if flag is None:
+        return None
+    if flag.unresolved or flag.value is None:
+        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
+    return _Value(flag.value, Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
+
+
+def _initial_hosts(node: Node, ref: Reference, tcpping: Protocol, text: str) -> _Value | None:
+    """What TCPPING's initial_hosts resolves to. JGroups takes the XML attribute when present and
+    falls back to the jgroups.tcpping.initial_hosts system property only when it is absent; a
+    ``${jgroups.tcpping.initial_hosts:default}`` placeholder reads the property first."""
+    attr = tcpping.attr("initial_hosts")
+    if attr is None:
+        return _system_property(node, _HOSTS_FLAG, text)
+    at = stack_label(node, ref, tcpping, attr, text)
+    placeholder = split_placeholder(attr.value)
+    if placeholder is None:
+        return _Value(attr.value, Confidence.EXPLICIT, at, "initial_hosts")
+    name, _default = placeholder
+    system = _system_property(node, name, text)
+    if system is not None:
+        return system
+    value, confidence = jgroups_value(node, attr.value)
+    setting = node.setting(name)
+    if value is not None and setting is not None and value == setting.value:
+        return _Value(value, confidence, label(node, setting, text), name)
+    return _Value(value, confidence, at, f"the default of ${{{name}:...}}")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@rule(
+    id="HA110",
+    name="unicast-initial-hosts-missing",
+    severity=ERROR,
+    scope="node",
+    versions="7.x",
+    tags=("cluster-link", "jgroups", "unicast"),
+    summary="A TCP Cluster Link stack uses TCPPING discovery but nothing sets its initial_hosts.",
+    rationale=(
+        "With unicast (TCP) Cluster Link, TCPPING finds the other members only through the static list in "
+        "initial_hosts. Liferay's unicast guide: if initial_hosts is set neither in the TCP XML file nor with "
+        "-Djgroups.tcpping.initial_hosts, localhost is the only initial host, so the node forms a cluster of "
+        "one: caches are not invalidated across nodes and scheduled jobs run everywhere. JGroups reads the XML "
+        "attribute first and uses the jgroups.tcpping.initial_hosts system property only when the attribute is "
+        "absent or is a ${jgroups.tcpping.initial_hosts:...} placeholder. A placeholder that nothing resolves is "
+        "left to HA004; an initial_hosts_file (JGroups 5) counts as set."
+    ),
+    fix=(
+        "List every node in TCPPING initial_hosts, host[port] for each (e.g. "
+        'initial_hosts="${jgroups.tcpping.initial_hosts:10.0.0.1[7800],10.0.0.2[7800]}"), or pass '
+        "-Djgroups.tcpping.initial_hosts=10.0.0.1[7800],10.0.0.2[7800] to every node's JVM."
+    ),
+    sources=(
+        "liferay-learn 'Configuring Unicast over TCP' (petershin/liferay-learn docs/dxp/latest/en/installation-"
+        "and-upgrades/setting-up-liferay/clustering-for-high-availability/configuring-unicast-over-tcp.md "
+        "@4081b956, read for this rule): 'If initial_hosts is not specified in a TCP XML file or in a JVM "
+        "argument, localhost is the initial host'; liferay-ha-facts.md §2.4",
+        "JGroups TCPPING.initial_hosts has systemProperty jgroups.tcpping.initial_hosts, and "
+        "Configurator.resolveAndAssignField uses the system property only when the XML leaves the property "
+        "unset (belaban/JGroups src/org/jgroups/stack/Configurator.java and protocols/TCPPING.java at "
+        "JGroups-3.6.20.Final and JGroups-4.1.7.Final, read for this rule); ehcache-jgroups-facts.md B.2, B.3",
+        "Liferay 7.x sets cluster.link.channel.system.properties entries with System.setProperty "
+        "(JGroupsClusterChannelFactory._initSystemProperties, liferay/liferay-portal "
+        "modules/apps/portal/portal-cluster-multiple, read for this rule)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    if not ctx.clustered or not _enabled(node):
+        return
+    groups: dict[tuple[str, int], tuple[Reference, Protocol, _Value | None, list[tuple[str, Reference]]]] = {}
+    for channel, ref, stack in _channels(node):
+        if stack.transport_kind not in _TCP_TRANSPORTS:
+            continue
+        tcpping = next((p for p in stack.protocols if p.base == "TCPPING"), None)
+        if tcpping is None or tcpping.attr("initial_hosts_file") is not None:
+            continue
+        hosts = _initial_hosts(node, ref, tcpping, "TCPPING has no initial hosts")
+        if hosts is not None and (hosts.confidence is Confidence.UNRESOLVED or (hosts.value or "").strip()):
+            continue  # set (or depends on something this audit cannot see)
+        where = (ref.origin.file or ref.setting.origin.describe(), tcpping.line)
+        if where in groups:
+            groups[where][3].append((channel, ref))
+        else:
+            groups[where] = (ref, tcpping, hosts, [(channel, ref)])
+    others = len(ctx.cluster.nodes) - 1
+    rest = "the other node" if others == 1 else f"the other {others} nodes"
+    for ref, tcpping, hosts, users in groups.values():
+        channels = [c for c, _ in users]
+        names = _and(channels)
+        plural = "channels use" if len(channels) > 1 else "channel uses"
+        attr = tcpping.attr("initial_hosts")
+        if hosts is None:
+            why = (
+                f"the <{tcpping.name}> element has no initial_hosts attribute and -D{_HOSTS_FLAG} is not set on "
+                "this node"
+            )
+            at = stack_label(node, ref, tcpping, None, "TCPPING without initial_hosts")
+            confidence = Confidence.EXPLICIT
+        elif attr is not None and hosts.source.startswith("the default of"):
+            placeholder = split_placeholder(attr.value)
+            prop = placeholder[0] if placeholder is not None else _HOSTS_FLAG
+            why = (
+                f'initial_hosts="{attr.value.strip()}" falls back to its empty default because -D{prop} is not set '
+                "on this node"
+            )
+            at = dataclasses.replace(hosts.at, text="empty initial_hosts")
+            confidence = hosts.confidence
+        else:
+            why = f"initial_hosts is empty ({hosts.source})"
+            at = dataclasses.replace(hosts.at, text="empty initial_hosts")
+            confidence = hosts.confidence
+        related = [label(node, r.setting, f"{c} channel uses this stack") for c, r in users]
+        yield Finding(
+            f"{node.name}'s Cluster Link {names} {plural} TCPPING discovery without initial hosts: {why}, so "
+            f"JGroups probes only localhost and this node never finds {rest}",
+            at,
+            tuple(r for r in related if (r.file, r.line) != (at.file, at.line)),
+            help=f"list every node as host[port] in TCPPING initial_hosts or in -D{_HOSTS_FLAG} on every node",
+            confidence=confidence,
+            subject=f"TCPPING.initial_hosts[{','.join(channels)}]",
+        )

@@ -1,0 +1,218 @@
+"""HA113 jgroups-bind-loopback: with address autodetection off, a Cluster Link channel binds a
+loopback address, so no other node can reach it."""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from linter.ruleapi import (
+    WARNING,
+    Confidence,
+    Context,
+    Finding,
+    Label,
+    Node,
+    Protocol,
+    Reference,
+    channel_keys,
+    commons_list,
+    get_boolean,
+    jgroups_value,
+    label,
+    label_at,
+    rule,
+    split_placeholder,
+    stack_label,
+)
+
+_PREFIX = "cluster.link.channel.properties."
+_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
+_AUTODETECT = "cluster.link.autodetect.address"
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})
+
+
+class _Value(NamedTuple):
+    value: str | None
+    confidence: Confidence
+    at: Label
+    source: str  # what an admin edits: a property, a JVM flag, an XML attribute
+
+
+def _enabled(node: Node) -> bool:
+    setting = node.setting("cluster.link.enabled")
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _is_null(value: str | None) -> bool:
+    """Liferay's Validator.isNull: null, nothing but spaces, or the text ``null``."""
+    return value is None or value.replace(" ", "").strip() in ("", "null")
+
+
+def _is_loopback(value: str) -> bool:
+    text = value.strip().strip("[]").lower()
+    if text in _LOOPBACK_NAMES:
+        return True
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
+
+
+def _from_setting(node: Node, raw: str, text: str) -> _Value | None:
+    """``${portal.property}`` in a value Liferay substituted: the property an admin edits."""
+    placeholder = split_placeholder(raw)
+    if placeholder is None:
+        return None
+    setting = node.setting(placeholder[0])
+    if setting is None:
+        return None
+    return _Value(setting.value.strip(), setting.confidence, label(node, setting, text), placeholder[0])
+
+
+def _system_property(node: Node, name: str, text: str) -> _Value | None:
+    """A JGroups system property: Liferay sets the cluster.link.channel.system.properties entries
+    with System.setProperty when Cluster Link starts (they win over -D flags)."""
+    setting = node.setting(_SYSTEM_PROPERTIES)
+    if setting is not None and setting.value.strip():
+        raws = {e.partition(":")[0].strip(): e.partition(":")[2] for e in commons_list(setting.raw) if ":" in e}
+        for entry in commons_list(setting.value):
+            key, sep, value = entry.partition(":")
+            if sep and key.strip() == name:
+                via = _from_setting(node, raws.get(name, ""), text)
+                if via is not None:
+                    return via._replace(source=f"{via.source} via {_SYSTEM_PROPERTIES}")
+                return _Value(value.strip(), setting.confidence, label(node, setting, text), _SYSTEM_PROPERTIES)
+    flag = node.system_property(name)
+    if flag is None:
+        return None
+    if flag.unresolved or flag.value is None:
+        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
+    return _Value(flag.value.strip(), Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
+
+
+def _inline_raw(ref: Reference, name: str) -> str | None:
+    """The unsubstituted value of the transport's ``name=`` in an inline (6.x) stack string."""
+    match = re.search(rf"(?:^|[(;])\s*{re.escape(name)}\s*=\s*(\$\{{[^}}]*\}})", ref.setting.raw)
+    return match.group(1) if match else None
+
+
+def _bind_address(node: Node, ref: Reference, transport: Protocol | None) -> _Value | None:
+    """The transport's bind address: its bind_addr attribute (``${...}`` read from system
+    properties, then portal properties, then the default), else the jgroups.bind_addr system
+    property (JGroups uses it only when the attribute is absent), else JGroups' own choice."""
+    text = "binds loopback"
+    attr = transport.attr("bind_addr") if transport is not None else None
+    if transport is None or attr is None:
+        return _system_property(node, "jgroups.bind_addr", text)
+    raw = attr.value
+    if ref.kind == "inline":
+        raw = _inline_raw(ref, "bind_addr") or raw
+    placeholder = split_placeholder(raw)
+    if placeholder is None:
+        confidence = Confidence.DEFAULT if ref.kind == "builtin" else Confidence.EXPLICIT
+        where = f"<{transport.name}> bind_addr"
+        return _Value(attr.value.strip(), confidence, stack_label(node, ref, transport, attr, text), where)
+    system = _system_property(node, placeholder[0], text)
+    if system is not None:
+        return system
+    via = _from_setting(node, raw, text)
+    if via is not None:
+        return via
+    value, confidence = jgroups_value(node, raw)
+    at = stack_label(node, ref, transport, attr, text)
+    return _Value(None if value is None else value.strip(), confidence, at, f"the default of {raw.strip()}")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@rule(
+    id="HA113",
+    name="jgroups-bind-loopback",
+    severity=WARNING,
+    scope="node",
+    versions="6.2+",
+    tags=("cluster-link", "jgroups", "network"),
+    summary="Address autodetection is off and a Cluster Link channel binds a loopback address.",
+    rationale=(
+        "When cluster.link.autodetect.address is set, Liferay finds the outgoing interface with a socket to "
+        "that host and binds every channel there. When it is blank, the stacks bind whatever they are given: "
+        'the built-in stacks use cluster.link.bind.addr["cluster-link-control"] / ["cluster-link-udp"], '
+        "whose default is localhost; custom stacks use their bind_addr attribute or the jgroups.bind_addr "
+        "system property (-Djgroups.bind_addr, or an entry of cluster.link.channel.system.properties, which "
+        '6.2 sets from cluster.link.bind.addr["cluster-link-udp"]). A channel bound to localhost, 127.0.0.0/8 '
+        "or ::1 is unreachable from other hosts, so the node silently forms a cluster of one. The guides also "
+        "warn that the host name must not resolve to 127.0.0.1. Host names other than localhost are not "
+        "resolved (no DNS lookups), so a name that maps to 127.0.0.1 in /etc/hosts is not caught."
+    ),
+    fix=(
+        "Either set cluster.link.autodetect.address to a host:port every node can reach (the database, say), "
+        'or set cluster.link.bind.addr["cluster-link-control"] and ["cluster-link-udp"] (or '
+        "-Djgroups.bind_addr / the stack's bind_addr) to the node's own network address."
+    ),
+    sources=(
+        "portal.properties 6.2.5 and 7.4 (cluster.link.bind.addr[...]=localhost, used only when "
+        "cluster.link.autodetect.address is blank); liferay-learn 'Configuring Cluster Link'; liferay-ha-facts.md "
+        "§2.2; ehcache-jgroups-facts.md B.1, B.5",
+        "JGroupsClusterChannelFactory._initBindAddress / JGroupsClusterChannel (liferay/liferay-portal and "
+        "tylerbertrand/liferay-portal modules/apps/portal/portal-cluster-multiple, read for this rule): a "
+        "non-blank autodetect address (Validator.isNull) makes Liferay call TP.setBindAddress with the detected "
+        "address; _initSystemProperties applies cluster.link.channel.system.properties with System.setProperty",
+        "JGroups Configurator.resolveAndAssignField: the jgroups.bind_addr system property is used only when the "
+        "XML sets no bind_addr (belaban/JGroups at 3.6.20.Final and 4.1.7.Final, read for this rule; this "
+        "corrects ehcache-jgroups-facts.md B.2, which says the system property overrides)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    if not ctx.clustered or not _enabled(node):
+        return
+    autodetect = node.setting(_AUTODETECT)
+    if autodetect is not None and not _is_null(autodetect.value):
+        return
+    found: dict[tuple[str | None, int | None, str | None], tuple[_Value, list[str]]] = {}
+    for key in channel_keys(node.settings):
+        ref = node.reference(key)
+        if ref is None or ref.kind not in ("file", "inline", "builtin", "jgroups-jar"):
+            continue
+        stack = ref.jgroups
+        transport = stack.transport if stack is not None else None
+        address = _bind_address(node, ref, transport)
+        if address is None or address.value is None or not _is_loopback(address.value):
+            continue
+        where = (address.at.file, address.at.line, address.at.origin)
+        found.setdefault(where, (address, []))[1].append(key[len(_PREFIX) :])
+    if not found:
+        return
+    auto_at = label(node, autodetect, f"{_AUTODETECT} is blank", key=_AUTODETECT)
+    flag = node.system_property("jgroups.bind_addr")
+    for address, channels in found.values():
+        plural = "channels bind" if len(channels) > 1 else "channel binds"
+        edit = address.source.split(" via ")[0]
+        if edit.startswith("the default of"):
+            edit = "-Djgroups.bind_addr (or the stack's bind_addr)"
+        related = [auto_at]
+        note = ""
+        if f"via {_SYSTEM_PROPERTIES}" in address.source and flag is not None:
+            note = (
+                f"; -Djgroups.bind_addr={flag.value} does not help: Liferay sets the jgroups.bind_addr system property "
+                f"from {_SYSTEM_PROPERTIES} when Cluster Link starts"
+            )
+            related.append(label_at(node, flag.origin, "overridden at start-up"))
+        yield Finding(
+            f"{node.name}'s Cluster Link {_and(channels)} {plural} the loopback address {address.value} "
+            f"(from {address.source}) because {_AUTODETECT} is blank: the other nodes cannot reach it and it forms "
+            f"a cluster of one{note}",
+            dataclasses.replace(address.at, text=f"{address.value} is a loopback address"),
+            tuple(related),
+            help=f"set {edit} to this node's network address, or set {_AUTODETECT} to a host:port every node can reach",
+            confidence=address.confidence,
+            subject=edit,
+        )

@@ -1,0 +1,65 @@
+"""HA114 autodetect-address-external: cluster.link.autodetect.address left at www.google.com:80."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.ruleapi import INFO, Confidence, Context, Finding, Node, OriginKind, get_boolean, label, rule
+
+ENABLED = "cluster.link.enabled"
+KEY = "cluster.link.autodetect.address"
+DEFAULT = "www.google.com:80"
+
+
+@rule(
+    id="HA114",
+    name="autodetect-address-external",
+    severity=INFO,
+    scope="node",
+    versions="all",
+    tags=("cluster-link", "network"),
+    summary="cluster.link.autodetect.address is www.google.com:80 (the default) while Cluster Link is on.",
+    rationale=(
+        "At start-up Liferay opens a socket to cluster.link.autodetect.address and binds JGroups to the local "
+        "address and interface of that connection. With the default www.google.com:80 every node needs DNS and "
+        "an outgoing route to the Internet: behind a firewall or proxy the detection fails (7.x then logs "
+        "'Unable to detect bind address for JGroups, using loopback'; 6.x keeps the jgroups.bind_addr of "
+        "cluster.link.channel.system.properties, localhost by default), and on a multi-homed host the "
+        "Internet-facing interface may not be the cluster network. Liferay's docs suggest an address every node "
+        "can reach, such as the database server, or an empty value with cluster.link.bind.addr[...] set per node."
+    ),
+    fix="Set cluster.link.autodetect.address to a host:port inside the cluster network that every node reaches "
+    "(e.g. the database, db.internal:5432), or set it empty and give each node its "
+    'cluster.link.bind.addr["cluster-link-control"] / ["cluster-link-udp"].',
+    sources=(
+        "portal.properties 6.0.11-7.4: cluster.link.autodetect.address=www.google.com:80, 'must point to an "
+        "address that is accessible to the portal server, www.google.com, or your local gateway' "
+        "(shared/corpus/liferay; liferay-ha-facts.md §2.2)",
+        "6.2 ClusterBase.initBindAddress (dinolupo/Liferay6.2-fixed @d87abb81) and 7.x "
+        "JGroupsClusterChannelFactory._initBindAddress (liferay/liferay-portal @6cfe4873): socket to host:port, "
+        "loopback fallback on failure in 7.x (both read for this rule)",
+        "DXP 7.1 'Enabling Cluster Link' and liferay-learn 'Configuring Cluster Link' (learn.liferay.com/dxp/7.x/en/"
+        "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/configuring-cluster-link.html): "
+        "the default points at Google and may not work behind a firewall (liferay-ha-facts.md §2.2)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    enabled = node.setting(ENABLED)
+    if not get_boolean(enabled.value if enabled is not None else None):
+        return
+    setting = node.setting(KEY)
+    if setting is None or setting.value.strip().lower() != DEFAULT:
+        return
+    if setting.origin.kind is OriginKind.DEFAULT:
+        why = f"{KEY} is not set, so the Liferay {ctx.version} default {DEFAULT} applies"
+    else:
+        why = f"{KEY} is set to {DEFAULT}"
+    yield Finding(
+        f"{why}: with Cluster Link on, {node.name} connects to {DEFAULT} at start-up to pick the interface "
+        "JGroups binds to, which fails without Internet access (Liferay 7.x then binds to the loopback address)",
+        label(node, setting, f"{node.name}: {DEFAULT}", key=KEY),
+        help=f"set {KEY} to a host:port in the cluster network (e.g. the database) or leave it empty and set "
+        'cluster.link.bind.addr["cluster-link-control"]',
+        confidence=setting.confidence if setting.origin.kind is not OriginKind.DEFAULT else Confidence.DEFAULT,
+        subject=KEY,
+    )

@@ -1,0 +1,245 @@
+"""HA115 jgroups-security-mismatch: the nodes' Cluster Link channels use different security stacks
+(unsecure, MD5, X.509, SYM_ENCRYPT) or different cluster.link.auth.value secrets."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import NamedTuple, TypeVar
+
+from linter.ruleapi import (
+    ERROR,
+    Cluster,
+    Confidence,
+    Context,
+    Finding,
+    Label,
+    Node,
+    OriginKind,
+    Reference,
+    channel_keys,
+    get_boolean,
+    jgroups_value,
+    label,
+    rule,
+    secret_digest,
+    split_placeholder,
+    stack_label,
+)
+
+_PREFIX = "cluster.link.channel.properties."
+_ENCRYPTION = frozenset({"ASYM_ENCRYPT", "SYM_ENCRYPT", "ENCRYPT"})
+# Liferay's built-in stacks by resource folder: (AUTH token, encryption protocols). The content of
+# md5, x509 and unsecure is in Liferay's files (JG74); sym_encrypt ships with the JGroups 5 stacks
+# of current master and is judged by its name only.
+_BUILTIN = (
+    ("jgroups/unsecure/", (None, ())),
+    ("jgroups/secure/md5/", ("MD5Token", ("ASYM_ENCRYPT",))),
+    ("jgroups/secure/x509/", ("X509Token", ("ASYM_ENCRYPT",))),
+    ("jgroups/secure/sym_encrypt/", (None, ("SYM_ENCRYPT",))),
+)
+
+Signature = tuple[str | None, tuple[str, ...]]
+V = TypeVar("V")
+
+
+class _Security(NamedTuple):
+    node: Node
+    channel: str
+    ref: Reference
+    signature: Signature
+    where: str  # the stack, as an admin knows it
+
+
+class _Secret(NamedTuple):
+    node: Node
+    digest: str
+    at: Label
+    source: str
+    confidence: Confidence
+
+
+def _enabled(node: Node) -> bool:
+    setting = node.setting("cluster.link.enabled")
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _show(signature: Signature) -> str:
+    token, encryption = signature
+    auth = {"MD5Token": "MD5 AUTH", "X509Token": "X.509 AUTH"}.get(token or "", f"AUTH {token}" if token else "no AUTH")
+    return f"{auth}, {' + '.join(encryption) if encryption else 'no encryption'}"
+
+
+def _security(node: Node, channel: str, ref: Reference) -> _Security | None:
+    name = ref.setting.value.strip().lstrip("/")
+    if ref.kind in ("builtin", "missing"):
+        for prefix, signature in _BUILTIN:
+            if name.startswith(prefix):
+                default = ", Liferay's default" if ref.setting.origin.kind is OriginKind.DEFAULT else ""
+                return _Security(node, channel, ref, signature, f"the built-in {name}{default}")
+        return None
+    if ref.kind == "jgroups-jar":  # JGroups' stock stacks carry neither AUTH nor encryption
+        return _Security(node, channel, ref, (None, ()), f"JGroups' stock {name}")
+    stack = ref.jgroups
+    if stack is None or not stack.protocols:
+        return None
+    auth = next((p for p in stack.protocols if p.base == "AUTH"), None)
+    token = None
+    if auth is not None:
+        token = (auth.get("auth_class") or "AUTH").strip().rsplit(".", 1)[-1] or "AUTH"
+    encryption = tuple(sorted({p.base for p in stack.protocols if p.base in _ENCRYPTION}))
+    where = ref.origin.file if ref.kind == "file" else f"the inline stack of {ref.key}"
+    return _Security(node, channel, ref, (token, encryption), where)
+
+
+def _secret(node: Node, ref: Reference) -> _Secret | None:
+    """The AUTH auth_value the channel uses, as a keyed digest (never the value)."""
+    stack = ref.jgroups
+    auth = next((p for p in stack.protocols if p.base == "AUTH"), None) if stack is not None else None
+    attr = auth.attr("auth_value") if auth is not None else None
+    if auth is None or attr is None:
+        return None
+    placeholder = split_placeholder(attr.value)
+    if placeholder is not None:
+        setting = node.setting(placeholder[0])
+        if setting is not None and setting.confidence is not Confidence.UNRESOLVED:
+            digest = secret_digest(setting.value)
+            assert digest is not None
+            return _Secret(node, digest, label(node, setting), placeholder[0], setting.confidence)
+        value, confidence = jgroups_value(node, attr.value)
+        if value is None or confidence is Confidence.UNRESOLVED:
+            return None
+    else:
+        value, confidence = attr.value, Confidence.EXPLICIT
+    digest = secret_digest(value)
+    assert digest is not None
+    return _Secret(node, digest, stack_label(node, ref, auth, attr), f"{auth.name} auth_value", confidence)
+
+
+def _split(groups: dict[V, list[Node]]) -> Iterator[tuple[V, list[Node], list[tuple[V, list[Node]]], bool]]:
+    """Outlier groups against the majority (every group against the others on a tie)."""
+    if len(groups) < 2:
+        return
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0].name))
+    top = len(ordered[0][1])
+    tie = sum(1 for _, nodes in ordered if len(nodes) == top) > 1
+    for value, nodes in ordered:
+        if not tie and value == ordered[0][0]:
+            continue
+        yield value, nodes, [(v, ns) for v, ns in ordered if v != value], tie
+
+
+def _names(nodes: list[Node]) -> str:
+    names = [n.name for n in nodes]
+    return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@rule(
+    id="HA115",
+    name="jgroups-security-mismatch",
+    severity=ERROR,
+    scope="cluster",
+    versions="7.4",
+    tags=("cluster-link", "jgroups", "security", "drift"),
+    summary="Nodes secure a Cluster Link channel differently, or use different cluster.link.auth.value secrets.",
+    rationale=(
+        "Liferay 7.4 ships three JGroups stacks per channel: jgroups/unsecure (no encryption), jgroups/secure/md5 "
+        "(MD5 AUTH with cluster.link.auth.value, the default) and jgroups/secure/x509 (X.509 AUTH); current "
+        "master adds jgroups/secure/sym_encrypt. Nodes that use different stacks cannot talk to each other, and "
+        "with the MD5 stack every node must use the same cluster.link.auth.value, or AUTH rejects the joins: "
+        "the cluster splits. Stacks are judged by the built-in resource name or, for custom XML, by their AUTH "
+        "auth_class and ASYM_ENCRYPT/SYM_ENCRYPT/ENCRYPT protocols, per channel. Secrets are compared as keyed "
+        "digests and never shown. X.509 keystores and certificates are not compared."
+    ),
+    fix=(
+        "Point cluster.link.channel.properties.control and .transport.N at the same stack on every node (when "
+        "upgrading an unsecured cluster node by node, use the jgroups/unsecure files on the new nodes first), "
+        "and set the same cluster.link.auth.value everywhere."
+    ),
+    sources=(
+        "liferay-learn 'Configuring Cluster Link' (S-LEARN-CL, petershin/liferay-learn): three stacks, nodes "
+        "with different encryption cannot communicate, the same cluster.link.auth.value on every node; "
+        "liferay-ha-facts.md §2.2, §7.1; ehcache-jgroups-facts.md B.1, B.4",
+        "Liferay's stacks jgroups/{unsecure,secure/md5,secure/x509}/udp_{control,transport}.xml (JG74, "
+        "shared/corpus/liferay/jgroups/master-2024-12) and jgroups/secure/sym_encrypt/ in liferay/liferay-portal "
+        "master modules/apps/portal/portal-cluster-multiple/src/main/resources (read for this rule)",
+    ),
+)
+def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    nodes = [n for n in cluster.nodes if _enabled(n)]
+    if len(nodes) < 2:
+        return
+    keys = sorted({k for n in nodes for k in channel_keys(n.settings)}, key=lambda k: (not k.endswith("control"), k))
+    secret_findings: dict[tuple[str, str | None, int | None, str | None], tuple[Finding, list[str]]] = {}
+    for key in keys:
+        channel = key[len(_PREFIX) :]
+        found: dict[str, _Security] = {}
+        for node in nodes:
+            ref = node.reference(key)
+            security = _security(node, channel, ref) if ref is not None else None
+            if security is not None:
+                found[node.name] = security
+        groups: dict[Signature, list[Node]] = {}
+        for node in nodes:
+            if node.name in found:
+                groups.setdefault(found[node.name].signature, []).append(node)
+        for signature, members, differing, tie in _split(groups):
+            against = "; ".join(
+                f"{_names(ns)} {'uses' if len(ns) == 1 else 'use'} {found[ns[0].name].where} ({_show(v)})"
+                for v, ns in differing
+            )
+            for node in members:
+                mine = found[node.name]
+                yield Finding(
+                    f"Cluster Link {channel} channel security differs between nodes{' (tie)' if tie else ''}: "
+                    f"{node.name} uses {mine.where} ({_show(signature)}), while {against}. Nodes with different "
+                    "security stacks cannot talk to each other",
+                    label(node, mine.ref.setting, f"{node.name}: {_show(signature)}"),
+                    tuple(
+                        label(n, found[n.name].ref.setting, f"{n.name}: {_show(v)}") for v, ns in differing for n in ns
+                    ),
+                    help="use the same stack (unsecure, secure/md5 or secure/x509) for this channel on every node",
+                    confidence=mine.ref.setting.confidence,
+                    subject=key,
+                )
+        # Secrets: only between nodes whose stacks agree and authenticate
+        for signature, members in groups.items():
+            if signature[0] is None or len(members) < 2:
+                continue
+            secrets = {n.name: s for n in members if (s := _secret(n, found[n.name].ref)) is not None}
+            by_digest: dict[str, list[Node]] = {}
+            for node in members:
+                if node.name in secrets:
+                    by_digest.setdefault(secrets[node.name].digest, []).append(node)
+            for _digest, outliers, others, tie in _split(by_digest):
+                for node in outliers:
+                    secret = secrets[node.name]
+                    related = tuple(
+                        dataclasses.replace(secrets[n.name].at, text=f"{n.name}: another value")
+                        for _, ns in others
+                        for n in ns
+                    )
+                    rest = _names([n for _, ns in others for n in ns])
+                    finding = Finding(
+                        f"The Cluster Link AUTH secret differs between nodes{' (tie)' if tie else ''}: "
+                        f"{node.name}'s {secret.source} does not match that of {rest}"
+                        " (compared as digests; values are not shown). AUTH rejects members with another secret, so "
+                        "the cluster splits",
+                        dataclasses.replace(secret.at, text=f"{node.name}: differs"),
+                        related,
+                        help="set the same cluster.link.auth.value on every node",
+                        confidence=secret.confidence,
+                        subject=f"{secret.source}",
+                    )
+                    where = (node.name, secret.at.file, secret.at.line, secret.at.origin)
+                    if where in secret_findings:
+                        secret_findings[where][1].append(channel)
+                    else:
+                        secret_findings[where] = (finding, [channel])
+    for finding, channels in secret_findings.values():
+        kind = "channels" if len(channels) > 1 else "channel"
+        yield finding._replace(message=f"{finding.message} ({_and(channels)} {kind})")

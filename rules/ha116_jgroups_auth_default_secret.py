@@ -1,0 +1,152 @@
+"""HA116 jgroups-auth-default-secret: Cluster Link authenticates with MD5 AUTH while
+cluster.link.auth.value is still Liferay's shipped default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from linter.ruleapi import (
+    WARNING,
+    Confidence,
+    Context,
+    Finding,
+    Label,
+    Node,
+    OriginKind,
+    Reference,
+    channel_keys,
+    get_boolean,
+    jgroups_value,
+    label,
+    liferay_default,
+    rule,
+    secret_digest,
+    split_placeholder,
+    stack_label,
+)
+
+KEY = "cluster.link.auth.value"
+_PREFIX = "cluster.link.channel.properties."
+
+
+class _Secret(NamedTuple):
+    value: str
+    at: Label
+    source: str
+    confidence: Confidence
+    from_default: bool
+
+
+def _enabled(node: Node) -> bool:
+    setting = node.setting("cluster.link.enabled")
+    return get_boolean(setting.value if setting is not None else None)
+
+
+def _md5_secret(node: Node, ref: Reference) -> _Secret | None:
+    """The auth_value of the stack's MD5Token AUTH (the built-in secure/md5 stacks read
+    ``${cluster.link.auth.value}``); None when the stack has no MD5 AUTH or the value is unknown."""
+    stack = ref.jgroups
+    if stack is None:
+        return None
+    auth = next((p for p in stack.protocols if p.base == "AUTH"), None)
+    if auth is None or not (auth.get("auth_class") or "").strip().endswith("MD5Token"):
+        return None
+    attr = auth.attr("auth_value")
+    if attr is None:
+        return None
+    placeholder = split_placeholder(attr.value)
+    if placeholder is not None:
+        setting = node.setting(placeholder[0])
+        if setting is not None and setting.confidence is not Confidence.UNRESOLVED:
+            return _Secret(
+                setting.value,
+                label(node, setting, "shipped default secret", key=placeholder[0]),
+                placeholder[0],
+                setting.confidence,
+                setting.origin.kind is OriginKind.DEFAULT,
+            )
+        value, confidence = jgroups_value(node, attr.value)
+        if value is None or confidence is Confidence.UNRESOLVED:
+            return None
+        return _Secret(
+            value, stack_label(node, ref, auth, attr, "shipped default secret"), "auth_value", confidence, True
+        )
+    return _Secret(
+        attr.value,
+        stack_label(node, ref, auth, attr, "shipped default secret"),
+        "auth_value",
+        Confidence.EXPLICIT,
+        False,
+    )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@rule(
+    id="HA116",
+    name="jgroups-auth-default-secret",
+    severity=WARNING,
+    scope="node",
+    versions="7.4",
+    tags=("cluster-link", "jgroups", "security"),
+    summary="Cluster Link uses the MD5 AUTH stack with cluster.link.auth.value left at Liferay's shipped default.",
+    rationale=(
+        "Liferay 7.4's default Cluster Link stacks (jgroups/secure/md5/udp_control.xml and udp_transport.xml) "
+        "authenticate members with JGroups AUTH and an MD5Token whose secret is cluster.link.auth.value. Its "
+        "shipped default is public, printed in every portal.properties, so any host that reaches the channel "
+        "(multicast spreads across the network segment) can join the cluster, read cache traffic and take part "
+        "in cluster tasks. Liferay itself logs 'Clustering authentication is using default cluster link "
+        "authentication value' at start-up. The value is compared as a keyed digest and never shown."
+    ),
+    fix=(
+        "Set cluster.link.auth.value to a long random secret, the same on every node (a secret store or "
+        "LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_AUTH_PERIOD_VALUE), or move to the jgroups/secure/x509 stacks."
+    ),
+    sources=(
+        "portal.properties 7.4 (cluster.link.auth.value default; shared/corpus/liferay/portal-7.4-master-"
+        "2024-12-04.properties) and Liferay's jgroups/secure/md5/udp_*.xml (AUTH auth_class=MD5Token "
+        "auth_value=${cluster.link.auth.value}, JG74); liferay-ha-facts.md §2.2 (the rule itself is marked "
+        "INFERENCE there, hence a warning)",
+        "JGroupsClusterChannelFactory._parseChannelProperties warns when cluster.link.auth.value equals the "
+        "shipped default (liferay/liferay-portal modules/apps/portal/portal-cluster-multiple, read for this rule)",
+        "liferay-learn 'Configuring Cluster Link': MD5 is the default stack, X.509 is recommended for production",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    if not _enabled(node):
+        return
+    shipped = liferay_default(ctx.version, KEY)
+    if not shipped:
+        return
+    shipped_digest = secret_digest(shipped)
+    found: dict[tuple[str | None, int | None, str | None], tuple[_Secret, list[str], list[Label]]] = {}
+    for key in channel_keys(node.settings):
+        ref = node.reference(key)
+        if ref is None:
+            continue
+        secret = _md5_secret(node, ref)
+        if secret is None or secret_digest(secret.value) != shipped_digest:
+            continue
+        where = (secret.at.file, secret.at.line, secret.at.origin)
+        channel = key[len(_PREFIX) :]
+        entry = found.setdefault(where, (secret, [], []))
+        entry[1].append(channel)
+        entry[2].append(label(node, ref.setting, f"{channel} channel: MD5 AUTH stack"))
+    for secret, channels, stacks in found.values():
+        if secret.from_default:
+            why = f"{secret.source} is not set anywhere, so Liferay {ctx.version}'s shipped default applies"
+        else:
+            why = f"{secret.source} is set to Liferay's shipped default"
+        kind = "channels authenticate" if len(channels) > 1 else "channel authenticates"
+        yield Finding(
+            f"{node.name}'s Cluster Link {_and(channels)} {kind} with MD5 AUTH, but {why}: anyone who knows "
+            "Liferay's public default can join the cluster (the value is not shown)",
+            secret.at,
+            tuple(stacks),
+            help=f"set {KEY} to a random secret, the same on every node",
+            confidence=secret.confidence,
+            subject=secret.source,
+        )

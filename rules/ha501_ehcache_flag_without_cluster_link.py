@@ -1,0 +1,67 @@
+"""HA501 ehcache-flag-without-cluster-link: ehcache.cluster.link.replication.enabled=true while Cluster Link is off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, get_boolean, label, rule
+
+FLAG = "ehcache.cluster.link.replication.enabled"
+CLUSTER_LINK = "cluster.link.enabled"
+
+
+@rule(
+    id="HA501",
+    name="ehcache-flag-without-cluster-link",
+    severity=WARNING,
+    scope="node",
+    versions="6.x",
+    tags=("ehcache", "cache", "cluster-link"),
+    summary="ehcache.cluster.link.replication.enabled=true on a 6.x node whose Cluster Link is off.",
+    rationale=(
+        "The flag asks Liferay to replicate its caches over Cluster Link instead of Ehcache's RMI. On 6.1/6.2 "
+        "EhcacheConfigurationUtil only acts on it when cluster.link.enabled is also true, so with Cluster Link off "
+        "the flag is ignored: the default clustered files lose their peer providers and replicate nothing, custom "
+        "files keep their own RMI/JGroups settings. On 6.0 the flag alone replaces every portal cache's replicator "
+        "with Liferay's Cluster Link replicator, which has no channel to send on while Cluster Link is off, so the "
+        "portal caches do not replicate at all. Either way the configuration does not do what the flag says."
+    ),
+    fix="Set cluster.link.enabled=true on every node (the guide's scenario 1), or remove the flag if the cluster "
+    "relies on the cache files' own replication.",
+    sources=(
+        "6.1.0 and 6.2.5 EhcacheConfigurationUtil.getConfiguration (enableClusterLinkReplication = "
+        "CLUSTER_LINK_ENABLED && EHCACHE_CLUSTER_LINK_REPLICATION_ENABLED), 6.0.11 EhcachePortalCacheManager "
+        "(flag alone); ehcache-jgroups-facts.md A.4",
+        "6.2 User Guide, cache replication scenarios 1-5 (liferay-ha-facts.md §6.2); 6.0.11 portal.properties "
+        "comment on ehcache.cluster.link.replication.enabled",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    flag = node.setting(FLAG)
+    if flag is None or not get_boolean(flag.value):
+        return
+    cluster_link = node.setting(CLUSTER_LINK)
+    if cluster_link is not None and get_boolean(cluster_link.value):
+        return
+    if cluster_link is None or cluster_link.origin.kind is OriginKind.DEFAULT:
+        off = f"{CLUSTER_LINK} is not set (Liferay {ctx.version} default false)"
+    else:
+        off = f"{CLUSTER_LINK}={cluster_link.value.strip()}"
+    if ctx.version == "6.0":
+        effect = (
+            "on 6.0 the flag alone replaces the portal caches' replicators with Liferay's Cluster Link replicator, "
+            "which cannot send while Cluster Link is off, so the portal caches are not replicated at all"
+        )
+    else:
+        effect = (
+            f"Liferay {ctx.version} only honours the flag together with Cluster Link, so it is ignored: the default "
+            "clustered cache files replicate nothing and custom files keep their own RMI/JGroups replication"
+        )
+    yield Finding(
+        f"{FLAG}={flag.value.strip()} on {node.name} asks for cache replication over Cluster Link, but {off}; {effect}",
+        label(node, flag, "needs Cluster Link"),
+        related=(label(node, cluster_link, "Cluster Link off", key=CLUSTER_LINK),),
+        help=f"set {CLUSTER_LINK}=true on every node, or remove {FLAG}",
+        confidence=flag.confidence,
+        subject=FLAG,
+    )

@@ -1,0 +1,83 @@
+"""HA503 ehcache-hybrid-config: custom cache files together with Cluster Link cache replication (scenario 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.ruleapi import WARNING, Context, Finding, Node, get_boolean, label, liferay_default, rule
+
+FLAG = "ehcache.cluster.link.replication.enabled"
+CLUSTER_LINK = "cluster.link.enabled"
+SECOND_LEVEL = "hibernate.cache.use_second_level_cache"
+# The cluster-aware cache managers (EhcachePortalCacheManager for the multi-VM file, LiferayEhcacheRegionFactory
+# for Hibernate); the single-VM manager is not cluster-aware, Liferay leaves its file alone.
+KEYS = ("ehcache.multi.vm.config.location", "net.sf.ehcache.configurationResourceName")
+
+
+def _on(node: Node, key: str) -> bool:
+    setting = node.setting(key)
+    return get_boolean(setting.value if setting is not None else None)
+
+
+@rule(
+    id="HA503",
+    name="ehcache-hybrid-config",
+    severity=WARNING,
+    scope="node",
+    versions="6.1-6.2",
+    tags=("ehcache", "cache", "cluster-link"),
+    summary="Custom Ehcache files are combined with ehcache.cluster.link.replication.enabled (the guide's scenario 4).",
+    rationale=(
+        "The 6.2 guide lists five replication scenarios; custom cache files with Cluster Link and the Cluster Link "
+        "replication flag on (scenario 4) is 'not a recommended configuration for Liferay 6.1 or later'. What "
+        "Liferay does to the custom file differs by release: 6.1 replaces the replicator of every cache that uses "
+        "LiferayCacheEventListenerFactory with its Cluster Link replicator and keeps the file's peer provider and "
+        "any other replicators (JGroups, RMI), so two replication paths run side by side; 6.2 strips the file's "
+        "peer provider, peer listener and all cache replicators and puts Cluster Link replication on every cache, "
+        "so the replication settings written in the custom file are silently discarded. Either way the file does "
+        "not mean what it says."
+    ),
+    fix="Either keep the default cache files with Cluster Link replication (scenario 1, recommended), or keep the "
+    "custom files and turn ehcache.cluster.link.replication.enabled off so their own replication applies "
+    "(scenario 5).",
+    sources=(
+        "6.2 User Guide ch. 20, 'Distributed Caching' scenarios 4 and 5 (liferay-ha-facts.md §6.2)",
+        "6.1.0 EhcacheConfigurationUtil (agmip/liferay-portal-impl: custom file keeps peer providers, only "
+        "LiferayCacheEventListenerFactory caches switched) and 6.2.5 EhcacheConfigurationUtil "
+        "(dinolupo/Liferay6.2-fixed: everything cleared when the flag and Cluster Link are on); read through the "
+        "code index (ehcache-jgroups-facts.md A.4)",
+        "INFERENCE: the single-VM manager is not cluster-aware (not checked), so only the multi-VM and Hibernate "
+        "files are considered",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    if not (_on(node, CLUSTER_LINK) and _on(node, FLAG)):
+        return
+    flag = node.setting(FLAG)
+    for key in KEYS:
+        if key == KEYS[1] and not _on(node, SECOND_LEVEL):
+            continue  # the Hibernate second-level cache is off: its file is not loaded
+        setting = node.setting(key)
+        default = liferay_default(ctx.version, key)
+        if setting is None or default is None or setting.value.strip() == default.strip():
+            continue
+        if ctx.version == "6.1":
+            effect = (
+                "Liferay 6.1 moves only the caches that use LiferayCacheEventListenerFactory to Cluster Link and keeps "
+                "the file's peer provider and other replicators: a hybrid of two replication paths"
+            )
+        else:
+            effect = (
+                "Liferay 6.2 removes the file's peer provider and listener and every cache replicator and replicates "
+                "all its caches over Cluster Link, so the file's own replication settings are ignored"
+            )
+        yield Finding(
+            f"{key}={setting.value.strip()} on {node.name} replaces Liferay's default {default.strip()} while "
+            f"{FLAG} and {CLUSTER_LINK} are true (the guide's scenario 4, not recommended): {effect}",
+            label(node, setting, "custom cache file"),
+            related=(label(node, flag, "Cluster Link replication on", key=FLAG),),
+            help=f"use the default {key} with Cluster Link replication, or set {FLAG}=false to keep the custom file's "
+            "own replication",
+            confidence=setting.confidence,
+            subject=key,
+        )

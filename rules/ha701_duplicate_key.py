@@ -1,0 +1,86 @@
+"""HA701 duplicate-key: a key set more than once in one properties file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label_at, liferay_default, rule
+
+# Keys whose comma-joined value breaks the cluster (a URL, a class name, an address, a port):
+# RULES.md rates a duplicate of these as an error.
+_CRITICAL = re.compile(r"(cluster\.link\.|jdbc\.|multicast\.|dl\.store\.|dl\.hook\.).*")
+_SECRET = re.compile(
+    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
+    r"|token|api[._-]?key)",
+    re.IGNORECASE,
+)
+_IGNORED = frozenset({"", "include-and-override"})  # include-and-override is a list by design
+
+
+def _short(value: str, limit: int = 120) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@rule(
+    id="HA701",
+    name="duplicate-key",
+    severity=WARNING,
+    scope="node",
+    versions="all",
+    tags=("hygiene", "properties"),
+    summary="A key is set more than once in one properties file; Liferay joins the values with commas.",
+    rationale=(
+        "Liferay loads properties files with Apache Commons Configuration, not java.util.Properties: a key "
+        "that appears twice in one file does not let the last line win, it accumulates both values as a list, "
+        "and Liferay's getString joins the list back with commas. A stale jdbc.default.url left above the "
+        "current one therefore yields 'jdbc:...old...,jdbc:...new...', which no driver accepts; for "
+        "cluster.link.*, jdbc.*, multicast.* and dl.store.* keys such a value breaks the node (RULES.md rates "
+        "those duplicates as errors; the engine's severity is per rule, so the message says so). For list "
+        "keys (spring.configs, ...) the values are appended, which is rarely what was meant either."
+    ),
+    fix="Keep one line per key in each file and delete the others.",
+    sources=(
+        "Commons Configuration 1.x PropertiesConfiguration javadoc ('appended like if they were on the same "
+        "line separated with commas') and Liferay 7.4 ClassLoaderAggregateProperties / getString "
+        "(StringUtil.merge) (liferay-ha-facts.md §1.5; the comma-joined effect is an INFERENCE from the two "
+        "code facts, hence warning)",
+        "6.x loads the same Commons Configuration through EasyConf; accumulation there is UNCONFIRMED (facts §9)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    for source in node.properties:
+        if source.role == "builtin":
+            continue
+        file = source.file
+        for key in dict.fromkeys(e.key for e in file.entries):
+            occurrences = [e for e in file.occurrences(key) if e.origin.kind is OriginKind.FILE]
+            if len(occurrences) < 2 or key in _IGNORED:
+                continue
+            joined = file.value_of(key) or ""
+            if liferay_default(ctx.version, key) == joined:
+                continue  # a copy of Liferay's own portal.properties, which has the same repetition
+            if key in ("http", "https") and all(e.value.startswith("//") for e in occurrences):
+                continue  # URL lines outside any value, split at ':' (Liferay's own source.forge.mirrors)
+            name = file.path.rsplit("/", 1)[-1]
+            lines = ", ".join(str(e.origin.line) for e in occurrences)
+            if _SECRET.search(key):
+                effect = "so Liferay sees all of them joined with commas (values not shown: secret)"
+            else:
+                effect = f"so Liferay sees {key}={_short(joined)!r}"
+            message = (
+                f"{key} is set {len(occurrences)} times in {name} (lines {lines}); Liferay's loader does "
+                f"not keep the last one but joins all values with commas, {effect}"
+            )
+            if _CRITICAL.fullmatch(key):
+                message += (
+                    "; a duplicated cluster.link/jdbc/multicast/dl.store key breaks the node: treat this as an error"
+                )
+            last = occurrences[-1]
+            yield Finding(
+                message,
+                label_at(node, last.origin, f"set again (occurrence {len(occurrences)})"),
+                tuple(label_at(node, e.origin, "also set here") for e in occurrences[:-1]),
+                help=f"keep one {key} line in this file",
+                subject=key,
+            )

@@ -1,0 +1,112 @@
+"""HA704 bad-boolean: a boolean portal property holds a value GetterUtil does not recognise."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.ruleapi import (
+    IMAGE_VARIABLES,
+    WARNING,
+    Context,
+    Finding,
+    Label,
+    Node,
+    Origin,
+    OriginKind,
+    is_recognised_boolean,
+    label_at,
+    liferay_default,
+    property_key,
+    rule,
+)
+
+_BRACKET = re.compile(r"^(?P<base>[^\[]+)\[.*\]$")
+_INDEXED = re.compile(r"^(?P<base>.+)\.\d+$")
+_CLASS_SUFFIX = re.compile(r"^(?P<base>[a-z][\w.-]*?)\.(?:com|org|net|javax?)\.[\w.$]+$")
+_FILTER = re.compile(r"com\.liferay\.[\w.$]*Filter")
+# Booleans read by code without a default in that version's portal.properties (facts §6.1, §2.1).
+_CODE_BOOLEANS = frozenset({"ehcache.cluster.link.replication.enabled", "org.quartz.jobStore.isClustered"})
+_CRITICAL = frozenset({"cluster.link.enabled"})
+_NOT_PROPERTIES = ("LIFERAY_PROPS", "LIFERAY_CONTAINER_", "LIFERAY_DOCKER_")
+
+
+def _is_boolean_key(family: str, key: str) -> bool:
+    if key in _CODE_BOOLEANS or _FILTER.fullmatch(key):
+        return True
+    candidates = [key]
+    for pattern in (_BRACKET, _INDEXED, _CLASS_SUFFIX):
+        m = pattern.match(key)
+        if m:
+            candidates.append(m.group("base"))
+    m = _INDEXED.match(key)
+    if m:
+        candidates.append(m.group("base") + ".0")
+    for candidate in candidates:
+        default = liferay_default(family, candidate)
+        if default is not None:
+            return default.strip().lower() in ("true", "false")
+    return False
+
+
+def _finding(node: Node, key: str, value: str, at: Label, where: str) -> Finding:
+    shown = value.strip()
+    message = (
+        f"{key}={shown!r}{where} is not a boolean Liferay recognises: GetterUtil.getBoolean reads it as false "
+        "(only true, t, y, on and 1, in any case, are true)"
+    )
+    if not shown:
+        message = f"{key} is empty{where}: GetterUtil.getBoolean reads an empty value as false"
+    if key in _CRITICAL:
+        message += f"; {key} is the Cluster Link switch, so Cluster Link is off on this node: treat this as an error"
+    return Finding(message, at, help=f"write {key}=true or {key}=false", subject=key)
+
+
+@rule(
+    id="HA704",
+    name="bad-boolean",
+    severity=WARNING,
+    scope="node",
+    versions="all",
+    tags=("hygiene", "properties"),
+    summary="A boolean property has a value that Liferay silently reads as false ('yes', a typo, empty).",
+    rationale=(
+        "Liferay reads boolean properties with GetterUtil.getBoolean: the trimmed value is compared, ignoring "
+        "case, with true, t, y, on and 1; anything else, 'yes' and 'enabled' and typos such as 'ture' "
+        "included, is false without any warning. So cluster.link.enabled=yes turns Cluster Link off (RULES.md "
+        "rates that key as an error; the engine's severity is per rule, so the message says so). A key is "
+        "taken as boolean when its Liferay default is true or false (also for bracketed, indexed and "
+        "per-class variants), for servlet filter switches and for flags read only by code. Values with "
+        "${...} placeholders are left alone. LIFERAY_* environment variables that decode to such keys (7.x) "
+        "are checked too."
+    ),
+    fix="Write true or false.",
+    sources=(
+        "GetterUtil.BOOLEANS = {true, t, y, on, 1} (portal-kernel GetterUtil.java, amosfong/liferay-portal-basics "
+        "@ea9b6d0e; liferay-ha-facts.md §7.4; UNCONFIRMED for 6.x, where the same class lived in portal-service)",
+        "boolean defaults from portal.properties 6.0.11, 6.1.0, 6.2.5, 7.4 (shared/corpus/liferay)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    family = ctx.version
+    for source in node.properties:
+        if source.role == "builtin":
+            continue
+        for entry in source.file.entries:
+            if entry.origin.kind is not OriginKind.FILE or "${" in entry.value:
+                continue
+            if is_recognised_boolean(entry.value) or not _is_boolean_key(family, entry.key):
+                continue
+            yield _finding(node, entry.key, entry.value, label_at(node, entry.origin, "read as false"), "")
+    if family.startswith("6."):
+        return  # LIFERAY_* environment overrides are a 7.x feature (facts §1.3)
+    for var in node.env:
+        if var.value is None or var.name in IMAGE_VARIABLES or var.name.startswith(_NOT_PROPERTIES):
+            continue
+        decoded = property_key(var.name)
+        if decoded is None or "${" in var.value or is_recognised_boolean(var.value):
+            continue
+        if not _is_boolean_key(family, decoded.key):
+            continue
+        origin = var.origin if var.origin.kind is OriginKind.ENV else Origin(file=var.origin.file, kind=OriginKind.ENV)
+        yield _finding(node, decoded.key, var.value, label_at(node, origin, "read as false"), f" (from {var.name})")

@@ -1,0 +1,77 @@
+"""HA802 jvm-heap-min-max-differ: -Xms and -Xmx differ."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from linter.ruleapi import INFO, Context, Finding, JvmFlag, Node, label_at, rule
+
+_SIZE = re.compile(r"^(\d+)([kKmMgGtT]?)$")
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+_INITIAL = ("-Xms", "-XX:InitialHeapSize")
+_MAXIMUM = ("-Xmx", "-XX:MaxHeapSize")
+
+
+def _bytes(flag: JvmFlag) -> int | None:
+    m = _SIZE.match((flag.value or "").strip())
+    if m is None:
+        return None
+    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+
+
+def _last(node: Node, names: tuple[str, ...]) -> JvmFlag | None:
+    """The JVM uses the last occurrence of a heap flag."""
+    found = None
+    for flag in node.jvm_flags:
+        if flag.name in names and not flag.unresolved:
+            found = flag
+    return found
+
+
+@rule(
+    id="HA802",
+    name="jvm-heap-min-max-differ",
+    severity=INFO,
+    scope="node",
+    versions="all",
+    tags=("production", "jvm", "tuning"),
+    summary="The initial heap (-Xms) differs from the maximum heap (-Xmx).",
+    rationale=(
+        "The Liferay guides set -Xms equal to -Xmx so the whole heap is allocated at start-up: the JVM does "
+        "not pause to grow and shrink the heap under load, and a node that cannot get its memory fails at "
+        "start rather than later. With -Xmx alone the JVM starts from its own, much smaller, ergonomic "
+        "default. A matter of tuning, hence info. Flags holding shell variables are skipped."
+    ),
+    fix="Set -Xms to the same size as -Xmx (e.g. -Xms8g -Xmx8g).",
+    sources=(
+        "6.2 User Guide ch. 20 JVM advice: equal -Xms and -Xmx (liferay-ha-facts.md §7.3)",
+        "HotSpot: the last occurrence of a flag wins; without -Xms the initial heap is an ergonomic default "
+        "(Java SE tools reference, 'java' command; not re-verified here)",
+    ),
+)
+def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    initial = _last(node, _INITIAL)
+    maximum = _last(node, _MAXIMUM)
+    if maximum is None:
+        return
+    if initial is None:
+        yield Finding(
+            f"{node.name} sets {maximum.text} but no -Xms: the heap starts at the JVM's ergonomic default "
+            "(a fraction of physical memory) and grows under load",
+            label_at(node, maximum.origin, "no matching -Xms"),
+            help=f"add -Xms{maximum.value} next to {maximum.text}",
+            subject="-Xms",
+        )
+        return
+    low, high = _bytes(initial), _bytes(maximum)
+    if low is None or high is None or low == high:
+        return
+    yield Finding(
+        f"{node.name} starts with {initial.text} but may grow to {maximum.text}: the guides set both to the "
+        "same size so the heap is allocated up front",
+        label_at(node, initial.origin, "initial heap"),
+        (label_at(node, maximum.origin, "maximum heap"),),
+        help=f"set -Xms{maximum.value} (equal to {maximum.text})",
+        subject="-Xms",
+    )
