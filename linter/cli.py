@@ -7,15 +7,21 @@ Heavy modules (rich, lxml) are imported only by the command that renders or pars
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from linter import __version__
+
+if TYPE_CHECKING:
+    from linter.baseline import Outcome
+    from linter.diagnostics import Report
+    from linter.ruleapi import Rule
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -137,6 +143,10 @@ def show(
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    gitlab = "gitlab"
 
 
 class FailOn(str, Enum):
@@ -157,13 +167,138 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def plan_outputs(
+    formats: Sequence[CheckFormat], outputs: Sequence[Path], github_actions: bool = False
+) -> list[tuple[CheckFormat, Path | None]]:
+    """Pair ``--format`` and ``--output`` values in order: the first ``--output`` belongs to the
+    first ``--format``, and so on; formats left without an output go to standard output, at most
+    one of them. Without ``--format``: ``text`` (``github`` on GitHub Actions when nothing is
+    written to a file). Raises ValueError on a combination that cannot be honoured."""
+    chosen = list(formats)
+    if not chosen:
+        if len(outputs) > 1:
+            raise ValueError("several --output files need one --format each")
+        chosen = [CheckFormat.github if github_actions and not outputs else CheckFormat.text]
+    if len(outputs) > len(chosen):
+        extra = ", ".join(str(o) for o in outputs[len(chosen) :])
+        raise ValueError(f"--output {extra} has no --format of its own (pair each --output with a --format)")
+    plan = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(chosen)]
+    to_stdout = [fmt.value for fmt, out in plan if out is None]
+    if len(to_stdout) > 1:
+        raise ValueError(
+            f"formats {', '.join(to_stdout)} would all go to standard output; give an --output for all but one"
+        )
+    seen: set[str] = set()
+    for _fmt, out in plan:
+        if out is not None:
+            key = os.path.abspath(out)
+            if key in seen:
+                raise ValueError(f"--output {out} is given twice")
+            seen.add(key)
+    return plan
+
+
+# ----------------------------------------------------------------------------- files (pre-commit)
+
+
+def _below(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _cluster_dir_for_file(file: Path, bound: Path) -> Path | None:
+    """The directory to discover for a file below ``bound`` (the working directory): the nearest
+    ancestor holding a manifest, else the highest ancestor that holds node directories or is one
+    (so ``node1/tomcat/bin/setenv.sh`` gives the cluster of ``node1``, not a node ``bin``).
+    None when no ancestor up to ``bound`` is part of a node."""
+    from linter.discovery import MANIFEST, is_node_dir
+
+    best: Path | None = None
+    for candidate in (file.parent, *file.parent.parents):
+        if not _below(candidate, bound):
+            break
+        if (candidate / MANIFEST).is_file():
+            return candidate
+        if is_node_dir(candidate):
+            best = candidate
+            continue
+        try:
+            if any(is_node_dir(child) for child in candidate.iterdir() if not child.name.startswith(".")):
+                best = candidate
+        except OSError:
+            continue
+    return best
+
+
+def _file_targets(files: Sequence[Path], configured: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Directories to discover for files given on the command line (as pre-commit passes them),
+    and the files that belong to no cluster. With ``clusters`` configured, a file's cluster root
+    is the configured path that contains it; otherwise it is found by :func:`_cluster_dir_for_file`
+    below the working directory (files elsewhere are discovered as given)."""
+    cwd = Path.cwd().resolve()
+    targets: list[Path] = []
+    skipped: list[Path] = []
+    for file in files:
+        full = file.resolve()
+        target: Path | None
+        if configured:
+            target = next((Path(c) for c in configured if _below(full, Path(c).resolve())), None)
+        elif _below(full, cwd):
+            target = _cluster_dir_for_file(full, cwd)
+        else:
+            target = file
+        if target is None:
+            skipped.append(file)
+        elif target not in targets:
+            targets.append(target)
+    return targets, skipped
+
+
+def _clusters_holding(found: object, files: Sequence[Path]) -> None:
+    """Keep only the discovered clusters that contain one of ``files``: a node holds it or names
+    it as an env file; failing that, the cluster's directory holds it (a manifest, a README)."""
+    from linter.discovery import ClusterSpec, Discovery
+
+    assert isinstance(found, Discovery)
+    full = [f.resolve() for f in files]
+    keep: list[ClusterSpec] = []
+    for file in full:
+        exact = [
+            c
+            for c in found.clusters
+            if any(_below(file, n.root.resolve()) or file in {e.resolve() for e in n.env_files} for n in c.nodes)
+        ]
+        for c in exact or [c for c in found.clusters if _below(file, c.root.resolve())]:
+            if c not in keep:
+                keep.append(c)
+    found.clusters[:] = [c for c in found.clusters if c in keep]
+
+
+# ----------------------------------------------------------------------------- check
+
+
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Cluster directories, manifests, node directories or files.")
+        list[Path] | None,
+        typer.Argument(help="Cluster directories, manifests, node directories or files (a file: its cluster)."),
     ] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fmt: Annotated[
+        list[CheckFormat] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: text, json, sarif, junit, github, gitlab. Repeat it, each paired in order "
+            "with an --output, for several outputs in one run; one format may go to stdout.",
+        ),
+    ] = None,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option("--output", "-o", help="Write to this file (the n-th --output takes the n-th --format)."),
+    ] = None,
     select: Annotated[
         list[str] | None, typer.Option("--select", help="Rules to run: ids, id prefixes, names or tags.")
     ] = None,
@@ -178,6 +313,14 @@ def check(
     ] = None,
     config_file: Annotated[
         Path | None, typer.Option("--config", help="Config file (default: found upwards from the working directory).")
+    ] = None,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Hide the findings recorded in this baseline file; report stale entries."),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record the current findings in this baseline file (reasons kept)."),
     ] = None,
     liferay_version: Annotated[
         str | None, typer.Option("--liferay-version", help="Liferay version of every cluster (e.g. 7.4, 6.2).")
@@ -200,7 +343,7 @@ def check(
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter import config as config_mod
-    from linter.discovery import discover
+    from linter.discovery import Discovery, discover
     from linter.engine import Engine, RunSettings
     from linter.liferay.versions import parse_version
     from linter.node import load_cluster
@@ -208,6 +351,10 @@ def check(
     from linter.select import SelectionError, resolve_selector
     from linter.sources.files import DEFAULT_MAX_FILE_SIZE, Limits
 
+    try:
+        plan = plan_outputs(fmt or [], output or [], os.environ.get("GITHUB_ACTIONS") == "true")
+    except ValueError as exc:
+        raise _usage_error(str(exc)) from None
     try:
         found_config = config_file or config_mod.find_config(Path.cwd())
         cfg = config_mod.load_config(found_config) if found_config else config_mod.Config()
@@ -224,9 +371,25 @@ def check(
             resolve_selector(token, rules)
     except (PackError, config_mod.ConfigError, SelectionError) as exc:
         raise _usage_error(str(exc)) from None
-    targets = list(paths or []) or [Path(p) for p in cfg.clusters]
+    previous = None
+    if baseline_file is not None or write_baseline is not None:
+        from linter import baseline as baseline_mod
+
+        try:
+            if baseline_file is not None:
+                previous = baseline_mod.load(baseline_file, rules)
+            elif write_baseline is not None and write_baseline.exists():
+                previous = baseline_mod.load(write_baseline, rules)  # keeps reasons and unjudged entries
+        except baseline_mod.BaselineError as exc:
+            raise _usage_error(str(exc)) from None
+    given = list(paths or [])
+    targets = given or [Path(p) for p in cfg.clusters]
     if not targets:
         raise _usage_error("no paths given and no 'clusters' in the config file")
+    file_mode = bool(given) and all(p.is_file() for p in given)
+    skipped: list[Path] = []
+    if file_mode:
+        targets, skipped = _file_targets(given, cfg.clusters)
     settings = RunSettings(
         select=cli_select if cli_select is not None else cfg.select,
         ignore=[*cfg.ignore, *cli_ignore] if cli_select is None else cli_ignore,
@@ -238,37 +401,104 @@ def check(
         inline_suppressions=cfg.inline_suppressions and not no_inline_suppressions,
     )
     limits = Limits(max_file_size=max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
-    found = discover(targets, version)
+    found = discover(targets, version) if targets else Discovery()
+    if file_mode:
+        _clusters_holding(found, given)
     clusters = [load_cluster(spec, limits, version) for spec in found.clusters]
     try:
         engine = Engine(rules, settings)
     except (config_mod.ConfigError, SelectionError, ValueError) as exc:
         raise _usage_error(str(exc)) from None
     report = engine.run(clusters, found.problems)
-    if fmt is CheckFormat.json:
-        from linter import __version__ as tool_version
-        from linter.reporters import json_report
+    if file_mode and skipped:
+        skipped_notes = [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]
+        report = report._replace(notes=(*report.notes, *skipped_notes))
+    selected = frozenset(engine.selected_ids)
+    outcome = None
+    if write_baseline is not None:
+        from linter import baseline as baseline_mod
 
-        text = json_report.render(report, tool_version)
-        if output is not None:
-            output.write_text(text, encoding="utf-8", errors="backslashreplace")
-        else:
-            sys.stdout.write(text)
-    elif output is None and not verbose and (quiet or not report.diagnostics):
-        # the pre-commit path: one line per finding, or the clean summary, without loading rich
-        from linter.reporters import text as text_report
+        entries = baseline_mod.build(report, previous, selected, rules)
+        try:
+            baseline_mod.write(write_baseline, entries)
+        except OSError as exc:
+            raise _usage_error(f"cannot write baseline {write_baseline}: {exc.strerror or exc}") from None
+        print(f"liferay-ha-lint: wrote {len(entries)} baseline entries to {write_baseline}", file=sys.stderr)
+        previous = baseline_mod.Baseline(str(write_baseline), entries)
+    if previous is not None:
+        from linter import baseline as baseline_mod
 
-        lines = [text_report.one_line(d) for d in report.diagnostics] if quiet else [text_report.summary_line(report)]
-        sys.stdout.write("".join(line + "\n" for line in lines))
-    else:
-        from linter.reporters import text as text_report
-
-        console = make_console(color, output)
-        text_report.render(report, console, quiet=quiet, statistics=statistics, verbose=verbose)  # type: ignore[arg-type]
-        if output is not None:
-            console.file.close()  # type: ignore[attr-defined]
+        outcome = baseline_mod.apply(report, previous, selected, rules)
+        report = outcome.report
+    for kind, destination in plan:
+        _emit(kind, destination, report, rules, selected, outcome, color, quiet, statistics, verbose)
     threshold = (fail_on.value if fail_on is not None else None) or cfg.fail_on or "error"
     raise typer.Exit(exit_code(report, threshold))
+
+
+def _emit(
+    kind: CheckFormat,
+    destination: Path | None,
+    report: Report,
+    rules: Sequence[Rule],
+    selected: frozenset[str],
+    outcome: Outcome | None,
+    color: ColorMode,
+    quiet: bool,
+    statistics: bool,
+    verbose: bool,
+) -> None:
+    """Render one output; only the chosen reporter module is imported."""
+    from linter import __version__ as tool_version
+
+    text: str
+    if kind is CheckFormat.text:
+        from linter.reporters import text as text_report
+
+        if destination is None and not verbose and (quiet or not report.diagnostics):
+            # the pre-commit path: one line per finding, or the clean summary, without loading rich
+            if quiet:
+                lines = [text_report.one_line(d) for d in report.diagnostics]
+            else:
+                lines = [text_report.summary_line(report, outcome)]
+                lines += text_report.baseline_lines(outcome) if outcome is not None else []
+            sys.stdout.write("".join(line + "\n" for line in lines))
+            return
+        console = make_console(color, destination)
+        text_report.render_with_baseline(
+            report,
+            console,  # type: ignore[arg-type]
+            outcome,
+            quiet=quiet,
+            statistics=statistics,
+            verbose=verbose,
+        )
+        if destination is not None:
+            console.file.close()  # type: ignore[attr-defined]
+        return
+    if kind is CheckFormat.json:
+        from linter.reporters import json_report
+
+        text = json_report.render(report, tool_version, outcome)
+    else:
+        import importlib
+
+        from linter.reporters.common import Context, find_root
+
+        module = importlib.import_module(f"linter.reporters.{kind.value}")
+        ctx = Context(
+            tool_version=tool_version,
+            rules=rules,
+            selected=selected,
+            root=find_root(Path.cwd()),
+            cwd=Path.cwd(),
+            baseline=outcome,
+        )
+        text = module.render(report, ctx)
+    if destination is not None:
+        destination.write_text(text, encoding="utf-8", errors="backslashreplace")
+    else:
+        sys.stdout.write(text)
 
 
 def exit_code(report: object, threshold: str) -> int:

@@ -64,6 +64,7 @@ class Node:
     problems: tuple[Problem, ...]
     references: tuple[Reference, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
+    unread_files: tuple[str, ...] = ()  # portal-*.properties present on the node that its chain does not load
 
     def setting(self, key: str) -> Setting | None:
         return self.settings.get(key)
@@ -131,15 +132,22 @@ def _safe_is_file(path: Path) -> bool:
 
 
 def _iter_osgi_files(root: Path) -> Iterator[Path]:
+    """``osgi/configs/*.config|*.cfg`` (also under ``files/``, as the Docker image copies it) and
+    ``.config`` files beside portal-ext.properties; a ``.cfg`` elsewhere (haproxy.cfg) is not OSGi."""
     seen: set[Path] = set()
-    dirs = [root / "osgi" / "configs", root / "files" / "osgi" / "configs", root]
-    for directory in dirs:
+    both = (".config", ".cfg")
+    dirs: list[tuple[Path, tuple[str, ...]]] = [
+        (root / "osgi" / "configs", both),
+        (root / "files" / "osgi" / "configs", both),
+        (root, (".config",)),
+    ]
+    for directory, suffixes in dirs:
         try:
             entries = sorted(directory.iterdir(), key=lambda p: p.name)
         except OSError:
             continue
         for path in entries:
-            if path.suffix in (".config", ".cfg") and _safe_is_file(path) and path.resolve() not in seen:
+            if path.suffix in suffixes and _safe_is_file(path) and path.resolve() not in seen:
                 seen.add(path.resolve())
                 yield path
 
@@ -212,6 +220,21 @@ def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
     if from_dir is not None and _safe_is_file(from_dir / name) and (from_dir / name) not in found:
         found.append(from_dir / name)
     return found[:1]
+
+
+def _unread_files(root: Path, sources: list[PropertiesSource]) -> tuple[str, ...]:
+    loaded = {source.file.path for source in sources}
+    found: list[str] = []
+    for directory in [root, *classpath_roots(root)]:
+        try:
+            candidates = sorted(directory.glob("portal-*.properties"))
+        except OSError:
+            continue
+        for path in candidates:
+            display = display_path(path)
+            if display not in loaded and _safe_is_file(path):
+                found.append(display)
+    return tuple(found)
 
 
 def _builtin_source(label: str, values: dict[str, str], included_by: str) -> PropertiesSource:
@@ -371,6 +394,7 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         problems=tuple(problems),
         references=resolved.references,
         suppressions=tuple(suppressions),
+        unread_files=_unread_files(raw.spec.root, sources),
     )
 
 

@@ -121,13 +121,20 @@ def decode(s: str) -> Decoded:
     return Decoded("".join(out), tuple(literal))
 
 
+# Not single portal properties: LIFERAY_PROPS (a properties text for every company) and
+# LIFERAY_PROPS_BY_COMPANY_<id> are read separately, and the container's own LIFERAY_CONTAINER_* /
+# LIFERAY_DOCKER_* variables are never loaded (EnvPropertiesUtil callers and EnvPropertiesUtilTest,
+# liferay/liferay-portal).
+EXCLUDED_PREFIXES = ("LIFERAY_PROPS", "LIFERAY_CONTAINER_", "LIFERAY_DOCKER_")
+
+
 def property_key(env_name: str) -> Decoded | None:
     """The portal property a ``LIFERAY_*`` variable sets, or None when it sets none.
 
-    ``None`` for names without the prefix and for ``include-and-override``, which
-    ``loadEnvOverrides`` skips.
+    ``None`` for names without the prefix, for ``include-and-override``, which
+    ``loadEnvOverrides`` skips, and for the prefixes Liferay excludes from decoding.
     """
-    if not env_name.startswith(PREFIX):
+    if not env_name.startswith(PREFIX) or env_name.startswith(EXCLUDED_PREFIXES):
         return None
     decoded = decode(env_name[len(PREFIX) :].lower())
     if decoded.key == "include-and-override":

@@ -8,10 +8,13 @@ upstream (defence in depth).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
 from linter.redact import mask_inline
+
+if TYPE_CHECKING:
+    from linter.baseline import Outcome
 
 TOOL_NAME = "liferay-ha-lint"
 
@@ -59,9 +62,12 @@ def finding_json(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report, tool_version: str) -> dict[str, Any]:
-    """The report as plain JSON-ready data (``render`` serialises it)."""
-    return {
+def report_json(report: Report, tool_version: str, baseline: Outcome | None = None) -> dict[str, Any]:
+    """The report as plain JSON-ready data (``render`` serialises it).
+
+    With a baseline, ``summary`` also has ``baselined`` (findings hidden) and ``stale_baseline``
+    (the baseline entries of the checked clusters and rules that matched nothing)."""
+    doc: dict[str, Any] = {
         "tool": {"name": TOOL_NAME, "version": tool_version},
         "clusters": [
             {
@@ -83,7 +89,14 @@ def report_json(report: Report, tool_version: str) -> dict[str, Any]:
             "suppressed": report.suppressed,
         },
     }
+    if baseline is not None:
+        from linter.baseline import stale_json
+
+        summary = doc["summary"]
+        summary["baselined"] = baseline.hidden
+        summary["stale_baseline"] = stale_json(baseline)
+    return doc
 
 
-def render(report: Report, tool_version: str) -> str:
-    return json.dumps(report_json(report, tool_version), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, tool_version: str, baseline: Outcome | None = None) -> str:
+    return json.dumps(report_json(report, tool_version, baseline), indent=2, ensure_ascii=False) + "\n"

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from linter.baseline import Outcome
+
 TOOL = "liferay-ha-lint"
 MAX_RELATED = 5  # related labels shown per diagnostic; the rest are named in a note
 TAB = "    "
@@ -298,7 +300,7 @@ def node_table(report: Report) -> Table:
     return table
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, baseline: Outcome | None = None) -> str:
     nodes = sum(len(c.nodes) for c in report.clusters)
     scope = f"{_plural(len(report.clusters), 'cluster')} ({_plural(nodes, 'node')}, {_plural(report.files, 'file')})"
     if report.diagnostics:
@@ -310,7 +312,19 @@ def summary_line(report: Report) -> str:
         line = f"No problems found in {scope}"
     if report.suppressed:
         line += f"; {report.suppressed} suppressed"
+    if baseline is not None:
+        line += f"; {_plural(baseline.hidden, 'finding')} hidden by the baseline"
     return line + "."
+
+
+def baseline_lines(baseline: Outcome) -> list[str]:
+    """The stale baseline entries: entries of the clusters and rules checked that matched nothing."""
+    if not baseline.stale:
+        return []
+    count = _plural(len(baseline.stale), "entry", "entries")
+    lines = [f"note: baseline {baseline.path}: {count} matched no finding (stale: remove, or rerun --write-baseline):"]
+    lines += [f"  - {mask_inline(e.describe())}" for e in baseline.stale]
+    return lines
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -330,6 +344,20 @@ def render(
     no notes); otherwise every diagnostic in full, the tables and the summary line, and with
     ``verbose`` the report's notes at the end.
     """
+    render_with_baseline(report, console, None, quiet=quiet, statistics=statistics, verbose=verbose)
+
+
+def render_with_baseline(
+    report: Report,
+    console: Console,
+    baseline: Outcome | None,
+    *,
+    quiet: bool = False,
+    statistics: bool = False,
+    verbose: bool = False,
+) -> None:
+    """:func:`render`, and the summary says how many findings ``baseline`` hid and which of its
+    entries are stale."""
     from rich.text import Text
 
     if statistics:
@@ -348,7 +376,10 @@ def render(
             console.print(node_table(report))
         worst = report.worst()
         style = SEVERITY_STYLE[worst] if worst is not None else "bold green"
-        _print(console, Text(summary_line(report), style=style))
+        _print(console, Text(summary_line(report, baseline), style=style))
+        if baseline is not None:
+            for line in baseline_lines(baseline):
+                _print(console, Text(line))
     if verbose:
         for note in report.notes:
             _print(console, Text.assemble(("note", "bold"), ": " + mask_inline(note)))

@@ -30,6 +30,7 @@ class OsgiEntry(NamedTuple):
     text: str  # canonical text of the value for comparison and display (e.g. B"true", ["a","b"])
     marker: str  # type marker letter, "" when absent
     origin: Origin
+    raw: str = ""  # the value exactly as written (marker, quotes, spaces and continuations included)
 
 
 class OsgiConfig(NamedTuple):
@@ -239,7 +240,7 @@ def parse_config_text(text: str, display: str) -> OsgiConfig:
             if sc.peek() not in ("", "\r", "\n", "#"):
                 raise _ConfigSyntaxError("unexpected text after the value", sc.pos)
             origin = Origin(display, line, col, end_line, end_col, vline, vcol)
-            entries.append(OsgiEntry(key, value, canonical, marker, origin))
+            entries.append(OsgiEntry(key, value, canonical, marker, origin, t[value_pos : sc.pos]))
         except _ConfigSyntaxError as exc:
             eline, ecol = sc.where(min(exc.pos, len(t)))
             problems.append(Problem("HA002", f".config syntax: {exc}", Origin(display, eline, ecol)))
@@ -252,7 +253,7 @@ def parse_config_text(text: str, display: str) -> OsgiConfig:
 def parse_cfg_text(text: str, display: str) -> OsgiConfig:
     pid, factory = pid_from_filename(Path(display).name)
     props = parse_properties(text, display, dialect=Dialect.JAVA)
-    entries = tuple(OsgiEntry(e.key, e.value, e.value, "", e.origin) for e in props.entries)
+    entries = tuple(OsgiEntry(e.key, e.value, e.value, "", e.origin, e.value) for e in props.entries)
     comments = tuple((c.line, c.text) for c in props.comments)
     return OsgiConfig(display, pid, factory, entries, props.problems, comments)
 

@@ -1,0 +1,130 @@
+"""What the CI reporters (SARIF, JUnit, GitHub, GitLab) share: the render context and locations.
+
+The CLI builds a :class:`Context` once; each reporter takes the finished
+:class:`~linter.diagnostics.Report` and the context and returns text. Reporters never print and
+never compute exit codes.
+
+Paths: labels carry display paths (relative to the working directory when below it, else
+absolute). CI consumers want paths relative to the repository root, so :func:`repo_path` maps
+a display path to a path below ``Context.root`` (``None`` when the file lies outside it).
+A label may name a node directory instead of a file (a value that no file sets, on a node
+without ``portal-ext.properties``); :func:`place` then picks the node's main file, because code
+scanning and GitLab can only show findings on files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from linter.diagnostics import Diagnostic, Label, Report
+from linter.redact import mask_inline
+
+if TYPE_CHECKING:
+    from linter.baseline import Outcome
+    from linter.ruleapi import Rule
+
+TOOL_NAME = "liferay-ha-lint"
+
+
+class Context(NamedTuple):
+    tool_version: str
+    rules: Sequence[Rule]  # every loaded rule, in id order
+    selected: frozenset[str] = frozenset()  # ids of the rules that ran
+    root: Path = Path(".")  # repository root: CI paths are relative to it
+    cwd: Path = Path(".")  # display paths in the report are relative to this
+    baseline: Outcome | None = None
+
+
+def find_root(cwd: Path) -> Path:
+    """The repository root: the nearest ancestor of ``cwd`` holding ``.git``, else ``cwd``."""
+    cwd = Path(os.path.abspath(cwd))
+    for candidate in (cwd, *cwd.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return cwd
+
+
+def absolute(display: str, ctx: Context) -> Path:
+    path = Path(display)
+    return Path(os.path.normpath(path if path.is_absolute() else Path(os.path.abspath(ctx.cwd)) / path))
+
+
+def repo_path(display: str, ctx: Context) -> str | None:
+    """``display`` relative to the repository root (POSIX), or None when outside it."""
+    full = absolute(display, ctx)
+    root = Path(os.path.abspath(ctx.root))
+    try:
+        rel = full.relative_to(root)
+    except ValueError:
+        return None
+    return rel.as_posix() if str(rel) != "." else "."
+
+
+class Place(NamedTuple):
+    """Where a label points for a consumer that needs a file: the display path and the line."""
+
+    file: str | None
+    line: int | None
+    column: int | None
+    end_line: int | None
+    end_column: int | None  # inclusive, as in Label
+    directory: bool  # the label named a node or cluster directory and no file could stand in
+
+
+def _node_main_file(files: Sequence[str]) -> str | None:
+    for f in files:
+        if f.endswith("portal-ext.properties"):
+            return f
+    return files[0] if files else None
+
+
+def place(d: Diagnostic, label: Label, report: Report) -> Place:
+    """The file and span of a label; a node directory is replaced by the node's main file."""
+    if label.file and label.line is not None:
+        return Place(label.file, label.line, label.column, label.end_line or label.line, label.end_column, False)
+    file = label.file
+    directories: dict[str, Sequence[str]] = {}
+    for cluster in report.clusters:
+        directories.setdefault(cluster.path, ())
+        for name, path, files in cluster.nodes:
+            directories[path] = files
+            if file is None and label.node == name and (d.cluster in (None, cluster.name)):
+                file = path
+    if file is not None and file in directories:
+        main = _node_main_file(directories[file])
+        if main is not None:
+            return Place(main, None, None, None, None, False)
+        return Place(file, None, None, None, None, True)
+    return Place(file, None, None, None, None, False)
+
+
+def describe(label: Label) -> str:
+    """One label as text: ``node1: true (node1/portal-ext.properties:16)``, or for a value without a
+    line, its text and where the value comes from (``node2: false (Liferay 7.4 default)``)."""
+    text = mask_inline(label.text) or label.node or ""
+    if label.file and label.line is not None:
+        spot = f"{label.file}:{label.line}"
+    else:
+        origin = mask_inline(label.origin) if label.origin else ""
+        spot = "" if origin and origin in text else (origin or label.file or "")
+    if text and spot:
+        return f"{text} ({spot})"
+    return text or spot or "?"
+
+
+def others(d: Diagnostic) -> str:
+    """The related labels in one sentence, for formats with one location per finding."""
+    if not d.related:
+        return ""
+    return "Other nodes: " + "; ".join(describe(r) for r in d.related) + "."
+
+
+def sentence(text: str) -> str:
+    """Text ending with terminal punctuation (SARIF consumers expect sentences)."""
+    text = text.rstrip()
+    if not text:
+        return text
+    return text if text[-1] in ".!?" else text + "."
