@@ -198,85 +198,6 @@ def plan_outputs(
     return plan
 
 
-# ----------------------------------------------------------------------------- files (pre-commit)
-
-
-def _below(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
-
-
-def _cluster_dir_for_file(file: Path, bound: Path) -> Path | None:
-    """The directory to discover for a file below ``bound`` (the working directory): the nearest
-    ancestor holding a manifest, else the highest ancestor that holds node directories or is one
-    (so ``node1/tomcat/bin/setenv.sh`` gives the cluster of ``node1``, not a node ``bin``).
-    None when no ancestor up to ``bound`` is part of a node."""
-    from linter.discovery import MANIFEST, is_node_dir
-
-    best: Path | None = None
-    for candidate in (file.parent, *file.parent.parents):
-        if not _below(candidate, bound):
-            break
-        if (candidate / MANIFEST).is_file():
-            return candidate
-        if is_node_dir(candidate):
-            best = candidate
-            continue
-        try:
-            if any(is_node_dir(child) for child in candidate.iterdir() if not child.name.startswith(".")):
-                best = candidate
-        except OSError:
-            continue
-    return best
-
-
-def _file_targets(files: Sequence[Path], configured: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """Directories to discover for files given on the command line (as pre-commit passes them),
-    and the files that belong to no cluster. With ``clusters`` configured, a file's cluster root
-    is the configured path that contains it; otherwise it is found by :func:`_cluster_dir_for_file`
-    below the working directory (files elsewhere are discovered as given)."""
-    cwd = Path.cwd().resolve()
-    targets: list[Path] = []
-    skipped: list[Path] = []
-    for file in files:
-        full = file.resolve()
-        target: Path | None
-        if configured:
-            target = next((Path(c) for c in configured if _below(full, Path(c).resolve())), None)
-        elif _below(full, cwd):
-            target = _cluster_dir_for_file(full, cwd)
-        else:
-            target = file
-        if target is None:
-            skipped.append(file)
-        elif target not in targets:
-            targets.append(target)
-    return targets, skipped
-
-
-def _clusters_holding(found: object, files: Sequence[Path]) -> None:
-    """Keep only the discovered clusters that contain one of ``files``: a node holds it or names
-    it as an env file; failing that, the cluster's directory holds it (a manifest, a README)."""
-    from linter.discovery import ClusterSpec, Discovery
-
-    assert isinstance(found, Discovery)
-    full = [f.resolve() for f in files]
-    keep: list[ClusterSpec] = []
-    for file in full:
-        exact = [
-            c
-            for c in found.clusters
-            if any(_below(file, n.root.resolve()) or file in {e.resolve() for e in n.env_files} for n in c.nodes)
-        ]
-        for c in exact or [c for c in found.clusters if _below(file, c.root.resolve())]:
-            if c not in keep:
-                keep.append(c)
-    found.clusters[:] = [c for c in found.clusters if c in keep]
-
-
 # ----------------------------------------------------------------------------- check
 
 
@@ -343,7 +264,7 @@ def check(
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter import config as config_mod
-    from linter.discovery import Discovery, discover
+    from linter.discovery import discover, discover_files
     from linter.engine import Engine, RunSettings
     from linter.liferay.versions import parse_version
     from linter.node import load_cluster
@@ -387,9 +308,6 @@ def check(
     if not targets:
         raise _usage_error("no paths given and no 'clusters' in the config file")
     file_mode = bool(given) and all(p.is_file() for p in given)
-    skipped: list[Path] = []
-    if file_mode:
-        targets, skipped = _file_targets(given, cfg.clusters)
     settings = RunSettings(
         select=cli_select if cli_select is not None else cfg.select,
         ignore=[*cfg.ignore, *cli_ignore] if cli_select is None else cli_ignore,
@@ -401,9 +319,11 @@ def check(
         inline_suppressions=cfg.inline_suppressions and not no_inline_suppressions,
     )
     limits = Limits(max_file_size=max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
-    found = discover(targets, version) if targets else Discovery()
+    skipped: list[Path] = []
     if file_mode:
-        _clusters_holding(found, given)
+        found, skipped = discover_files(given, cfg.clusters, version)
+    else:
+        found = discover(targets, version)
     clusters = [load_cluster(spec, limits, version) for spec in found.clusters]
     try:
         engine = Engine(rules, settings)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -266,19 +267,6 @@ class _Many(Exception):
         self.clusters = clusters
 
 
-def _enclosing_cluster_root(path: Path) -> Path | None:
-    """For a file: the nearest ancestor that is a manifest directory or holds node subdirs."""
-    current = path.parent if not _is_dir(path) else path
-    for candidate in [current, *current.parents]:
-        if (candidate / MANIFEST).is_file():
-            return candidate
-        if is_node_dir(candidate) and candidate.parent != candidate:
-            parent = candidate.parent
-            if (parent / MANIFEST).is_file() or len(_node_subdirs(parent, [])) >= 1:
-                return parent
-    return None
-
-
 def discover(paths: list[Path], declared_version: str | None = None) -> Discovery:
     """Turn command-line paths into clusters; never raises on bad paths."""
     result = Discovery()
@@ -341,7 +329,9 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
                 continue
             loose_nodes.append(path)
             continue
-        root = _enclosing_cluster_root(path)
+        full = path.resolve()
+        cwd = Path.cwd().resolve()
+        root = _cluster_dir_for_file(full, cwd if _below(full, cwd) else Path(full.anchor))
         if root is None:
             if path.is_file():
                 loose_nodes.append(path.parent)
@@ -373,3 +363,88 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
             )
         )
     return result
+
+
+# ----------------------------------------------------------------------------- files (pre-commit)
+
+
+def _below(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _cluster_dir_for_file(file: Path, bound: Path) -> Path | None:
+    """The directory to discover for a file below ``bound`` (the working directory): the nearest
+    ancestor holding a manifest, else the highest ancestor that holds node directories or is one
+    (so ``node1/tomcat/bin/setenv.sh`` gives the cluster of ``node1``, not a node ``bin``).
+    None when no ancestor up to ``bound`` is part of a node."""
+    best: Path | None = None
+    for candidate in (file.parent, *file.parent.parents):
+        if not _below(candidate, bound):
+            break
+        if (candidate / MANIFEST).is_file():
+            return candidate
+        if is_node_dir(candidate):
+            best = candidate
+            continue
+        try:
+            if any(is_node_dir(child) for child in candidate.iterdir() if not child.name.startswith(".")):
+                best = candidate
+        except OSError:
+            continue
+    return best
+
+
+def _file_targets(files: Sequence[Path], configured: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Directories to discover for files given on the command line (as pre-commit passes them),
+    and the files that belong to no cluster. With ``clusters`` configured, a file's cluster root
+    is the configured path that contains it; otherwise it is found by :func:`_cluster_dir_for_file`
+    below the working directory (files elsewhere are discovered as given)."""
+    cwd = Path.cwd().resolve()
+    targets: list[Path] = []
+    skipped: list[Path] = []
+    for file in files:
+        full = file.resolve()
+        target: Path | None
+        if configured:
+            target = next((Path(c) for c in configured if _below(full, Path(c).resolve())), None)
+        elif _below(full, cwd):
+            target = _cluster_dir_for_file(full, cwd)
+        else:
+            target = file
+        if target is None:
+            skipped.append(file)
+        elif target not in targets:
+            targets.append(target)
+    return targets, skipped
+
+
+def _clusters_holding(found: Discovery, files: Sequence[Path]) -> None:
+    """Keep only the discovered clusters that contain one of ``files``: a node holds it or names
+    it as an env file; failing that, the cluster's directory holds it (a manifest, a README)."""
+    full = [f.resolve() for f in files]
+    keep: list[ClusterSpec] = []
+    for file in full:
+        exact = [
+            c
+            for c in found.clusters
+            if any(_below(file, n.root.resolve()) or file in {e.resolve() for e in n.env_files} for n in c.nodes)
+        ]
+        for c in exact or [c for c in found.clusters if _below(file, c.root.resolve())]:
+            if c not in keep:
+                keep.append(c)
+    found.clusters[:] = [c for c in found.clusters if c in keep]
+
+
+def discover_files(
+    files: Sequence[Path], configured: Sequence[Path] = (), declared_version: str | None = None
+) -> tuple[Discovery, list[Path]]:
+    """Item 5: files as pre-commit passes them. Every cluster that contains one of the files is
+    checked whole (a cross-node rule needs all nodes); files in no cluster are returned apart."""
+    targets, skipped = _file_targets(files, configured)
+    found = discover(targets, declared_version) if targets else Discovery()
+    _clusters_holding(found, files)
+    return found, skipped
