@@ -349,6 +349,7 @@ __all__ += [
     "Reference",
     "Unresolved",
     "channel_keys",
+    "channel_system_properties",
     "commons_list",
     "jgroups_value",
     "liferay_default",
@@ -378,24 +379,46 @@ def stack_label(
     return label(node, ref.setting, text)
 
 
-def jgroups_value(node: Node, raw: str | None) -> tuple[str | None, Confidence]:
+def channel_system_properties(node: Node) -> dict[str, str]:
+    """The ``name:value`` entries of ``cluster.link.channel.system.properties``: Liferay sets them with
+    ``System.setProperty`` before it creates the channels, so they override ``-D`` flags (6.2
+    ``ClusterBase.initSystemProperties``, 7.x ``JGroupsClusterChannelFactory``)."""
+    setting = node.setting("cluster.link.channel.system.properties")
+    out: dict[str, str] = {}
+    if setting is None or setting.confidence is Confidence.UNRESOLVED:
+        return out
+    for entry in setting.value.split(","):
+        name, sep, value = entry.partition(":")
+        if sep and name.strip():
+            out[name.strip()] = value.strip()
+    return out
+
+
+def jgroups_value(node: Node, raw: str | None, family: str | None = None) -> tuple[str | None, Confidence]:
     """The value JGroups would use for an attribute that may hold ``${name:default}``.
 
-    JGroups resolves ``${name}`` / ``${name:default}`` from JVM system properties (facts B.2);
-    Liferay 7.4 also substitutes portal properties such as ``${cluster.link.bind.addr["..."]}``
-    (facts B.1). Returns (None, UNRESOLVED) when nothing provides the value."""
+    On 7.x Liferay first substitutes portal properties into the channel XML
+    (``JGroupsClusterChannelFactory._parseChannelProperties``, e.g. ``${cluster.link.bind.addr["..."]}``);
+    then JGroups resolves ``${name:default}`` from system properties: the entries of
+    ``cluster.link.channel.system.properties`` (set by Liferay) before ``-D`` flags, else the default
+    (facts B.1, B.2). 6.x does not substitute portal properties into XML stacks. Returns
+    (None, UNRESOLVED) when nothing provides the value."""
     if raw is None:
         return None, Confidence.EXPLICIT
     placeholder = split_placeholder(raw)
     if placeholder is None:
         return raw, Confidence.EXPLICIT
     name, default = placeholder
+    if family is None or not family.startswith("6."):
+        setting = node.setting(name)
+        if setting is not None and setting.confidence is not Confidence.UNRESOLVED:
+            return setting.value, setting.confidence
+    system = channel_system_properties(node)
+    if name in system:
+        return system[name], Confidence.EXPLICIT
     flag = node.system_property(name)
     if flag is not None and flag.value is not None and not flag.unresolved:
         return flag.value, Confidence.EXPLICIT
-    setting = node.setting(name)
-    if setting is not None and setting.confidence is not Confidence.UNRESOLVED:
-        return setting.value, setting.confidence
     if default is not None:
         return default, Confidence.DEFAULT
     return None, Confidence.UNRESOLVED

@@ -212,12 +212,21 @@ def _compare(cluster: Cluster, key: str) -> Iterator[Finding]:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    include = [_glob(p) for p in (*options.must_agree, *options.keys)]
-    skip = [_glob(p) for p in (*options.node_specific, *options.exclude)]
+    include = _union([_glob(p) for p in (*options.must_agree, *options.keys)])
+    skip = _union([_glob(p) for p in (*options.node_specific, *options.exclude)] + [p for p, _ in _DEDICATED])
+    first, *others = cluster.nodes
     keys = sorted({k for n in cluster.nodes for k in n.settings})
     for key in keys:
-        if not any(p.fullmatch(key) for p in include):
-            continue
-        if any(p.fullmatch(key) for p in skip) or any(p.fullmatch(key) for p, _ in _DEDICATED):
+        setting = first.settings.get(key)
+        if setting is not None and all(n.settings.get(key) is setting for n in others):
+            continue  # the same Setting object everywhere: an untouched shared default
+        if include.fullmatch(key) is None or skip.fullmatch(key) is not None:
             continue
         yield from _compare(cluster, key)
+
+
+def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern for a list of globs (a key is tested once instead of once per glob)."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
