@@ -101,10 +101,13 @@ class Engine:
     # ------------------------------------------------------------------ stamping
 
     def _diagnostic(self, rule: Rule, finding: Finding, cluster: str | None) -> Diagnostic:
+        severity = self.severity[rule.id]
+        if severity is rule.severity and finding.severity is not None:
+            severity = finding.severity  # the rule escalates this finding; a configured severity wins
         return Diagnostic(
             rule=rule.id,
             name=rule.name,
-            severity=self.severity[rule.id],
+            severity=severity,
             message=mask_inline(finding.message),
             primary=_masked(finding.at, self.sources),
             related=tuple(_masked(r, self.sources) for r in finding.related),

@@ -71,6 +71,7 @@ class Finding(NamedTuple):
     help: str | None = None
     confidence: Confidence = Confidence.EXPLICIT
     subject: str = ""
+    severity: Severity | None = None  # raises the rule's default for this finding (RULES.md "error for ...")
 
 
 class Context(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label_at, liferay_default, rule
+from linter.ruleapi import ERROR, WARNING, Context, Finding, Node, OriginKind, label_at, liferay_default, rule
 
 # Keys whose comma-joined value breaks the cluster (a URL, a class name, an address, a port):
 # RULES.md rates a duplicate of these as an error.
@@ -36,7 +36,7 @@ def _short(value: str, limit: int = 120) -> str:
         "and Liferay's getString joins the list back with commas. A stale jdbc.default.url left above the "
         "current one therefore yields 'jdbc:...old...,jdbc:...new...', which no driver accepts; for "
         "cluster.link.*, jdbc.*, multicast.* and dl.store.* keys such a value breaks the node (RULES.md rates "
-        "those duplicates as errors; the engine's severity is per rule, so the message says so). For list "
+        "those duplicates as errors, and so does this rule for them). For list "
         "keys (spring.configs, ...) the values are appended, which is rarely what was meant either."
     ),
     fix="Keep one line per key in each file and delete the others.",
@@ -72,10 +72,9 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
                 f"{key} is set {len(occurrences)} times in {name} (lines {lines}); Liferay's loader does "
                 f"not keep the last one but joins all values with commas, {effect}"
             )
-            if _CRITICAL.fullmatch(key):
-                message += (
-                    "; a duplicated cluster.link/jdbc/multicast/dl.store key breaks the node: treat this as an error"
-                )
+            critical = _CRITICAL.fullmatch(key) is not None
+            if critical:
+                message += "; for a cluster.link/jdbc/multicast/dl.store key that breaks the node"
             last = occurrences[-1]
             yield Finding(
                 message,
@@ -83,4 +82,5 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
                 tuple(label_at(node, e.origin, "also set here") for e in occurrences[:-1]),
                 help=f"keep one {key} line in this file",
                 subject=key,
+                severity=ERROR if critical else None,
             )

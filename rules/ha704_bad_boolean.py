@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
+    ERROR,
     IMAGE_VARIABLES,
     WARNING,
     Context,
@@ -57,9 +58,12 @@ def _finding(node: Node, key: str, value: str, at: Label, where: str) -> Finding
     )
     if not shown:
         message = f"{key} is empty{where}: GetterUtil.getBoolean reads an empty value as false"
-    if key in _CRITICAL:
-        message += f"; {key} is the Cluster Link switch, so Cluster Link is off on this node: treat this as an error"
-    return Finding(message, at, help=f"write {key}=true or {key}=false", subject=key)
+    critical = key in _CRITICAL
+    if critical:
+        message += f"; {key} is the Cluster Link switch, so Cluster Link is off on this node"
+    return Finding(
+        message, at, help=f"write {key}=true or {key}=false", subject=key, severity=ERROR if critical else None
+    )
 
 
 @rule(
@@ -74,7 +78,7 @@ def _finding(node: Node, key: str, value: str, at: Label, where: str) -> Finding
         "Liferay reads boolean properties with GetterUtil.getBoolean: the trimmed value is compared, ignoring "
         "case, with true, t, y, on and 1; anything else, 'yes' and 'enabled' and typos such as 'ture' "
         "included, is false without any warning. So cluster.link.enabled=yes turns Cluster Link off (RULES.md "
-        "rates that key as an error; the engine's severity is per rule, so the message says so). A key is "
+        "rates that key as an error, and so does this rule for it). A key is "
         "taken as boolean when its Liferay default is true or false (also for bracketed, indexed and "
         "per-class variants), for servlet filter switches and for flags read only by code. Values with "
         "${...} placeholders are left alone. LIFERAY_* environment variables that decode to such keys (7.x) "

@@ -285,3 +285,14 @@ def test_color_always_and_force_color(
             check=False,
         )
         assert proc.returncode == 1 and "\x1b[" in proc.stdout, (extra_args, extra_env)
+
+
+def test_findings_escalated_by_a_rule_and_the_config_still_wins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, doc = _json(capsys, "--select", "HA704", str(BROKEN))
+    assert code == 1 and [f["severity"] for f in doc["findings"]] == ["error"]  # cluster.link.enabled=yes
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".liferay-ha-lint.toml").write_text('severity = { HA704 = "warning" }\n')
+    code, doc = _json(capsys, "--select", "HA704", str(BROKEN))
+    assert code == 0 and [f["severity"] for f in doc["findings"]] == ["warning"]
