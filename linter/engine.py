@@ -18,7 +18,7 @@ from linter.model import Problem
 from linter.node import Cluster, Node
 from linter.redact import mask_inline, mask_line
 from linter.ruleapi import Context, Finding, Rule, label_at
-from linter.select import apply_severity, select_rules
+from linter.select import apply_severity, best_specificity, select_rules
 from linter.suppress import Suppression
 
 INTERNAL_ERROR = "HA009"
@@ -87,6 +87,9 @@ class Engine:
         self.by_id = {r.id: r for r in self.all_rules}
         self.selected_ids = {r.id for r in self.selected}
         self.severity = {r.id: apply_severity(r, settings.severity) for r in self.all_rules}
+        self.configured_severity = {
+            r.id for r in self.all_rules if best_specificity(settings.severity.keys(), r) is not None
+        }
         self.options: dict[str, Any] = {}
         for r in self.selected:
             overrides: dict[str, object] = {}
@@ -102,7 +105,7 @@ class Engine:
 
     def _diagnostic(self, rule: Rule, finding: Finding, cluster: str | None) -> Diagnostic:
         severity = self.severity[rule.id]
-        if severity is rule.severity and finding.severity is not None:
+        if rule.id not in self.configured_severity and finding.severity is not None:
             severity = finding.severity  # the rule escalates this finding; a configured severity wins
         return Diagnostic(
             rule=rule.id,
