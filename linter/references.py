@@ -191,6 +191,11 @@ class Resolver:
         if builtin is not None:
             origin = Origin(builtin.display, kind=OriginKind.BUILTIN, detail=builtin.display)
             return Reference(key, setting, "builtin", origin, jgroups=builtin)
+        named = builtins.liferay_named_stack(value, self.family)
+        if named is not None:
+            detail = f"Liferay built-in {builtins.normalise(value)} (7.4, content not on file)"
+            origin = Origin(detail, kind=OriginKind.BUILTIN, detail=detail)
+            return Reference(key, setting, "builtin", origin, transport_hint=named)
         jar = builtins.jgroups_jar_transport(value)
         if jar is not None:
             detail = f"JGroups built-in {builtins.normalise(value)} (from the JGroups jar)"

@@ -63,6 +63,16 @@ EHCACHE_BUILTINS = (
         for name in ("liferay-multi-vm", "liferay-single-vm")
     ]
 )
+# 7.0/7.1-era default multi-VM file (the 7.0 docs name it; later removed): a 7.x snapshot of Liferay's
+# own module file, kept in corpus/real (zoltantoth0409/liferay-portal, see its PROVENANCE entry).
+EHCACHE_BUILTINS_REAL = [
+    (
+        "ehcache/liferay-multi-vm-clustered.xml",
+        "7.0-7.3",
+        "zoltantoth0409__liferay-portal/modules/apps/portal-cache/portal-cache-ehcache-impl/src/main/resources/"
+        "ehcache/liferay-multi-vm-clustered.xml",
+    )
+]
 LEGACY_FAMILIES = ("6.0", "6.1", "6.2", "7.0", "7.1", "7.2", "7.3", "7.4")
 
 
@@ -127,8 +137,10 @@ def builtin_table(corpus: Path) -> dict[str, list[dict[str, object]]]:
         stack = read_jgroups_xml(doc)  # type: ignore[arg-type]
         protocols = [[p.name, p.line, [[a.name, a.value, a.line] for a in p.attributes]] for p in stack.protocols]
         out["jgroups"].append({"name": name, "families": families, "source": rel, "protocols": protocols})
-    for name, families, rel in EHCACHE_BUILTINS:
-        doc = parse_xml((corpus / rel).read_bytes(), rel)
+    sources = [(n, f, corpus / r, r) for n, f, r in EHCACHE_BUILTINS]
+    sources += [(n, f, corpus.parent / "real" / r, f"real/{r}") for n, f, r in EHCACHE_BUILTINS_REAL]
+    for name, families, path, rel in sources:
+        doc = parse_xml(path.read_bytes(), rel)
         config = read_ehcache(doc)  # type: ignore[arg-type]
         out["ehcache"].append({"name": name, "families": families, "source": rel, **_ehcache(config)})
     return out

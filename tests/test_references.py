@@ -106,3 +106,22 @@ def test_fixture_stacks_resolve_without_problems() -> None:
             for node in cluster.nodes:
                 kinds = {r.kind for r in node.references}
                 assert kinds <= {"inline", "file", "builtin"}, (cluster.name, node.name, kinds)
+
+
+def test_liferay_stacks_known_by_name_and_the_7_0_cache_file(tmp_path: Path) -> None:
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": (
+                "cluster.link.channel.properties.control=jgroups/secure/sym_encrypt/udp_control.xml\n"
+            ),
+            "n2/portal-ext.properties": "ehcache.multi.vm.config.location=/ehcache/liferay-multi-vm-clustered.xml\n",
+        },
+    )
+    n1, n2 = cluster.nodes
+    ref = n1.reference("cluster.link.channel.properties.control")
+    assert ref is not None and ref.kind == "builtin" and ref.transport == "UDP" and not n1.problems
+    seven_oh = load_cluster(discover([tmp_path], "7.0").clusters[0]).nodes[1]
+    cache = seven_oh.reference("ehcache.multi.vm.config.location")
+    assert cache is not None and cache.kind == "builtin" and cache.ehcache is not None and not seven_oh.problems
+    assert [p.rule for p in n2.problems] == ["HA003"]  # 7.4 no longer ships that file

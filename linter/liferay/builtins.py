@@ -132,6 +132,22 @@ def jgroups_jar_transport(name: str) -> str | None:
     return JGROUPS_JAR_STACKS.get(normalise(name))
 
 
+# Liferay stacks known by name only (no copy was saved): recent 7.4 / quarterly releases add a
+# symmetric-encryption variant next to unsecure, md5 and x509 (liferay-portal
+# portal-cluster-multiple resources and its ClusterLink tests; see HA115).
+LIFERAY_NAMED_STACKS = {
+    "jgroups/secure/sym_encrypt/udp_control.xml": "UDP",
+    "jgroups/secure/sym_encrypt/udp_transport.xml": "UDP",
+}
+
+
+def liferay_named_stack(name: str, family: str | None) -> str | None:
+    """Transport of a Liferay built-in stack known by name only, for 7.4."""
+    if family not in (None, "7.4"):
+        return None
+    return LIFERAY_NAMED_STACKS.get(normalise(name))
+
+
 # Properties files shipped inside portal-impl.jar that include-and-override may name without a
 # file on the node. portal-developer.properties, 6.x: ambition-consulting/6.0.11 @a50cac7b
 # portal-impl/src/portal-developer.properties; 7.x: liferay/liferay-portal @eb65aa60 (the same
