@@ -18,11 +18,12 @@ import hmac
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from linter.diagnostics import Label, Severity
+from linter.labels import label, label_at
 from linter.liferay.getter import get_boolean, is_recognised_boolean
 from linter.liferay.versions import VersionRange
 from linter.model import Confidence, Origin, OriginKind, Setting
@@ -186,39 +187,7 @@ def metadata_only(
 
 
 # ----------------------------------------------------------------------------- labels
-
-
-def label_at(node: Node | None, origin: Origin, text: str = "") -> Label:
-    """A label at an origin; for defaults and built-ins the label says so instead of a line."""
-    name = node.name if node is not None else None
-    if origin.kind in (OriginKind.FILE, OriginKind.ENV, OriginKind.JVM) and origin.file and origin.line:
-        return Label(
-            node=name,
-            file=origin.file,
-            line=origin.line,
-            column=origin.column,
-            end_line=origin.end_line,
-            end_column=origin.end_column,
-            text=text,
-        )
-    if origin.kind is OriginKind.FILE and origin.file:
-        return Label(node=name, file=origin.file, text=text)  # a whole file (unreadable, refused)
-    if origin.kind in (OriginKind.ENV, OriginKind.JVM):
-        return Label(node=name, file=origin.file or None, text=text, origin=origin.describe())
-    fallback = None
-    if node is not None:
-        main = next((s.file.path for s in node.properties if s.role == "portal-ext.properties"), None)
-        fallback = main or node.path
-    return Label(node=name, file=fallback, text=text, origin=origin.detail or origin.describe())
-
-
-def label(node: Node, setting: Setting | None, text: str = "", key: str | None = None) -> Label:
-    """A label at the effective definition of a setting (or the node, when it is unset)."""
-    if setting is None:
-        return label_at(
-            node, Origin(file=node.path, kind=OriginKind.COMPUTED, detail=f"{key or 'setting'} not set"), text
-        )
-    return label_at(node, setting.origin, text)
+# label_at and label live in linter.labels (the shared models in linter.liferay build labels too).
 
 
 def _value_text(node: Node, value: str, setting: Setting | None) -> str:
@@ -249,14 +218,56 @@ def worst_confidence(settings: Iterable[Setting | None]) -> Confidence:
     return Confidence.EXPLICIT
 
 
-# ----------------------------------------------------------------------------- agreement
+# ----------------------------------------------------------------------------- agreement and wording
 
 
-def _names(nodes: Sequence[Node], limit: int = 3) -> str:
+def node_names(nodes: Sequence[Node], limit: int = 3) -> str:
+    """Node names for a message: all of them up to ``limit``, else the first ones and how many more."""
     names = [n.name for n in nodes]
     if len(names) <= limit:
         return ", ".join(names)
     return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+V = TypeVar("V", bound=Hashable)
+M = TypeVar("M")
+
+
+@overload
+def outliers(groups: Mapping[V, list[Node]]) -> Iterator[tuple[V, list[Node], list[tuple[V, list[Node]]], bool]]: ...
+
+
+@overload
+def outliers(
+    groups: Mapping[V, list[M]], node_of: Callable[[M], Node]
+) -> Iterator[tuple[V, list[M], list[tuple[V, list[M]]], bool]]: ...
+
+
+def outliers(
+    groups: Mapping[V, list[Any]], node_of: Callable[[Any], Node] | None = None
+) -> Iterator[tuple[V, list[Any], list[tuple[V, list[Any]]], bool]]:
+    """Members (nodes, or what ``node_of`` maps to a node) grouped by value, as (value, members, the
+    other groups, tie) for every outlier group: each group but the majority, or on a tie (several
+    largest groups) every group. Groups are ordered largest first, then by their first node's name;
+    the other groups keep that order, so without a tie the first of them is the majority."""
+    if len(groups) < 2:
+        return
+
+    def first(members: list[Any]) -> str:
+        return (node_of(members[0]) if node_of is not None else members[0]).name
+
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), first(kv[1])))
+    top = len(ordered[0][1])
+    tie = sum(1 for _, members in ordered if len(members) == top) > 1
+    for value, members in ordered:
+        if not tie and value == ordered[0][0]:
+            continue
+        yield value, members, [(v, ms) for v, ms in ordered if v != value], tie
 
 
 def agreement(
@@ -278,17 +289,7 @@ def agreement(
     for node in cluster.nodes:
         if not skip(node):
             groups[value_of(node)].append(node)
-    if len(groups) < 2:
-        return
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0].name))
-    top = len(ordered[0][1])
-    majority = [kv for kv in ordered if len(kv[1]) == top]
-    tie = len(majority) > 1
-    reference = ordered[0]
-    for value, nodes in ordered:
-        if not tie and value == reference[0]:
-            continue
-        others = [(v, ns) for v, ns in ordered if v != value]
+    for value, nodes, others, tie in outliers(groups):
         shown = show(value)
         for node in nodes:
             setting = setting_of(node)
@@ -299,12 +300,13 @@ def agreement(
                 for n in ns
             )
             if tie:
-                against = "; ".join(f"{_names(ns)}: {show(v)}" for v, ns in others)
+                against = "; ".join(f"{node_names(ns)}: {show(v)}" for v, ns in others)
                 message = f"{what} differs between nodes (tie): {node.name} has {shown}; {against}"
             else:
+                reference = others[0]  # the majority
                 message = (
                     f"{what} differs between nodes: {node.name} has {shown}, "
-                    f"{_names(reference[1])} {'has' if len(reference[1]) == 1 else 'have'} {show(reference[0])}"
+                    f"{node_names(reference[1])} {'has' if len(reference[1]) == 1 else 'have'} {show(reference[0])}"
                 )
             yield Finding(
                 message,
@@ -316,10 +318,38 @@ def agreement(
             )
 
 
+# ----------------------------------------------------------------------------- keys and files
+
+
+def written_entries(node: Node) -> Iterator[PropertyEntry]:
+    """The keys the node's own properties files write: each key's first entry in each file, without
+    Liferay's built-in defaults and entries that do not come from a file line."""
+    for source in node.properties:
+        if source.role == "builtin":
+            continue
+        seen: set[str] = set()
+        for entry in source.file.entries:
+            key = entry.key
+            if key in seen or not key or entry.origin.kind is not OriginKind.FILE:
+                continue
+            seen.add(key)
+            yield entry
+
+
+def key_glob(pattern: str) -> re.Pattern[str]:
+    """A key glob of a rule option as a regex for ``fullmatch``: ``*`` is any run of characters (dots
+    included), ``?`` one character, everything else literal (``[`` too: keys such as
+    ``multicast.group.address["x"]`` hold brackets)."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
+
+
 # ----------------------------------------------------------------------------- reader types for rules
 # Rules import nothing but this module: the model and reader types they inspect are re-exported here.
 
-from linter.liferay.defaults import defaults as _defaults  # noqa: E402
+from linter.labels import stack_label  # noqa: E402
+from linter.liferay.defaults import liferay_default  # noqa: E402
+from linter.liferay.versions import is_6x  # noqa: E402
+from linter.redact import is_secret_key  # noqa: E402
 from linter.references import CACHE_KEYS, Reference, channel_keys  # noqa: E402
 from linter.sources.ehcache import Cache, EhcacheConfig, Factory  # noqa: E402
 from linter.sources.jgroups import (  # noqa: E402
@@ -331,9 +361,10 @@ from linter.sources.jgroups import (  # noqa: E402
     parse_initial_hosts,
     split_placeholder,
 )
-from linter.sources.jvm_flags import JvmFlag  # noqa: E402
+from linter.sources.jvm_flags import JvmFlag, size_bytes  # noqa: E402
 from linter.sources.osgi_config import OsgiConfig, OsgiEntry  # noqa: E402
-from linter.sources.properties import commons_list  # noqa: E402
+from linter.sources.properties import PropertyEntry, commons_list  # noqa: E402
+from linter.suggest import edit_distance, nearest  # noqa: E402
 
 __all__ += [
     "CACHE_KEYS",
@@ -345,85 +376,29 @@ __all__ += [
     "JvmFlag",
     "OsgiConfig",
     "OsgiEntry",
+    "PropertyEntry",
     "Protocol",
     "ProtocolAttr",
     "Reference",
     "Unresolved",
+    "and_list",
     "channel_keys",
-    "channel_system_properties",
     "commons_list",
-    "jgroups_value",
+    "edit_distance",
+    "is_6x",
+    "is_secret_key",
+    "key_glob",
     "liferay_default",
+    "nearest",
+    "node_names",
+    "outliers",
     "parse_initial_hosts",
     "secret_digest",
+    "size_bytes",
     "split_placeholder",
     "stack_label",
+    "written_entries",
 ]
-
-
-def liferay_default(family: str, key: str) -> str | None:
-    """Liferay's shipped default of a portal property for a version family (None when undefined)."""
-    found = _defaults(family).get(key)
-    return found.value if found is not None else None
-
-
-def stack_label(
-    node: Node, ref: Reference, protocol: Protocol | None = None, attr: ProtocolAttr | None = None, text: str = ""
-) -> Label:
-    """A label at a JGroups stack: the attribute or protocol line in the node's XML file, the
-    property that holds an inline stack, or the property naming a built-in stack (whose content
-    has no line in the user's files)."""
-    if ref.kind == "file" and ref.origin.file:
-        line = attr.line if attr is not None else (protocol.line if protocol is not None else 1)
-        column = attr.column if attr is not None else (protocol.column if protocol is not None else 1)
-        return Label(node=node.name, file=ref.origin.file, line=line, column=column, text=text)
-    return label(node, ref.setting, text)
-
-
-def channel_system_properties(node: Node) -> dict[str, str]:
-    """The ``name:value`` entries of ``cluster.link.channel.system.properties``: Liferay sets them with
-    ``System.setProperty`` before it creates the channels, so they override ``-D`` flags (6.2
-    ``ClusterBase.initSystemProperties``, 7.x ``JGroupsClusterChannelFactory``)."""
-    setting = node.setting("cluster.link.channel.system.properties")
-    out: dict[str, str] = {}
-    if setting is None or setting.confidence is Confidence.UNRESOLVED:
-        return out
-    for entry in setting.value.split(","):
-        name, sep, value = entry.partition(":")
-        if sep and name.strip():
-            out[name.strip()] = value.strip()
-    return out
-
-
-def jgroups_value(node: Node, raw: str | None, family: str | None = None) -> tuple[str | None, Confidence]:
-    """The value JGroups would use for an attribute that may hold ``${name:default}``.
-
-    On 7.x Liferay first substitutes portal properties into the channel XML
-    (``JGroupsClusterChannelFactory._parseChannelProperties``, e.g. ``${cluster.link.bind.addr["..."]}``);
-    then JGroups resolves ``${name:default}`` from system properties: the entries of
-    ``cluster.link.channel.system.properties`` (set by Liferay) before ``-D`` flags, else the default
-    (facts B.1, B.2). 6.x does not substitute portal properties into XML stacks. Returns
-    (None, UNRESOLVED) when nothing provides the value."""
-    if raw is None:
-        return None, Confidence.EXPLICIT
-    placeholder = split_placeholder(raw)
-    if placeholder is None:
-        return raw, Confidence.EXPLICIT
-    name, default = placeholder
-    if family is None or not family.startswith("6."):
-        setting = node.setting(name)
-        if setting is not None and setting.confidence is not Confidence.UNRESOLVED:
-            return setting.value, setting.confidence
-    system = channel_system_properties(node)
-    if name in system:
-        return system[name], Confidence.EXPLICIT
-    flag = node.system_property(name)
-    if flag is not None and flag.value is not None and not flag.unresolved:
-        return flag.value, Confidence.EXPLICIT
-    if default is not None:
-        return default, Confidence.DEFAULT
-    return None, Confidence.UNRESOLVED
-
 
 _SECRET_KEY = os.urandom(32)
 
@@ -436,13 +411,188 @@ def secret_digest(value: str | None) -> str | None:
     return hmac.new(_SECRET_KEY, value.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
 
 
+# ----------------------------------------------------------------------------- shared Liferay models for rules
+# Knowledge several rules need lives once in linter.liferay.* (those modules never import this one);
+# rules reach it through these re-exports.
+
+from linter.liferay.addresses import AddressDecl, address_declarations  # noqa: E402
+from linter.liferay.caches import (  # noqa: E402
+    EHCACHE_CLUSTER_REPLICATOR,
+    EHCACHE_HIBERNATE,
+    EHCACHE_MANAGERS,
+    EHCACHE_MULTI_VM,
+    EHCACHE_REPLICATION_FLAG,
+    EHCACHE_RMI_PROVIDER,
+    EHCACHE_SINGLE_VM,
+    HIBERNATE_SECOND_LEVEL,
+    CacheFile,
+    CacheView,
+    PeerProvider,
+    Replicator,
+    cache_file,
+    cache_file_label,
+    cache_file_name,
+    cache_files,
+    describe_cache_file,
+    setting_true,
+    short_class,
+)
+from linter.liferay.channels import (  # noqa: E402
+    CHANNEL_PREFIX,
+    CHANNEL_SYSTEM_PROPERTIES,
+    CLUSTER_LINK_ENABLED,
+    JGROUPS_3_FAMILIES,
+    TCP_TRANSPORTS,
+    ChannelValue,
+    channel_attribute,
+    channel_stacks,
+    channel_system_properties,
+    channel_system_property,
+    cluster_channel_keys,
+    cluster_link_enabled,
+    jgroups_value,
+    port_number,
+)
+from linter.liferay.jdbc import (  # noqa: E402
+    EMBEDDED_DATABASES,
+    JDBC_PREFIXES,
+    JdbcUrl,
+    jndi_setting,
+    parse_jdbc,
+    url_defined,
+)
+from linter.liferay.multicast import (  # noqa: E402
+    MulticastGroup,
+    MulticastValue,
+    group_text,
+    multicast_groups,
+    normal_address,
+    normal_port,
+)
+from linter.liferay.osgi import OVERRIDE_PREFIX, is_osgi_file  # noqa: E402
+from linter.liferay.placeholders import is_unresolved  # noqa: E402
+from linter.liferay.search import (  # noqa: E402
+    ES2,
+    ES6,
+    ES7,
+    ES7_CONNECTION,
+    ES_CONNECTOR_NAMES,
+    ES_CONNECTORS_BY_FAMILY,
+    ES_TRANSPORT_FAMILIES,
+    SearchConfig,
+    SearchValue,
+    is_remote_mode,
+    other_search_engine,
+    remote_config_elsewhere,
+    search_configs,
+    search_items,
+    search_summary,
+    search_text,
+    short_search_pid,
+)
+from linter.liferay.stores import (  # noqa: E402
+    DEFAULT_STORE_ROOT_7X,
+    FS_STORE_PIDS,
+    StoreLocation,
+    store_impl,
+    store_impl_key,
+    store_kind,
+    store_location,
+)
+
+__all__ += [
+    "CHANNEL_PREFIX",
+    "CHANNEL_SYSTEM_PROPERTIES",
+    "CLUSTER_LINK_ENABLED",
+    "DEFAULT_STORE_ROOT_7X",
+    "EHCACHE_CLUSTER_REPLICATOR",
+    "EHCACHE_HIBERNATE",
+    "EHCACHE_MANAGERS",
+    "EHCACHE_MULTI_VM",
+    "EHCACHE_REPLICATION_FLAG",
+    "EHCACHE_RMI_PROVIDER",
+    "EHCACHE_SINGLE_VM",
+    "EMBEDDED_DATABASES",
+    "ES2",
+    "ES6",
+    "ES7",
+    "ES7_CONNECTION",
+    "ES_CONNECTORS_BY_FAMILY",
+    "ES_CONNECTOR_NAMES",
+    "ES_TRANSPORT_FAMILIES",
+    "FS_STORE_PIDS",
+    "HIBERNATE_SECOND_LEVEL",
+    "JDBC_PREFIXES",
+    "JGROUPS_3_FAMILIES",
+    "OVERRIDE_PREFIX",
+    "TCP_TRANSPORTS",
+    "AddressDecl",
+    "CacheFile",
+    "CacheView",
+    "ChannelValue",
+    "JdbcUrl",
+    "MulticastGroup",
+    "MulticastValue",
+    "PeerProvider",
+    "Replicator",
+    "SearchConfig",
+    "SearchValue",
+    "StoreLocation",
+    "address_declarations",
+    "cache_file",
+    "cache_file_label",
+    "cache_file_name",
+    "cache_files",
+    "channel_attribute",
+    "channel_stacks",
+    "channel_system_properties",
+    "channel_system_property",
+    "cluster_channel_keys",
+    "cluster_link_enabled",
+    "describe_cache_file",
+    "group_text",
+    "is_osgi_file",
+    "is_remote_mode",
+    "is_unresolved",
+    "jgroups_value",
+    "jndi_setting",
+    "multicast_groups",
+    "normal_address",
+    "normal_port",
+    "other_search_engine",
+    "parse_jdbc",
+    "port_number",
+    "remote_config_elsewhere",
+    "search_configs",
+    "search_items",
+    "search_summary",
+    "search_text",
+    "setting_true",
+    "short_class",
+    "short_search_pid",
+    "store_impl",
+    "store_impl_key",
+    "store_kind",
+    "store_location",
+    "url_defined",
+]
+
 # ----------------------------------------------------------------------------- version knowledge for rules
 
 from linter.liferay.defaults import known_keys as _known_keys  # noqa: E402
 from linter.liferay.defaults import verify_properties as _verify_properties  # noqa: E402
-from linter.liferay.env import IMAGE_VARIABLES, Decoded, property_key  # noqa: E402
+from linter.liferay.env import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, Decoded, property_key  # noqa: E402
 
-__all__ += ["IMAGE_VARIABLES", "Decoded", "LegacyKey", "known_keys", "legacy_key", "legacy_table_for", "property_key"]
+__all__ += [
+    "IMAGE_VARIABLES",
+    "NOT_PROPERTY_PREFIXES",
+    "Decoded",
+    "LegacyKey",
+    "known_keys",
+    "legacy_key",
+    "legacy_table_for",
+    "property_key",
+]
 
 
 def known_keys(family: str) -> frozenset[str]:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import ERROR, Confidence, Context, Finding, Node, OriginKind, get_boolean, label, rule
-
-KEY = "cluster.link.enabled"
+from linter.ruleapi import (
+    CLUSTER_LINK_ENABLED,
+    ERROR,
+    Confidence,
+    Context,
+    Finding,
+    Node,
+    OriginKind,
+    get_boolean,
+    label,
+    rule,
+)
 
 
 @rule(
@@ -34,19 +43,22 @@ KEY = "cluster.link.enabled"
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
     if not ctx.clustered:
         return
-    setting = node.setting(KEY)
+    setting = node.setting(CLUSTER_LINK_ENABLED)
     if setting is not None and get_boolean(setting.value):
         return
     if setting is None or setting.origin.kind is OriginKind.DEFAULT:
-        why = f"{KEY} is not set, so the Liferay {ctx.version} default (false) applies"
+        why = f"{CLUSTER_LINK_ENABLED} is not set, so the Liferay {ctx.version} default (false) applies"
     elif setting.value.strip().lower() in ("false", "f", "n", "off", "0"):
-        why = f"{KEY}={setting.value.strip()}"
+        why = f"{CLUSTER_LINK_ENABLED}={setting.value.strip()}"
     else:
-        why = f"{KEY}={setting.value.strip()!r}, which Liferay reads as false (GetterUtil accepts true, t, y, on, 1)"
+        why = (
+            f"{CLUSTER_LINK_ENABLED}={setting.value.strip()!r}, which Liferay reads as false "
+            "(GetterUtil accepts true, t, y, on, 1)"
+        )
     yield Finding(
         f"Cluster Link is disabled on {node.name} in a {len(ctx.cluster.nodes)}-node cluster: {why}",
-        label(node, setting, "Cluster Link off", key=KEY),
-        help=f"set {KEY}=true on every node",
+        label(node, setting, "Cluster Link off", key=CLUSTER_LINK_ENABLED),
+        help=f"set {CLUSTER_LINK_ENABLED}=true on every node",
         confidence=setting.confidence if setting is not None else Confidence.DEFAULT,
-        subject=KEY,
+        subject=CLUSTER_LINK_ENABLED,
     )

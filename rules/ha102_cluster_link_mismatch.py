@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, agreement, get_boolean, rule
-
-KEY = "cluster.link.enabled"
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting(KEY)
-    return get_boolean(setting.value if setting is not None else None)
+from linter.ruleapi import CLUSTER_LINK_ENABLED, ERROR, Cluster, Context, Finding, agreement, cluster_link_enabled, rule
 
 
 def _show(value: Hashable) -> str:
@@ -41,10 +34,10 @@ def _show(value: Hashable) -> str:
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     yield from agreement(
         cluster,
-        _enabled,
-        lambda n: n.setting(KEY),
-        what=f"Cluster Link ({KEY})",
+        cluster_link_enabled,
+        lambda n: n.setting(CLUSTER_LINK_ENABLED),
+        what=f"Cluster Link ({CLUSTER_LINK_ENABLED})",
         show=_show,
-        subject=KEY,
-        help=f"set {KEY}=true on every node",
+        subject=CLUSTER_LINK_ENABLED,
+        help=f"set {CLUSTER_LINK_ENABLED}=true on every node",
     )

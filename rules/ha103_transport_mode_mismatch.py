@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.ruleapi import (
+    CHANNEL_PREFIX,
     ERROR,
     Cluster,
     Confidence,
@@ -12,21 +13,16 @@ from linter.ruleapi import (
     Finding,
     Node,
     Reference,
-    get_boolean,
+    cluster_link_enabled,
     label,
+    node_names,
+    outliers,
     rule,
     stack_label,
 )
 
-ENABLED = "cluster.link.enabled"
-CHANNEL_PREFIX = "cluster.link.channel.properties."
 # Stacks whose transport cannot be told (a ${...} value, a URL, a file that is not there) are skipped.
 KNOWN_KINDS = ("inline", "file", "builtin", "jgroups-jar")
-
-
-def _cluster_link_on(node: Node) -> bool:
-    setting = node.setting(ENABLED)
-    return get_boolean(setting.value if setting is not None else None)
 
 
 def _mode(ref: Reference) -> str | None:
@@ -60,13 +56,6 @@ def _channel(key: str) -> str:
     if suffix == "control":
         return f"the control channel ({key})"
     return f"transport channel {suffix.rsplit('.', 1)[-1]} ({key})"
-
-
-def _names(nodes: list[Node], limit: int = 3) -> str:
-    names = [n.name for n in nodes]
-    if len(names) <= limit:
-        return ", ".join(names)
-    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
 
 
 @rule(
@@ -118,25 +107,19 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
         groups: dict[str, list[tuple[Node, Reference]]] = {}
         for node in cluster.nodes:
             found = node.reference(key)
-            if found is None or not _cluster_link_on(node):
+            if found is None or not cluster_link_enabled(node):
                 continue
             mode = _mode(found)
             if mode is not None:
                 groups.setdefault(mode, []).append((node, found))
         if len(groups) < 2:
             continue
-        ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0][0].name))
-        top = len(ordered[0][1])
-        tie = sum(1 for _, members in ordered if len(members) == top) > 1
         confidence = (
             Confidence.DEFAULT
             if all(r.setting.confidence is Confidence.DEFAULT for ms in groups.values() for _, r in ms)
             else Confidence.EXPLICIT
         )
-        for mode, members in ordered:
-            if not tie and mode == ordered[0][0]:
-                continue
-            others = [(m, ms) for m, ms in ordered if m != mode]
+        for mode, members, others, tie in outliers(groups, lambda member: member[0]):
             for node, ref in members:
                 primary = label(node, ref.setting, f"{node.name}: {mode} ({_stack(ref)})", key=key)
                 related = []
@@ -147,19 +130,19 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
                     label(n, r.setting, f"{n.name}: {m} ({_stack(r)})", key=key) for m, ms in others for n, r in ms
                 ]
                 if tie:
-                    against = "; ".join(f"{_names([n for n, _ in ms])}: {m}" for m, ms in others)
+                    against = "; ".join(f"{node_names([n for n, _ in ms])}: {m}" for m, ms in others)
                     message = (
                         f"The JGroups transport of {_channel(key)} differs between nodes (tie): {node.name} uses "
                         f"{mode} ({_stack(ref)}); {against}; nodes on different transports never exchange messages"
                     )
                 else:
-                    majority = ordered[0][1]
+                    majority = others[0][1]
                     stacks = list(dict.fromkeys(_stack(r) for _, r in majority))
                     via = f" ({stacks[0]})" if len(stacks) == 1 else ""
                     message = (
                         f"The JGroups transport of {_channel(key)} differs between nodes: {node.name} uses "
-                        f"{mode} ({_stack(ref)}), {_names([n for n, _ in majority])} "
-                        f"{'uses' if len(majority) == 1 else 'use'} {ordered[0][0]}{via}; nodes on different "
+                        f"{mode} ({_stack(ref)}), {node_names([n for n, _ in majority])} "
+                        f"{'uses' if len(majority) == 1 else 'use'} {others[0][0]}{via}; nodes on different "
                         "transports never exchange messages"
                     )
                 yield Finding(

@@ -5,16 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterator
 
-from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, get_boolean, rule
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, cluster_link_enabled, rule
 
-ENABLED = "cluster.link.enabled"
 CONTROL = "cluster.link.channel.name.control"
 TRANSPORT = re.compile(r"cluster\.link\.channel\.name\.transport\.(\d+)")
-
-
-def _cluster_link_on(node: Node) -> bool:
-    setting = node.setting(ENABLED)
-    return get_boolean(setting.value if setting is not None else None)
 
 
 def _keys(cluster: Cluster) -> list[str]:
@@ -31,7 +25,7 @@ def _keys(cluster: Cluster) -> list[str]:
 def _uses(node: Node, key: str) -> bool:
     """A node takes part in the comparison of a channel's name when Cluster Link is on and the
     channel has a stack (Liferay skips a transport channel without properties)."""
-    if not _cluster_link_on(node):
+    if not cluster_link_enabled(node):
         return False
     if key == CONTROL:
         return True

@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, get_boolean, label, rule
+from linter.ruleapi import (
+    ERROR,
+    Cluster,
+    Confidence,
+    Context,
+    Finding,
+    Node,
+    Setting,
+    cluster_link_enabled,
+    label,
+    rule,
+)
 
-ENABLED = "cluster.link.enabled"
 LOGIC_NAME = re.compile(r"cluster\.link\.channel\.logic\.name\.(control|transport\.\d+)")
-
-
-def _cluster_link_on(node: Node) -> bool:
-    setting = node.setting(ENABLED)
-    return get_boolean(setting.value if setting is not None else None)
 
 
 def _order(key: str) -> tuple[int, int]:
@@ -56,7 +61,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
         users: dict[str, list[tuple[Node, Setting]]] = {}
         for node in cluster.nodes:
             setting = node.setting(key)
-            if setting is None or not _cluster_link_on(node) or setting.confidence is Confidence.UNRESOLVED:
+            if setting is None or not cluster_link_enabled(node) or setting.confidence is Confidence.UNRESOLVED:
                 continue
             value = setting.value.strip()
             if value:

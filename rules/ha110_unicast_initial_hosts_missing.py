@@ -5,99 +5,28 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from linter.ruleapi import (
     ERROR,
+    TCP_TRANSPORTS,
+    ChannelValue,
     Confidence,
     Context,
     Finding,
-    JGroupsStack,
-    Label,
     Node,
     Protocol,
     Reference,
-    channel_keys,
-    commons_list,
-    get_boolean,
-    jgroups_value,
+    and_list,
+    channel_attribute,
+    channel_stacks,
+    cluster_link_enabled,
     label,
-    label_at,
     rule,
     split_placeholder,
     stack_label,
 )
 
-_PREFIX = "cluster.link.channel.properties."
-_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
 _HOSTS_FLAG = "jgroups.tcpping.initial_hosts"
-_TCP_TRANSPORTS = frozenset({"TCP", "TCP_NIO2", "TCP_NIO"})
-
-
-class _Value(NamedTuple):
-    """A resolved value and where an admin edits it."""
-
-    value: str | None
-    confidence: Confidence
-    at: Label
-    source: str
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
-
-
-def _channels(node: Node) -> Iterator[tuple[str, Reference, JGroupsStack]]:
-    """Channels whose stack content is known from the node's own files (or an inline string)."""
-    for key in channel_keys(node.settings):
-        ref = node.reference(key)
-        if ref is None or ref.kind not in ("file", "inline") or ref.jgroups is None or not ref.jgroups.protocols:
-            continue
-        yield key[len(_PREFIX) :], ref, ref.jgroups
-
-
-def _system_property(node: Node, name: str, text: str) -> _Value | None:
-    """A JGroups system property: Liferay sets the entries of cluster.link.channel.system.properties
-    with System.setProperty when the channel factory starts, after the JVM's own -D flags."""
-    setting = node.setting(_SYSTEM_PROPERTIES)
-    if setting is not None and setting.value.strip():
-        for entry in commons_list(setting.value):
-            key, sep, value = entry.partition(":")
-            if sep and key.strip() == name:
-                return _Value(value, setting.confidence, label(node, setting, text), f"{_SYSTEM_PROPERTIES} ({name})")
-    flag = node.system_property(name)
-    if flag is None:
-        return None
-    if flag.unresolved or flag.value is None:
-        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
-    return _Value(flag.value, Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
-
-
-def _initial_hosts(node: Node, ref: Reference, tcpping: Protocol, text: str) -> _Value | None:
-    """What TCPPING's initial_hosts resolves to. JGroups takes the XML attribute when present and
-    falls back to the jgroups.tcpping.initial_hosts system property only when it is absent; a
-    ``${jgroups.tcpping.initial_hosts:default}`` placeholder reads the property first."""
-    attr = tcpping.attr("initial_hosts")
-    if attr is None:
-        return _system_property(node, _HOSTS_FLAG, text)
-    at = stack_label(node, ref, tcpping, attr, text)
-    placeholder = split_placeholder(attr.value)
-    if placeholder is None:
-        return _Value(attr.value, Confidence.EXPLICIT, at, "initial_hosts")
-    name, _default = placeholder
-    system = _system_property(node, name, text)
-    if system is not None:
-        return system
-    value, confidence = jgroups_value(node, attr.value)
-    setting = node.setting(name)
-    if value is not None and setting is not None and value == setting.value:
-        return _Value(value, confidence, label(node, setting, text), name)
-    return _Value(value, confidence, at, f"the default of ${{{name}:...}}")
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @rule(
@@ -137,16 +66,21 @@ def _and(items: list[str]) -> str:
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    if not ctx.clustered or not _enabled(node):
+    if not ctx.clustered or not cluster_link_enabled(node):
         return
-    groups: dict[tuple[str, int], tuple[Reference, Protocol, _Value | None, list[tuple[str, Reference]]]] = {}
-    for channel, ref, stack in _channels(node):
-        if stack.transport_kind not in _TCP_TRANSPORTS:
+    groups: dict[tuple[str, int], tuple[Reference, Protocol, ChannelValue | None, list[tuple[str, Reference]]]] = {}
+    for channel, ref, stack in channel_stacks(node):
+        if stack.transport_kind not in TCP_TRANSPORTS:
             continue
         tcpping = next((p for p in stack.protocols if p.base == "TCPPING"), None)
         if tcpping is None or tcpping.attr("initial_hosts_file") is not None:
             continue
-        hosts = _initial_hosts(node, ref, tcpping, "TCPPING has no initial hosts")
+        # JGroups takes the XML attribute when present and falls back to the jgroups.tcpping.initial_hosts
+        # system property only when it is absent; a ${jgroups.tcpping.initial_hosts:default} placeholder
+        # reads the property first.
+        hosts = channel_attribute(
+            node, ref, tcpping, "initial_hosts", "TCPPING has no initial hosts", _HOSTS_FLAG, "initial_hosts"
+        )
         if hosts is not None and (hosts.confidence is Confidence.UNRESOLVED or (hosts.value or "").strip()):
             continue  # set (or depends on something this audit cannot see)
         where = (ref.origin.file or ref.setting.origin.describe(), tcpping.line)
@@ -158,7 +92,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
     rest = "the other node" if others == 1 else f"the other {others} nodes"
     for ref, tcpping, hosts, users in groups.values():
         channels = [c for c, _ in users]
-        names = _and(channels)
+        names = and_list(channels)
         plural = "channels use" if len(channels) > 1 else "channel uses"
         attr = tcpping.attr("initial_hosts")
         if hosts is None:

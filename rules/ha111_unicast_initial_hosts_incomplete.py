@@ -10,40 +10,28 @@ from typing import NamedTuple
 
 from linter.ruleapi import (
     ERROR,
+    JGROUPS_3_FAMILIES,
+    TCP_TRANSPORTS,
+    ChannelValue,
     Cluster,
     Confidence,
     Context,
     Finding,
     HostPort,
-    JGroupsStack,
     Label,
     Node,
-    Protocol,
     Reference,
-    channel_keys,
-    commons_list,
-    get_boolean,
-    jgroups_value,
-    label,
-    label_at,
+    and_list,
+    channel_attribute,
+    channel_stacks,
+    cluster_link_enabled,
     parse_initial_hosts,
+    port_number,
     rule,
-    split_placeholder,
     stack_label,
 )
 
-_PREFIX = "cluster.link.channel.properties."
-_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
-_TCP_TRANSPORTS = frozenset({"TCP", "TCP_NIO2", "TCP_NIO"})
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})
-_JGROUPS_3 = ("7.0", "7.1")  # JGroups 3.6: TP.port_range defaults to 50 and singleton_name exists
-
-
-class _Value(NamedTuple):
-    value: str | None
-    confidence: Confidence
-    at: Label
-    source: str
 
 
 class _Channel(NamedTuple):
@@ -52,72 +40,13 @@ class _Channel(NamedTuple):
     node: Node
     name: str  # control, transport.0, ...
     ref: Reference
-    address: _Value | None
+    address: ChannelValue | None
     port: int | None  # the port this channel binds (bind_port + its rank among channels sharing it)
     port_at: Label
     tcpping: bool  # discovery is TCPPING
     hosts: list[HostPort] | None  # None: no TCPPING, or its list is unknown here
-    hosts_value: _Value | None
+    hosts_value: ChannelValue | None
     probe_range: int  # TCPPING.port_range
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
-
-
-def _stacks(node: Node) -> Iterator[tuple[str, Reference, JGroupsStack]]:
-    for key in channel_keys(node.settings):
-        ref = node.reference(key)
-        if ref is None or ref.kind not in ("file", "inline") or ref.jgroups is None or not ref.jgroups.protocols:
-            continue
-        yield key[len(_PREFIX) :], ref, ref.jgroups
-
-
-def _system_property(node: Node, name: str, text: str) -> _Value | None:
-    """Liferay's cluster.link.channel.system.properties entries (System.setProperty at channel
-    factory start) win over the JVM's -D flags."""
-    setting = node.setting(_SYSTEM_PROPERTIES)
-    if setting is not None and setting.value.strip():
-        for entry in commons_list(setting.value):
-            key, sep, value = entry.partition(":")
-            if sep and key.strip() == name:
-                return _Value(value, setting.confidence, label(node, setting, text), f"{_SYSTEM_PROPERTIES} ({name})")
-    flag = node.system_property(name)
-    if flag is None:
-        return None
-    if flag.unresolved or flag.value is None:
-        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
-    return _Value(flag.value, Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
-
-
-def _attr(node: Node, ref: Reference, protocol: Protocol, name: str, text: str, fallback: str | None) -> _Value | None:
-    """An attribute as JGroups resolves it: the XML value (``${prop:default}`` read from system
-    properties, then portal properties, then the default); the system property ``fallback`` only
-    when the attribute is absent (Configurator.resolveAndAssignField)."""
-    attr = protocol.attr(name)
-    if attr is None:
-        return _system_property(node, fallback, text) if fallback else None
-    at = stack_label(node, ref, protocol, attr, text)
-    placeholder = split_placeholder(attr.value)
-    if placeholder is None:
-        return _Value(attr.value.strip(), Confidence.EXPLICIT, at, f"{protocol.base}.{name}")
-    prop, _default = placeholder
-    system = _system_property(node, prop, text)
-    if system is not None:
-        return system
-    value, confidence = jgroups_value(node, attr.value)
-    setting = node.setting(prop)
-    if value is not None and setting is not None and value == setting.value:
-        return _Value(value.strip(), confidence, label(node, setting, text), prop)
-    return _Value(None if value is None else value.strip(), confidence, at, f"the default of ${{{prop}:...}}")
-
-
-def _int(value: _Value | None) -> int | None:
-    if value is None or value.value is None:
-        return None
-    text = value.value.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 def _node_channels(node: Node, version: str) -> list[_Channel]:
@@ -128,20 +57,20 @@ def _node_channels(node: Node, version: str) -> list[_Channel]:
     out: list[_Channel] = []
     taken: dict[str, set[int]] = {}
     singletons: dict[str, int | None] = {}
-    for name, ref, stack in _stacks(node):
+    for name, ref, stack in channel_stacks(node):
         transport = stack.transport
-        if transport is None or stack.transport_kind not in _TCP_TRANSPORTS:
+        if transport is None or stack.transport_kind not in TCP_TRANSPORTS:
             continue
-        address = _attr(node, ref, transport, "bind_addr", "bind address", "jgroups.bind_addr")
-        fallback = None if version in _JGROUPS_3 else "jgroups.bind_port"
-        bind = _attr(node, ref, transport, "bind_port", "bind_port", fallback)
-        bind_port = _int(bind)
-        span = _int(_attr(node, ref, transport, "port_range", "port_range", None))
+        address = channel_attribute(node, ref, transport, "bind_addr", "bind address", "jgroups.bind_addr")
+        fallback = None if version in JGROUPS_3_FAMILIES else "jgroups.bind_port"
+        bind = channel_attribute(node, ref, transport, "bind_port", "bind_port", fallback)
+        bind_port = port_number(bind)
+        span = port_number(channel_attribute(node, ref, transport, "port_range", "port_range", None))
         if span is None:
-            span = 50 if version in _JGROUPS_3 else 10
+            span = 50 if version in JGROUPS_3_FAMILIES else 10
         port_at = bind.at if bind is not None else stack_label(node, ref, transport, None, "bind_port")
         port: int | None = None
-        singleton = transport.get("singleton_name") if version in _JGROUPS_3 else None
+        singleton = transport.get("singleton_name") if version in JGROUPS_3_FAMILIES else None
         if singleton and singleton.strip() in singletons:
             port = singletons[singleton.strip()]
         elif bind_port:
@@ -154,21 +83,19 @@ def _node_channels(node: Node, version: str) -> list[_Channel]:
             singletons[singleton.strip()] = port
         tcpping = next((p for p in stack.protocols if p.base == "TCPPING"), None)
         hosts: list[HostPort] | None = None
-        hosts_value: _Value | None = None
+        hosts_value: ChannelValue | None = None
         probe = 1
         if tcpping is not None and tcpping.attr("initial_hosts_file") is None:
-            hosts_value = _attr(node, ref, tcpping, "initial_hosts", "initial_hosts", "jgroups.tcpping.initial_hosts")
+            hosts_value = channel_attribute(
+                node, ref, tcpping, "initial_hosts", "initial_hosts", "jgroups.tcpping.initial_hosts"
+            )
             if hosts_value is not None and hosts_value.value and hosts_value.confidence is not Confidence.UNRESOLVED:
                 parsed = parse_initial_hosts(hosts_value.value)
                 hosts = parsed if isinstance(parsed, list) else None
-            probe_value = _int(_attr(node, ref, tcpping, "port_range", "port_range", None))
+            probe_value = port_number(channel_attribute(node, ref, tcpping, "port_range", "port_range", None))
             probe = 1 if probe_value is None else probe_value
         out.append(_Channel(node, name, ref, address, port, port_at, tcpping is not None, hosts, hosts_value, probe))
     return out
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _routable(address: str) -> bool:
@@ -241,7 +168,7 @@ def _unmapped(hosts: list[HostPort], known: set[str]) -> list[str]:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    nodes = [n for n in cluster.nodes if _enabled(n)]
+    nodes = [n for n in cluster.nodes if cluster_link_enabled(n)]
     if len(nodes) < 2:
         return
     by_node = {n.name: _node_channels(n, ctx.version) for n in nodes}
@@ -283,7 +210,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             parts = []
             for other, ports in missing.values():
                 addr = other.address.value if other.address is not None and other.address.value else other.node.name
-                each = ", ".join(f"{p} ({_and(chans)})" for p, chans in sorted(ports.items()))
+                each = ", ".join(f"{p} ({and_list(chans)})" for p, chans in sorted(ports.items()))
                 parts.append(f"{other.node.name} ({addr}, port{'s' if len(ports) > 1 else ''} {each})")
             channels = sorted({m.name for m, _ in misses}, key=lambda c: (c != "control", c))
             unmapped = _unmapped(own.hosts, known)
@@ -308,11 +235,11 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
                 source = _relative(lister, own.ref.origin.file)
             yield Finding(
                 f"{lister.name}'s TCPPING initial_hosts ({source}) does not list "
-                f"{_and(parts)}: {lister.name} probes only {own.hosts_value.value} with TCPPING "
+                f"{and_list(parts)}: {lister.name} probes only {own.hosts_value.value} with TCPPING "
                 f"port_range={own.probe_range}, so it cannot find {'that node' if len(missing) == 1 else 'those nodes'}"
                 f" when the cluster starts or after a split{note}",
                 dataclasses.replace(
-                    own.hosts_value.at, text=f"does not list {_and([o.node.name for o, _ in missing.values()])}"
+                    own.hosts_value.at, text=f"does not list {and_list([o.node.name for o, _ in missing.values()])}"
                 ),
                 tuple(related),
                 help="list every node's address and channel port in initial_hosts on every node",

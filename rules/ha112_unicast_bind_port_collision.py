@@ -10,97 +10,22 @@ from typing import NamedTuple
 
 from linter.ruleapi import (
     ERROR,
+    JGROUPS_3_FAMILIES,
+    TCP_TRANSPORTS,
     Cluster,
     Confidence,
     Context,
     Finding,
-    JGroupsStack,
     Label,
     Node,
-    Protocol,
-    Reference,
-    channel_keys,
-    commons_list,
-    get_boolean,
-    jgroups_value,
-    label,
-    label_at,
+    channel_attribute,
+    channel_stacks,
+    cluster_link_enabled,
+    port_number,
     rule,
-    split_placeholder,
-    stack_label,
 )
 
-_PREFIX = "cluster.link.channel.properties."
-_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
-_TCP_TRANSPORTS = frozenset({"TCP", "TCP_NIO2", "TCP_NIO"})
-_JGROUPS_3 = ("7.0", "7.1")  # JGroups 3.6: TP.port_range defaults to 50 and singleton_name exists
 _NOT_A_HOST = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})
-
-
-class _Value(NamedTuple):
-    value: str | None
-    confidence: Confidence
-    at: Label
-    source: str
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
-
-
-def _stacks(node: Node) -> Iterator[tuple[str, Reference, JGroupsStack]]:
-    for key in channel_keys(node.settings):
-        ref = node.reference(key)
-        if ref is None or ref.kind not in ("file", "inline") or ref.jgroups is None or not ref.jgroups.protocols:
-            continue
-        yield key[len(_PREFIX) :], ref, ref.jgroups
-
-
-def _system_property(node: Node, name: str, text: str) -> _Value | None:
-    """Liferay's cluster.link.channel.system.properties entries (System.setProperty at channel
-    factory start) win over the JVM's -D flags."""
-    setting = node.setting(_SYSTEM_PROPERTIES)
-    if setting is not None and setting.value.strip():
-        for entry in commons_list(setting.value):
-            key, sep, value = entry.partition(":")
-            if sep and key.strip() == name:
-                return _Value(value, setting.confidence, label(node, setting, text), f"{_SYSTEM_PROPERTIES} ({name})")
-    flag = node.system_property(name)
-    if flag is None:
-        return None
-    if flag.unresolved or flag.value is None:
-        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
-    return _Value(flag.value, Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
-
-
-def _attr(node: Node, ref: Reference, protocol: Protocol, name: str, text: str, fallback: str | None) -> _Value | None:
-    """An attribute as JGroups resolves it: the XML value (``${prop:default}`` read from system
-    properties, then portal properties, then the default); the system property ``fallback`` only
-    when the attribute is absent (Configurator.resolveAndAssignField)."""
-    attr = protocol.attr(name)
-    if attr is None:
-        return _system_property(node, fallback, text) if fallback else None
-    at = stack_label(node, ref, protocol, attr, text)
-    placeholder = split_placeholder(attr.value)
-    if placeholder is None:
-        return _Value(attr.value.strip(), Confidence.EXPLICIT, at, f"{protocol.base}.{name}")
-    prop, _default = placeholder
-    system = _system_property(node, prop, text)
-    if system is not None:
-        return system
-    value, confidence = jgroups_value(node, attr.value)
-    setting = node.setting(prop)
-    if value is not None and setting is not None and value == setting.value:
-        return _Value(value.strip(), confidence, label(node, setting, text), prop)
-    return _Value(None if value is None else value.strip(), confidence, at, f"the default of ${{{prop}:...}}")
-
-
-def _int(value: _Value | None) -> int | None:
-    if value is None or value.value is None:
-        return None
-    text = value.value.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
 class _Socket(NamedTuple):
@@ -133,24 +58,24 @@ def _host_key(node: Node, address: str | None) -> str:
 def _sockets(node: Node, order: int, version: str) -> list[_Socket]:
     out: list[_Socket] = []
     singletons: dict[str, int] = {}
-    for name, ref, stack in _stacks(node):
+    for name, ref, stack in channel_stacks(node):
         transport = stack.transport
-        if transport is None or stack.transport_kind not in _TCP_TRANSPORTS:
+        if transport is None or stack.transport_kind not in TCP_TRANSPORTS:
             continue
-        singleton = (transport.get("singleton_name") or "").strip() if version in _JGROUPS_3 else ""
+        singleton = (transport.get("singleton_name") or "").strip() if version in JGROUPS_3_FAMILIES else ""
         if singleton and singleton in singletons:  # JGroups 3 shared transport: same socket
             index = singletons[singleton]
             out[index] = out[index]._replace(channels=(*out[index].channels, name))
             continue
-        fallback = None if version in _JGROUPS_3 else "jgroups.bind_port"
-        bind = _attr(node, ref, transport, "bind_port", "bind_port", fallback)
-        bind_port = _int(bind)
+        fallback = None if version in JGROUPS_3_FAMILIES else "jgroups.bind_port"
+        bind = channel_attribute(node, ref, transport, "bind_port", "bind_port", fallback)
+        bind_port = port_number(bind)
         if bind is None or bind_port is None or bind_port == 0 or bind.confidence is Confidence.UNRESOLVED:
             continue  # ephemeral or unknown port
-        span = _int(_attr(node, ref, transport, "port_range", "port_range", None))
+        span = port_number(channel_attribute(node, ref, transport, "port_range", "port_range", None))
         if span is None:
-            span = 50 if version in _JGROUPS_3 else 10
-        address = _attr(node, ref, transport, "bind_addr", "bind address", "jgroups.bind_addr")
+            span = 50 if version in JGROUPS_3_FAMILIES else 10
+        address = channel_attribute(node, ref, transport, "bind_addr", "bind address", "jgroups.bind_addr")
         if singleton:
             singletons[singleton] = len(out)
         out.append(
@@ -203,7 +128,7 @@ def _describe(socket: _Socket) -> str:
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     hosts: dict[str, list[_Socket]] = {}
     for order, node in enumerate(cluster.nodes):
-        if not _enabled(node):
+        if not cluster_link_enabled(node):
             continue
         for socket in _sockets(node, order, ctx.version):
             hosts.setdefault(_host_key(node, socket.address), []).append(socket)

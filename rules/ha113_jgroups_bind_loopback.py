@@ -7,20 +7,22 @@ import dataclasses
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from linter.ruleapi import (
+    CHANNEL_PREFIX,
+    CHANNEL_SYSTEM_PROPERTIES,
     WARNING,
+    ChannelValue,
     Confidence,
     Context,
     Finding,
-    Label,
     Node,
     Protocol,
     Reference,
+    and_list,
     channel_keys,
+    cluster_link_enabled,
     commons_list,
-    get_boolean,
     jgroups_value,
     label,
     label_at,
@@ -29,22 +31,8 @@ from linter.ruleapi import (
     stack_label,
 )
 
-_PREFIX = "cluster.link.channel.properties."
-_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
 _AUTODETECT = "cluster.link.autodetect.address"
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})
-
-
-class _Value(NamedTuple):
-    value: str | None
-    confidence: Confidence
-    at: Label
-    source: str  # what an admin edits: a property, a JVM flag, an XML attribute
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
 
 
 def _is_null(value: str | None) -> bool:
@@ -65,7 +53,7 @@ def _is_loopback(value: str) -> bool:
     return ip.is_loopback
 
 
-def _from_setting(node: Node, raw: str, text: str) -> _Value | None:
+def _from_setting(node: Node, raw: str, text: str) -> ChannelValue | None:
     """``${portal.property}`` in a value Liferay substituted: the property an admin edits."""
     placeholder = split_placeholder(raw)
     if placeholder is None:
@@ -73,13 +61,13 @@ def _from_setting(node: Node, raw: str, text: str) -> _Value | None:
     setting = node.setting(placeholder[0])
     if setting is None:
         return None
-    return _Value(setting.value.strip(), setting.confidence, label(node, setting, text), placeholder[0])
+    return ChannelValue(setting.value.strip(), setting.confidence, label(node, setting, text), placeholder[0])
 
 
-def _system_property(node: Node, name: str, text: str) -> _Value | None:
+def _system_property(node: Node, name: str, text: str) -> ChannelValue | None:
     """A JGroups system property: Liferay sets the cluster.link.channel.system.properties entries
     with System.setProperty when Cluster Link starts (they win over -D flags)."""
-    setting = node.setting(_SYSTEM_PROPERTIES)
+    setting = node.setting(CHANNEL_SYSTEM_PROPERTIES)
     if setting is not None and setting.value.strip():
         raws = {e.partition(":")[0].strip(): e.partition(":")[2] for e in commons_list(setting.raw) if ":" in e}
         for entry in commons_list(setting.value):
@@ -87,14 +75,16 @@ def _system_property(node: Node, name: str, text: str) -> _Value | None:
             if sep and key.strip() == name:
                 via = _from_setting(node, raws.get(name, ""), text)
                 if via is not None:
-                    return via._replace(source=f"{via.source} via {_SYSTEM_PROPERTIES}")
-                return _Value(value.strip(), setting.confidence, label(node, setting, text), _SYSTEM_PROPERTIES)
+                    return via._replace(source=f"{via.source} via {CHANNEL_SYSTEM_PROPERTIES}")
+                return ChannelValue(
+                    value.strip(), setting.confidence, label(node, setting, text), CHANNEL_SYSTEM_PROPERTIES
+                )
     flag = node.system_property(name)
     if flag is None:
         return None
     if flag.unresolved or flag.value is None:
-        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
-    return _Value(flag.value.strip(), Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
+        return ChannelValue(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
+    return ChannelValue(flag.value.strip(), Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
 
 
 def _inline_raw(ref: Reference, name: str) -> str | None:
@@ -103,7 +93,7 @@ def _inline_raw(ref: Reference, name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _bind_address(node: Node, ref: Reference, transport: Protocol | None) -> _Value | None:
+def _bind_address(node: Node, ref: Reference, transport: Protocol | None) -> ChannelValue | None:
     """The transport's bind address: its bind_addr attribute (``${...}`` read from system
     properties, then portal properties, then the default), else the jgroups.bind_addr system
     property (JGroups uses it only when the attribute is absent), else JGroups' own choice."""
@@ -118,7 +108,7 @@ def _bind_address(node: Node, ref: Reference, transport: Protocol | None) -> _Va
     if placeholder is None:
         confidence = Confidence.DEFAULT if ref.kind == "builtin" else Confidence.EXPLICIT
         where = f"<{transport.name}> bind_addr"
-        return _Value(attr.value.strip(), confidence, stack_label(node, ref, transport, attr, text), where)
+        return ChannelValue(attr.value.strip(), confidence, stack_label(node, ref, transport, attr, text), where)
     system = _system_property(node, placeholder[0], text)
     if system is not None:
         return system
@@ -127,11 +117,7 @@ def _bind_address(node: Node, ref: Reference, transport: Protocol | None) -> _Va
         return via
     value, confidence = jgroups_value(node, raw)
     at = stack_label(node, ref, transport, attr, text)
-    return _Value(None if value is None else value.strip(), confidence, at, f"the default of {raw.strip()}")
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return ChannelValue(None if value is None else value.strip(), confidence, at, f"the default of {raw.strip()}")
 
 
 @rule(
@@ -172,12 +158,12 @@ def _and(items: list[str]) -> str:
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    if not ctx.clustered or not _enabled(node):
+    if not ctx.clustered or not cluster_link_enabled(node):
         return
     autodetect = node.setting(_AUTODETECT)
     if autodetect is not None and not _is_null(autodetect.value):
         return
-    found: dict[tuple[str | None, int | None, str | None], tuple[_Value, list[str]]] = {}
+    found: dict[tuple[str | None, int | None, str | None], tuple[ChannelValue, list[str]]] = {}
     for key in channel_keys(node.settings):
         ref = node.reference(key)
         if ref is None or ref.kind not in ("file", "inline", "builtin", "jgroups-jar"):
@@ -188,7 +174,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if address is None or address.value is None or not _is_loopback(address.value):
             continue
         where = (address.at.file, address.at.line, address.at.origin)
-        found.setdefault(where, (address, []))[1].append(key[len(_PREFIX) :])
+        found.setdefault(where, (address, []))[1].append(key[len(CHANNEL_PREFIX) :])
     if not found:
         return
     auto_at = label(node, autodetect, f"{_AUTODETECT} is blank", key=_AUTODETECT)
@@ -200,14 +186,14 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             edit = "-Djgroups.bind_addr (or the stack's bind_addr)"
         related = [auto_at]
         note = ""
-        if f"via {_SYSTEM_PROPERTIES}" in address.source and flag is not None:
+        if f"via {CHANNEL_SYSTEM_PROPERTIES}" in address.source and flag is not None:
             note = (
                 f"; -Djgroups.bind_addr={flag.value} does not help: Liferay sets the jgroups.bind_addr system property "
-                f"from {_SYSTEM_PROPERTIES} when Cluster Link starts"
+                f"from {CHANNEL_SYSTEM_PROPERTIES} when Cluster Link starts"
             )
             related.append(label_at(node, flag.origin, "overridden at start-up"))
         yield Finding(
-            f"{node.name}'s Cluster Link {_and(channels)} {plural} the loopback address {address.value} "
+            f"{node.name}'s Cluster Link {and_list(channels)} {plural} the loopback address {address.value} "
             f"(from {address.source}) because {_AUTODETECT} is blank: the other nodes cannot reach it and it forms "
             f"a cluster of one{note}",
             dataclasses.replace(address.at, text=f"{address.value} is a loopback address"),

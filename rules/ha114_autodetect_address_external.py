@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import INFO, Confidence, Context, Finding, Node, OriginKind, get_boolean, label, rule
+from linter.ruleapi import INFO, Confidence, Context, Finding, Node, OriginKind, cluster_link_enabled, label, rule
 
-ENABLED = "cluster.link.enabled"
 KEY = "cluster.link.autodetect.address"
 DEFAULT = "www.google.com:80"
 
@@ -44,8 +43,7 @@ DEFAULT = "www.google.com:80"
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    enabled = node.setting(ENABLED)
-    if not get_boolean(enabled.value if enabled is not None else None):
+    if not cluster_link_enabled(node):
         return
     setting = node.setting(KEY)
     if setting is None or setting.value.strip().lower() != DEFAULT:

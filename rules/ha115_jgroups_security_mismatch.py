@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from linter.ruleapi import (
+    CHANNEL_PREFIX,
     ERROR,
     Cluster,
     Confidence,
@@ -17,17 +18,19 @@ from linter.ruleapi import (
     Node,
     OriginKind,
     Reference,
-    channel_keys,
-    get_boolean,
+    and_list,
+    cluster_channel_keys,
+    cluster_link_enabled,
     jgroups_value,
     label,
+    node_names,
+    outliers,
     rule,
     secret_digest,
     split_placeholder,
     stack_label,
 )
 
-_PREFIX = "cluster.link.channel.properties."
 _ENCRYPTION = frozenset({"ASYM_ENCRYPT", "SYM_ENCRYPT", "ENCRYPT"})
 # Liferay's built-in stacks by resource folder: (AUTH token, encryption protocols). The content of
 # md5, x509 and unsecure is in Liferay's files (JG74); sym_encrypt ships with the JGroups 5 stacks
@@ -40,7 +43,6 @@ _BUILTIN = (
 )
 
 Signature = tuple[str | None, tuple[str, ...]]
-V = TypeVar("V")
 
 
 class _Security(NamedTuple):
@@ -57,11 +59,6 @@ class _Secret(NamedTuple):
     at: Label
     source: str
     confidence: Confidence
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
 
 
 def _show(signature: Signature) -> str:
@@ -116,28 +113,6 @@ def _secret(node: Node, ref: Reference) -> _Secret | None:
     return _Secret(node, digest, stack_label(node, ref, auth, attr), f"{auth.name} auth_value", confidence)
 
 
-def _split(groups: dict[V, list[Node]]) -> Iterator[tuple[V, list[Node], list[tuple[V, list[Node]]], bool]]:
-    """Outlier groups against the majority (every group against the others on a tie)."""
-    if len(groups) < 2:
-        return
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0].name))
-    top = len(ordered[0][1])
-    tie = sum(1 for _, nodes in ordered if len(nodes) == top) > 1
-    for value, nodes in ordered:
-        if not tie and value == ordered[0][0]:
-            continue
-        yield value, nodes, [(v, ns) for v, ns in ordered if v != value], tie
-
-
-def _names(nodes: list[Node]) -> str:
-    names = [n.name for n in nodes]
-    return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 @rule(
     id="HA115",
     name="jgroups-security-mismatch",
@@ -170,13 +145,13 @@ def _and(items: list[str]) -> str:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    nodes = [n for n in cluster.nodes if _enabled(n)]
+    nodes = [n for n in cluster.nodes if cluster_link_enabled(n)]
     if len(nodes) < 2:
         return
-    keys = sorted({k for n in nodes for k in channel_keys(n.settings)}, key=lambda k: (not k.endswith("control"), k))
+    keys = cluster_channel_keys(nodes)
     secret_findings: dict[tuple[str, str | None, int | None, str | None], tuple[Finding, list[str]]] = {}
     for key in keys:
-        channel = key[len(_PREFIX) :]
+        channel = key[len(CHANNEL_PREFIX) :]
         found: dict[str, _Security] = {}
         for node in nodes:
             ref = node.reference(key)
@@ -187,9 +162,9 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
         for node in nodes:
             if node.name in found:
                 groups.setdefault(found[node.name].signature, []).append(node)
-        for signature, members, differing, tie in _split(groups):
+        for signature, members, differing, tie in outliers(groups):
             against = "; ".join(
-                f"{_names(ns)} {'uses' if len(ns) == 1 else 'use'} {found[ns[0].name].where} ({_show(v)})"
+                f"{node_names(ns)} {'uses' if len(ns) == 1 else 'use'} {found[ns[0].name].where} ({_show(v)})"
                 for v, ns in differing
             )
             for node in members:
@@ -215,15 +190,15 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             for node in members:
                 if node.name in secrets:
                     by_digest.setdefault(secrets[node.name].digest, []).append(node)
-            for _digest, outliers, others, tie in _split(by_digest):
-                for node in outliers:
+            for _digest, differing_nodes, others, tie in outliers(by_digest):
+                for node in differing_nodes:
                     secret = secrets[node.name]
                     related = tuple(
                         dataclasses.replace(secrets[n.name].at, text=f"{n.name}: another value")
                         for _, ns in others
                         for n in ns
                     )
-                    rest = _names([n for _, ns in others for n in ns])
+                    rest = node_names([n for _, ns in others for n in ns])
                     finding = Finding(
                         f"The Cluster Link AUTH secret differs between nodes{' (tie)' if tie else ''}: "
                         f"{node.name}'s {secret.source} does not match that of {rest}"
@@ -242,4 +217,4 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
                         secret_findings[where] = (finding, [channel])
     for finding, channels in secret_findings.values():
         kind = "channels" if len(channels) > 1 else "channel"
-        yield finding._replace(message=f"{finding.message} ({_and(channels)} {kind})")
+        yield finding._replace(message=f"{finding.message} ({and_list(channels)} {kind})")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from linter.ruleapi import (
+    CHANNEL_PREFIX,
     WARNING,
     Confidence,
     Context,
@@ -15,8 +16,9 @@ from linter.ruleapi import (
     Node,
     OriginKind,
     Reference,
+    and_list,
     channel_keys,
-    get_boolean,
+    cluster_link_enabled,
     jgroups_value,
     label,
     liferay_default,
@@ -27,7 +29,6 @@ from linter.ruleapi import (
 )
 
 KEY = "cluster.link.auth.value"
-_PREFIX = "cluster.link.channel.properties."
 
 
 class _Secret(NamedTuple):
@@ -36,11 +37,6 @@ class _Secret(NamedTuple):
     source: str
     confidence: Confidence
     from_default: bool
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
 
 
 def _md5_secret(node: Node, ref: Reference) -> _Secret | None:
@@ -81,10 +77,6 @@ def _md5_secret(node: Node, ref: Reference) -> _Secret | None:
     )
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 @rule(
     id="HA116",
     name="jgroups-auth-default-secret",
@@ -116,7 +108,7 @@ def _and(items: list[str]) -> str:
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    if not _enabled(node):
+    if not cluster_link_enabled(node):
         return
     shipped = liferay_default(ctx.version, KEY)
     if not shipped:
@@ -131,7 +123,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if secret is None or secret_digest(secret.value) != shipped_digest:
             continue
         where = (secret.at.file, secret.at.line, secret.at.origin)
-        channel = key[len(_PREFIX) :]
+        channel = key[len(CHANNEL_PREFIX) :]
         entry = found.setdefault(where, (secret, [], []))
         entry[1].append(channel)
         entry[2].append(label(node, ref.setting, f"{channel} channel: MD5 AUTH stack"))
@@ -142,7 +134,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             why = f"{secret.source} is set to Liferay's shipped default"
         kind = "channels authenticate" if len(channels) > 1 else "channel authenticates"
         yield Finding(
-            f"{node.name}'s Cluster Link {_and(channels)} {kind} with MD5 AUTH, but {why}: anyone who knows "
+            f"{node.name}'s Cluster Link {and_list(channels)} {kind} with MD5 AUTH, but {why}: anyone who knows "
             "Liferay's public default can join the cluster (the value is not shown)",
             secret.at,
             tuple(stacks),

@@ -6,19 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.ruleapi import (
+    CHANNEL_PREFIX,
     WARNING,
     Context,
     Finding,
     Node,
     Reference,
+    and_list,
     channel_keys,
-    get_boolean,
+    cluster_link_enabled,
     label,
     rule,
     stack_label,
 )
 
-_PREFIX = "cluster.link.channel.properties."
 _PACKAGE = "org.jgroups.protocols."
 
 # Protocols present in JGroups 3.6.20.Final and gone from 4.0.0.Final on (still absent in 4.1.7), with
@@ -56,11 +57,6 @@ _REMOVED_ATTRIBUTES = frozenset(
 _REMOVED_PREFIXES = ("timer.", "oob_thread_pool.", "internal_thread_pool.")
 
 
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
-
-
 def _short(name: str) -> str:
     return name[len(_PACKAGE) :] if name.startswith(_PACKAGE) else name
 
@@ -69,10 +65,6 @@ def _relative(node: Node, path: str) -> str:
     """A stack file as a path inside the node (stable whatever directory the tool runs from)."""
     prefix = node.path.rstrip("/") + "/"
     return path[len(prefix) :] if path.startswith(prefix) else path
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _removed_attribute(name: str) -> bool:
@@ -117,7 +109,7 @@ def _removed_attribute(name: str) -> bool:
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    if not _enabled(node):
+    if not cluster_link_enabled(node):
         return
     stacks: dict[str, list[tuple[str, Reference]]] = {}
     for key in channel_keys(node.settings):
@@ -125,9 +117,9 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if ref is None or ref.kind not in ("file", "inline") or ref.jgroups is None:
             continue
         where = _relative(node, ref.origin.file) if ref.kind == "file" else f"the inline stack of {key}"
-        stacks.setdefault(where, []).append((key[len(_PREFIX) :], ref))
+        stacks.setdefault(where, []).append((key[len(CHANNEL_PREFIX) :], ref))
     for where, users in stacks.items():
-        channels = _and([c for c, _ in users])
+        channels = and_list([c for c, _ in users])
         ref = users[0][1]
         assert ref.jgroups is not None
         related = tuple(label(node, r.setting, f"{c} channel uses this stack") for c, r in users if r.kind == "file")
@@ -151,7 +143,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             if not removed:
                 continue
             names = [a.name for a in removed]
-            shown = _and(names) if len(names) <= 4 else f"{', '.join(names[:4])} and {len(names) - 4} more"
+            shown = and_list(names) if len(names) <= 4 else f"{', '.join(names[:4])} and {len(names) - 4} more"
             first = removed[0]
             yield Finding(
                 f"{node.name}'s Cluster Link stack {where} sets {shown} on {short}: JGroups 3 attribute"
@@ -163,6 +155,6 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
                     *(stack_label(node, ref, protocol, a, f"{a.name} was removed in JGroups 4.0") for a in removed[1:]),
                     *related,
                 ),
-                help=f"remove {_and(names) if len(names) <= 4 else 'these attributes'} from <{protocol.name}>",
+                help=f"remove {and_list(names) if len(names) <= 4 else 'these attributes'} from <{protocol.name}>",
                 subject=f"{where}:{short}:{','.join(names)}",
             )

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from linter.ruleapi import (
+    CHANNEL_PREFIX,
     ERROR,
     Cluster,
     Confidence,
@@ -18,20 +19,16 @@ from linter.ruleapi import (
     Node,
     Protocol,
     Reference,
-    channel_keys,
-    commons_list,
-    get_boolean,
-    jgroups_value,
+    and_list,
+    channel_attribute,
+    cluster_channel_keys,
+    cluster_link_enabled,
     label,
-    label_at,
+    node_names,
+    outliers,
     rule,
-    split_placeholder,
     stack_label,
 )
-
-_PREFIX = "cluster.link.channel.properties."
-_SYSTEM_PROPERTIES = "cluster.link.channel.system.properties"
-V = TypeVar("V")
 
 # Stock stacks of the JGroups jar, known by name only (conf/*.xml at JGroups 3.6.20, 4.1.7, 5.4.12).
 _JAR_DISCOVERY = {
@@ -60,57 +57,6 @@ _TARGETS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "MPING": (("mcast_addr", "jgroups.mping.mcast_addr"), ("mcast_port", "jgroups.mping.mcast_port")),
 }
 _CASE_INSENSITIVE = frozenset({"dns_query", "dns_record_type", "mcast_addr", "region_name", "initial_hosts"})
-
-
-class _Value(NamedTuple):
-    value: str | None
-    confidence: Confidence
-    at: Label
-    source: str
-
-
-def _enabled(node: Node) -> bool:
-    setting = node.setting("cluster.link.enabled")
-    return get_boolean(setting.value if setting is not None else None)
-
-
-def _system_property(node: Node, name: str, text: str) -> _Value | None:
-    """Liferay's cluster.link.channel.system.properties entries (System.setProperty at channel
-    factory start) win over the JVM's -D flags."""
-    setting = node.setting(_SYSTEM_PROPERTIES)
-    if setting is not None and setting.value.strip():
-        for entry in commons_list(setting.value):
-            key, sep, value = entry.partition(":")
-            if sep and key.strip() == name:
-                return _Value(value, setting.confidence, label(node, setting, text), f"{_SYSTEM_PROPERTIES} ({name})")
-    flag = node.system_property(name)
-    if flag is None:
-        return None
-    if flag.unresolved or flag.value is None:
-        return _Value(None, Confidence.UNRESOLVED, label_at(node, flag.origin, text), f"-D{name}")
-    return _Value(flag.value, Confidence.EXPLICIT, label_at(node, flag.origin, text), f"-D{name}")
-
-
-def _attr(node: Node, ref: Reference, protocol: Protocol, name: str, text: str, fallback: str | None) -> _Value | None:
-    """An attribute as JGroups resolves it: the XML value (``${prop:default}`` read from system
-    properties, then portal properties, then the default); the system property ``fallback`` only
-    when the attribute is absent (Configurator.resolveAndAssignField)."""
-    attr = protocol.attr(name)
-    if attr is None:
-        return _system_property(node, fallback, text) if fallback else None
-    at = stack_label(node, ref, protocol, attr, text)
-    placeholder = split_placeholder(attr.value)
-    if placeholder is None:
-        return _Value(attr.value.strip(), Confidence.EXPLICIT, at, f"{protocol.base}.{name}")
-    prop, _default = placeholder
-    system = _system_property(node, prop, text)
-    if system is not None:
-        return system
-    value, confidence = jgroups_value(node, attr.value)
-    setting = node.setting(prop)
-    if value is not None and setting is not None and value == setting.value:
-        return _Value(value.strip(), confidence, label(node, setting, text), prop)
-    return _Value(None if value is None else value.strip(), confidence, at, f"the default of ${{{prop}:...}}")
 
 
 class _Discovery(NamedTuple):
@@ -178,7 +124,7 @@ def _target(discovery: _Discovery) -> _Target | None:
     at: Label | None = None
     confidence = Confidence.EXPLICIT
     for name, fallback in wanted:
-        value = _attr(node, ref, protocol, name, "discovery target", fallback)
+        value = channel_attribute(node, ref, protocol, name, "discovery target", fallback)
         if value is None:
             continue
         if value.value is None or value.confidence is Confidence.UNRESOLVED:
@@ -201,28 +147,6 @@ def _target(discovery: _Discovery) -> _Target | None:
     if not key or at is None:
         return None
     return _Target(tuple(key), ", ".join(shown), at, confidence)
-
-
-def _split(groups: dict[V, list[Node]]) -> Iterator[tuple[V, list[Node], list[tuple[V, list[Node]]], bool]]:
-    """Outlier groups against the majority (every group against the others on a tie)."""
-    if len(groups) < 2:
-        return
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[1][0].name))
-    top = len(ordered[0][1])
-    tie = sum(1 for _, nodes in ordered if len(nodes) == top) > 1
-    for value, nodes in ordered:
-        if not tie and value == ordered[0][0]:
-            continue
-        yield value, nodes, [(v, ns) for v, ns in ordered if v != value], tie
-
-
-def _names(nodes: list[Node]) -> str:
-    names = [n.name for n in nodes]
-    return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _verb(nodes: list[Node]) -> str:
@@ -264,10 +188,10 @@ def _verb(nodes: list[Node]) -> str:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    nodes = [n for n in cluster.nodes if _enabled(n)]
+    nodes = [n for n in cluster.nodes if cluster_link_enabled(n)]
     if len(nodes) < 2:
         return
-    keys = sorted({k for n in nodes for k in channel_keys(n.settings)}, key=lambda k: (not k.endswith("control"), k))
+    keys = cluster_channel_keys(nodes)
     merged: dict[tuple[str, str | None, int | None, str | None, str], tuple[Finding, list[str]]] = {}
 
     def add(node: Node, finding: Finding, channel: str, what: str) -> None:
@@ -278,7 +202,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             merged[where] = (finding, [channel])
 
     for key in keys:
-        channel = key[len(_PREFIX) :]
+        channel = key[len(CHANNEL_PREFIX) :]
         found: dict[str, _Discovery] = {}
         for node in nodes:
             ref = node.reference(key)
@@ -291,8 +215,8 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
         for node in nodes:
             if node.name in found:
                 protocols.setdefault(found[node.name].name, []).append(node)
-        for name, members, others, tie in _split(protocols):
-            against = "; ".join(f"{_names(ns)} {_verb(ns)} {v}" for v, ns in others)
+        for name, members, others, tie in outliers(protocols):
+            against = "; ".join(f"{node_names(ns)} {_verb(ns)} {v}" for v, ns in others)
             for node in members:
                 mine = found[node.name]
                 finding = Finding(
@@ -318,8 +242,8 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
         for node in nodes:
             if node.name in targets:
                 by_target.setdefault(targets[node.name].key, []).append(node)
-        for _value, members, differing, tie in _split(by_target):
-            shown_others = "; ".join(f"{_names(ns)} {_verb(ns)} {targets[ns[0].name].shown}" for _, ns in differing)
+        for _value, members, differing, tie in outliers(by_target):
+            shown_others = "; ".join(f"{node_names(ns)} {_verb(ns)} {targets[ns[0].name].shown}" for _, ns in differing)
             for node in members:
                 mine_target = targets[node.name]
                 finding = Finding(
@@ -339,4 +263,4 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
                 add(node, finding, channel, mine_target.shown)
     for finding, channels in merged.values():
         kind = "channels" if len(channels) > 1 else "channel"
-        yield finding._replace(message=f"{finding.message} ({_and(channels)} {kind})")
+        yield finding._replace(message=f"{finding.message} ({and_list(channels)} {kind})")

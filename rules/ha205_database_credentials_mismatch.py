@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from linter.ruleapi import (
+    JDBC_PREFIXES,
     WARNING,
     Cluster,
     Confidence,
@@ -14,36 +15,30 @@ from linter.ruleapi import (
     Node,
     OriginKind,
     Setting,
+    is_unresolved,
+    jndi_setting,
     label,
+    node_names,
+    outliers,
     rule,
     secret_digest,
+    url_defined,
 )
 
-PREFIXES = ("default", "read", "write")
 FIELDS = (("username", "user name"), ("password", "password"))
 
 
 def _unresolved(setting: Setting) -> bool:
-    rest = setting.value.replace("${liferay.home}", "")
-    return setting.confidence is Confidence.UNRESOLVED or "${" in rest or "{{" in rest or "$[" in rest
+    return setting.confidence is Confidence.UNRESOLVED or is_unresolved(setting.value)
 
 
 def _direct(node: Node, prefix: str) -> bool:
     """Whether the node builds this data source itself from jdbc.<prefix>.* (no JNDI name)."""
-    jndi = node.setting(f"jdbc.{prefix}.jndi.name")
-    if jndi is not None and jndi.value.strip():
+    if jndi_setting(node, prefix) is not None:
         return False  # the app server's data source holds the credentials; the keys are not read
     if prefix == "default":
         return True
-    url = node.setting(f"jdbc.{prefix}.url")
-    return url is not None and url.origin.kind is not OriginKind.DEFAULT and bool(url.value.strip())
-
-
-def _names(nodes: list[Node], limit: int = 3) -> str:
-    names = [n.name for n in nodes]
-    if len(names) <= limit:
-        return ", ".join(names)
-    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    return url_defined(node, prefix)
 
 
 def _where(setting: Setting | None, version: str) -> str:
@@ -83,7 +78,7 @@ def _where(setting: Setting | None, version: str) -> str:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    for prefix in PREFIXES:
+    for prefix in JDBC_PREFIXES:
         nodes = [n for n in cluster.nodes if _direct(n, prefix)]
         if len(nodes) < 2:
             continue
@@ -97,27 +92,21 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
                     continue
                 settings[node.name] = setting
                 groups[secret_digest(setting.value if setting is not None else None)].append(node)
-            if len(groups) < 2:
-                continue
-            ordered = sorted(groups.values(), key=lambda ns: (-len(ns), ns[0].name))
-            top = len(ordered[0])
-            tie = sum(1 for ns in ordered if len(ns) == top) > 1
-            for index, group in enumerate(ordered):
-                if not tie and index == 0:
-                    continue
-                others = [n for ns in ordered if ns is not group for n in ns]
+            for _digest, group, other_groups, tie in outliers(groups):
+                others = [n for _, ns in other_groups for n in ns]
+                majority = other_groups[0][1]
                 for node in group:
                     setting = settings[node.name]
                     if tie:
                         message = (
                             f"{key} differs between nodes (tie): the {what} on {node.name} is not the one used on "
-                            f"{_names(others)}"
+                            f"{node_names(others)}"
                         )
                     else:
-                        verb = "share" if len(ordered[0]) > 1 else "has"
+                        verb = "share" if len(majority) > 1 else "has"
                         message = (
                             f"{key} differs between nodes: the {what} on {node.name} is not the one "
-                            f"{_names(ordered[0])} {verb}"
+                            f"{node_names(majority)} {verb}"
                         )
                     message += " (compared as digests; values are not shown)"
                     related = tuple(

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, agreement, rule
-
-
-def _key(version: str) -> str:
-    return "dl.hook.impl" if version == "6.0" else "dl.store.impl"
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, agreement, rule, store_impl_key
 
 
 def _impl(node: Node, key: str) -> str:
@@ -51,7 +47,7 @@ def _unknown(setting: Setting | None) -> bool:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    key = _key(ctx.version)
+    key = store_impl_key(ctx.version)
     yield from agreement(
         cluster,
         lambda n: _impl(n, key),

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Confidence, Context, Finding, Label, Node, OriginKind, Setting, label, rule
+from linter.ruleapi import (
+    WARNING,
+    Confidence,
+    Context,
+    Finding,
+    Label,
+    Node,
+    OriginKind,
+    Setting,
+    label,
+    rule,
+    store_impl_key,
+)
 
 ROOT_KEY = "jcr.jackrabbit.repository.root"
 CONFIG_KEY = "jcr.jackrabbit.config.file.path"
-
-
-def _key(version: str) -> str:
-    return "dl.hook.impl" if version == "6.0" else "dl.store.impl"
 
 
 def _describe(setting: Setting | None, version: str) -> str:
@@ -57,7 +65,7 @@ def _describe(setting: Setting | None, version: str) -> str:
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
     if not ctx.clustered:
         return
-    key = _key(ctx.version)
+    key = store_impl_key(ctx.version)
     impl = node.setting(key)
     if impl is None or impl.value.strip().rsplit(".", 1)[-1] not in ("JCRStore", "JCRHook"):
         return

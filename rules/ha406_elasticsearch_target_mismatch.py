@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterator
 from typing import NamedTuple
 
 from linter.ruleapi import (
     ERROR,
+    ES7_CONNECTION,
+    ES_CONNECTORS_BY_FAMILY,
+    ES_TRANSPORT_FAMILIES,
     Cluster,
     Confidence,
     Context,
@@ -15,189 +17,18 @@ from linter.ruleapi import (
     Node,
     Origin,
     OriginKind,
+    SearchConfig,
+    SearchValue,
     Setting,
     agreement,
+    is_remote_mode,
+    other_search_engine,
     rule,
+    search_configs,
+    search_items,
+    search_text,
+    short_search_pid,
 )
-
-# ----------------------------------------------------------------------------- search model
-# Shared by HA404, HA405, HA406 and HA407 (rules import nothing but ruleapi, so each carries a copy;
-# keep the copies identical).
-
-SEARCH_PREFIX = "com.liferay.portal.search."
-OVERRIDE_PREFIX = "configuration.override."
-ES2 = "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration"
-ES6 = "com.liferay.portal.search.elasticsearch6.configuration.ElasticsearchConfiguration"
-ES7 = "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration"
-ES7_CONNECTION = "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConnectionConfiguration"
-CONNECTOR_NAMES = {
-    ES2: "Elasticsearch 2.x connector of Liferay 7.0",
-    ES6: "Elasticsearch 6 connector (bundled with 7.1-7.2, Marketplace for 7.0)",
-    ES7: "Elasticsearch 7 connector (bundled from 7.3, Marketplace for 7.1-7.2)",
-    ES7_CONNECTION: "Elasticsearch 7 connection factory (Liferay 7.3+)",
-}
-# Which connector PIDs a family reads: the bundled connector first, then Marketplace connectors
-# (liferay-learn connecting-to-elasticsearch.md, elasticsearch-connector-configuration-reference.md;
-# Help Center 360051492032 "DXP 7.0 => Connector to Elasticsearch 6, DXP 7.1-7.2 => Connector to
-# Elasticsearch 7").
-CONNECTORS_BY_FAMILY = {
-    "7.0": (ES2, ES6),
-    "7.1": (ES6, ES7),
-    "7.2": (ES6, ES7),
-    "7.3": (ES7, ES7_CONNECTION),
-    "7.4": (ES7, ES7_CONNECTION),
-}
-TRANSPORT_FAMILIES = ("7.0", "7.1", "7.2")  # transport client: operationMode, transportAddresses, clusterName
-OTHER_ENGINES = {
-    "com.liferay.portal.search.solr": "Solr",
-    "com.liferay.portal.search.opensearch": "OpenSearch",
-}
-_SECRET_WORDS = ("password", "secret", "credential", "key")
-_SHOWN_KEYS = (
-    "operationMode",
-    "productionModeEnabled",
-    "transportAddresses",
-    "networkHostAddresses",
-    "clusterName",
-    "indexNamePrefix",
-    "remoteClusterConnectionId",
-)
-
-
-class SearchValue(NamedTuple):
-    value: object  # str, bool, or a tuple of str
-    text: str  # as written
-    origin: Origin
-
-
-class SearchConfig(NamedTuple):
-    """One search OSGi configuration of a node: a .config/.cfg file and/or configuration.override.*."""
-
-    pid: str  # as deployed (a factory configuration keeps its sub-name)
-    base: str  # the PID (or factory PID) a component reads
-    where: str  # file path, or "configuration.override.<pid>_*"
-    origin: Origin  # the configuration as a whole (line 1 of the file, or the first override)
-    values: dict[str, SearchValue]
-
-    def get(self, key: str) -> SearchValue | None:
-        return self.values.get(key)
-
-    @property
-    def name(self) -> str:
-        return self.where.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def typed_value(text: str) -> object:
-    """A configuration.override.* value in .config syntax: ``B"true"``, ``"x"``, ``["a","b"]``."""
-    value = text.strip()
-    marker = ""
-    if len(value) >= 2 and value[0].isalpha() and value[1] in '"[(':
-        marker, value = value[0], value[1:]
-    if value[:1] in ("[", "(") and value[-1:] in ("]", ")"):
-        items = re.findall(r'"((?:[^"\\]|\\.)*)"', value[1:-1])
-        return tuple(i.replace('\\"', '"').replace("\\\\", "\\") for i in items)
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    if marker.upper() == "B":
-        return value.strip().lower() == "true"
-    return value
-
-
-def search_configs(node: Node, version: str) -> list[SearchConfig]:
-    """The node's search configurations: files, then configuration.override.* portal properties, which
-    win over the files (7.2 FP14+, 7.3 FP1+, 7.4; ignored on 7.0-7.1: facts §1.4, LL-CFG)."""
-    found: dict[str, SearchConfig] = {}
-    for config in node.osgi:
-        if not config.base_pid.startswith(SEARCH_PREFIX):
-            continue
-        values = {e.key: SearchValue(e.value, e.text, e.origin) for e in config.entries}
-        found[config.pid] = SearchConfig(config.pid, config.base_pid, config.path, Origin(config.path, 1, 1), values)
-    if version in ("7.0", "7.1"):
-        return list(found.values())
-    for key in sorted(node.settings):
-        if not key.startswith(OVERRIDE_PREFIX + SEARCH_PREFIX):
-            continue
-        pid, _, attribute = key[len(OVERRIDE_PREFIX) :].rpartition("_")
-        if not pid or not attribute:
-            continue
-        setting = node.settings[key]
-        conf = found.get(pid)
-        if conf is None:
-            conf = SearchConfig(pid, pid, f"{OVERRIDE_PREFIX}{pid}_*", setting.origin, {})
-            found[pid] = conf
-        conf.values[attribute] = SearchValue(typed_value(setting.value), setting.value.strip(), setting.origin)
-    return list(found.values())
-
-
-def text_of(value: object) -> str:
-    if isinstance(value, tuple):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def is_true(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
-def items_of(value: object) -> tuple[str, ...]:
-    parts = [str(v) for v in value] if isinstance(value, tuple) else str(value).split(",")
-    return tuple(p.strip() for p in parts if p.strip())
-
-
-def other_engine(configs: list[SearchConfig]) -> tuple[str, SearchConfig] | None:
-    """A Solr or OpenSearch connector configuration: search does not run on the Elasticsearch connector."""
-    for conf in configs:
-        for prefix, engine in OTHER_ENGINES.items():
-            if conf.base.startswith(prefix):
-                return engine, conf
-    return None
-
-
-def is_remote(conf: SearchConfig, version: str) -> bool:
-    """Remote mode as the connector decides it: operationMode REMOTE on 7.0-7.2; from 7.3
-    productionModeEnabled, or the deprecated operationMode REMOTE (ElasticsearchConfigurationWrapper
-    .isProductionModeEnabled)."""
-    mode = conf.get("operationMode")
-    if mode is not None and text_of(mode.value).strip().upper() == "REMOTE":
-        return True
-    if version in TRANSPORT_FAMILIES:
-        return False
-    production = conf.get("productionModeEnabled")
-    return production is not None and is_true(production.value)
-
-
-def remote_file_elsewhere(node: Node, nodes: tuple[Node, ...], version: str) -> str | None:
-    """Another node's deployed .config (not a configuration.override.*, which stays on its node) that puts the
-    connector in remote mode: Liferay stores deployed files in the database and applies them on every node
-    (liferay-learn using-configuration-files.md, 'Configuration Files and Clustering')."""
-    readable = CONNECTORS_BY_FAMILY.get(version, ())
-    for other in nodes:
-        if other is node:
-            continue
-        for conf in search_configs(other, version):
-            if conf.base in readable and not conf.where.startswith(OVERRIDE_PREFIX) and is_remote(conf, version):
-                return other.name
-    return None
-
-
-def summary(conf: SearchConfig) -> str:
-    """The configuration's settings for a message (values only for harmless keys)."""
-    parts = []
-    for key, value in conf.values.items():
-        if key in _SHOWN_KEYS:
-            parts.append(f"{key}={value.text}")
-        elif not any(word in key.lower() for word in _SECRET_WORDS):
-            parts.append(key)
-    return ", ".join(parts) if parts else "no settings"
-
-
-def short_pid(pid: str) -> str:
-    return pid[len(SEARCH_PREFIX) :] if pid.startswith(SEARCH_PREFIX) else pid
-
-
-# ----------------------------------------------------------------------------- rule
 
 ADDRESS_DEFAULTS: dict[str, tuple[str, ...]] = {
     "transportAddresses": ("localhost:9300",),
@@ -227,31 +58,31 @@ def _normal_addresses(items: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _addresses(conf: SearchConfig, configs: list[SearchConfig], version: str) -> tuple[tuple[str, ...], Setting]:
-    key = "transportAddresses" if version in TRANSPORT_FAMILIES else "networkHostAddresses"
+    key = "transportAddresses" if version in ES_TRANSPORT_FAMILIES else "networkHostAddresses"
     connection_id = conf.get("remoteClusterConnectionId")
-    if key == "networkHostAddresses" and connection_id is not None and text_of(connection_id.value).strip():
-        wanted = text_of(connection_id.value).strip()
+    if key == "networkHostAddresses" and connection_id is not None and search_text(connection_id.value).strip():
+        wanted = search_text(connection_id.value).strip()
         for other in sorted(configs, key=lambda c: c.where):
             ident = other.get("connectionId")
-            if other.base == ES7_CONNECTION and ident is not None and text_of(ident.value).strip() == wanted:
+            if other.base == ES7_CONNECTION and ident is not None and search_text(ident.value).strip() == wanted:
                 value = other.get(key)
-                items = items_of(value.value) if value is not None else ADDRESS_DEFAULTS[key]
+                items = search_items(value.value) if value is not None else ADDRESS_DEFAULTS[key]
                 shown = ", ".join(items)
                 return _normal_addresses(items), _setting(other, key, shown, value)
         shown = f"connection {wanted!r} (not defined on this node)"
         return (shown,), _setting(conf, "remoteClusterConnectionId", shown, connection_id)
     value = conf.get(key)
-    items = items_of(value.value) if value is not None else ADDRESS_DEFAULTS[key]
+    items = search_items(value.value) if value is not None else ADDRESS_DEFAULTS[key]
     return _normal_addresses(items), _setting(conf, key, ", ".join(items), value)
 
 
 def _target(node: Node, version: str) -> _Target | None:
     configs = search_configs(node, version)
-    if other_engine(configs) is not None:
+    if other_search_engine(configs) is not None:
         return None
-    readable = CONNECTORS_BY_FAMILY.get(version, ())
+    readable = ES_CONNECTORS_BY_FAMILY.get(version, ())
     remote = sorted(
-        (c for c in configs if c.base in readable and c.base != ES7_CONNECTION and is_remote(c, version)),
+        (c for c in configs if c.base in readable and c.base != ES7_CONNECTION and is_remote_mode(c, version)),
         key=lambda c: (readable.index(c.base), c.where),
     )
     if not remote:
@@ -259,12 +90,12 @@ def _target(node: Node, version: str) -> _Target | None:
     conf = remote[0]
     connector = Setting("connector", conf.base, conf.base, conf.origin, Confidence.EXPLICIT)
     cluster_name = None
-    if version in TRANSPORT_FAMILIES:
+    if version in ES_TRANSPORT_FAMILIES:
         value = conf.get("clusterName")
-        name = text_of(value.value).strip() if value is not None else DEFAULT_CLUSTER_NAME
+        name = search_text(value.value).strip() if value is not None else DEFAULT_CLUSTER_NAME
         cluster_name = (name, _setting(conf, "clusterName", name, value))
     value = conf.get("indexNamePrefix")
-    prefix = text_of(value.value).strip() if value is not None else DEFAULT_PREFIX
+    prefix = search_text(value.value).strip() if value is not None else DEFAULT_PREFIX
     return _Target(
         conf,
         connector,
@@ -328,7 +159,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             "connector",
             lambda n: target(n).connector.value,
             lambda n: target(n).connector,
-            lambda v: short_pid(str(v)),
+            lambda v: short_search_pid(str(v)),
         ),
         (
             "Elasticsearch remote address list",
@@ -345,7 +176,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             _quoted,
         ),
     ]
-    if ctx.version in TRANSPORT_FAMILIES:
+    if ctx.version in ES_TRANSPORT_FAMILIES:
         aspects.insert(
             2,
             (

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, get_boolean, label, rule
-
-FLAG = "ehcache.cluster.link.replication.enabled"
-CLUSTER_LINK = "cluster.link.enabled"
+from linter.ruleapi import (
+    CLUSTER_LINK_ENABLED,
+    EHCACHE_REPLICATION_FLAG,
+    WARNING,
+    Context,
+    Finding,
+    Node,
+    OriginKind,
+    get_boolean,
+    label,
+    rule,
+)
 
 
 @rule(
@@ -37,16 +45,16 @@ CLUSTER_LINK = "cluster.link.enabled"
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    flag = node.setting(FLAG)
+    flag = node.setting(EHCACHE_REPLICATION_FLAG)
     if flag is None or not get_boolean(flag.value):
         return
-    cluster_link = node.setting(CLUSTER_LINK)
+    cluster_link = node.setting(CLUSTER_LINK_ENABLED)
     if cluster_link is not None and get_boolean(cluster_link.value):
         return
     if cluster_link is None or cluster_link.origin.kind is OriginKind.DEFAULT:
-        off = f"{CLUSTER_LINK} is not set (Liferay {ctx.version} default false)"
+        off = f"{CLUSTER_LINK_ENABLED} is not set (Liferay {ctx.version} default false)"
     else:
-        off = f"{CLUSTER_LINK}={cluster_link.value.strip()}"
+        off = f"{CLUSTER_LINK_ENABLED}={cluster_link.value.strip()}"
     if ctx.version == "6.0":
         effect = (
             "on 6.0 the flag alone replaces the portal caches' replicators with Liferay's Cluster Link replicator, "
@@ -58,10 +66,11 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             "clustered cache files replicate nothing and custom files keep their own RMI/JGroups replication"
         )
     yield Finding(
-        f"{FLAG}={flag.value.strip()} on {node.name} asks for cache replication over Cluster Link, but {off}; {effect}",
+        f"{EHCACHE_REPLICATION_FLAG}={flag.value.strip()} on {node.name} asks for cache replication over Cluster "
+        f"Link, but {off}; {effect}",
         label(node, flag, "needs Cluster Link"),
-        related=(label(node, cluster_link, "Cluster Link off", key=CLUSTER_LINK),),
-        help=f"set {CLUSTER_LINK}=true on every node, or remove {FLAG}",
+        related=(label(node, cluster_link, "Cluster Link off", key=CLUSTER_LINK_ENABLED),),
+        help=f"set {CLUSTER_LINK_ENABLED}=true on every node, or remove {EHCACHE_REPLICATION_FLAG}",
         confidence=flag.confidence,
-        subject=FLAG,
+        subject=EHCACHE_REPLICATION_FLAG,
     )

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import INFO, Context, Finding, Node, get_boolean, label, rule
-
-FLAG = "ehcache.cluster.link.replication.enabled"
-CLUSTER_LINK = "cluster.link.enabled"
+from linter.ruleapi import (
+    CLUSTER_LINK_ENABLED,
+    EHCACHE_REPLICATION_FLAG,
+    INFO,
+    Context,
+    Finding,
+    Node,
+    get_boolean,
+    label,
+    rule,
+)
 
 
 @rule(
@@ -35,18 +42,19 @@ CLUSTER_LINK = "cluster.link.enabled"
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    flag = node.setting(FLAG)
-    cluster_link = node.setting(CLUSTER_LINK)
+    flag = node.setting(EHCACHE_REPLICATION_FLAG)
+    cluster_link = node.setting(CLUSTER_LINK_ENABLED)
     if flag is None or not get_boolean(flag.value):
         return
     if cluster_link is None or not get_boolean(cluster_link.value):
         return  # HA501: the flag has no effect without Cluster Link
     yield Finding(
-        f"{node.name} replicates its caches over Cluster Link ({FLAG}={flag.value.strip()} with {CLUSTER_LINK}="
+        f"{node.name} replicates its caches over Cluster Link ({EHCACHE_REPLICATION_FLAG}={flag.value.strip()} with "
+        f"{CLUSTER_LINK_ENABLED}="
         f"{cluster_link.value.strip()}): this works only when the Ehcache Cluster EE app is deployed on every node; "
         "without it the caches are not replicated at all",
         label(node, flag, "needs the Ehcache Cluster EE app"),
         help="make sure the Ehcache Cluster EE app is installed on every node",
         confidence=flag.confidence,
-        subject=FLAG,
+        subject=EHCACHE_REPLICATION_FLAG,
     )

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, get_boolean, label, liferay_default, rule
+from linter.ruleapi import (
+    CLUSTER_LINK_ENABLED,
+    EHCACHE_HIBERNATE,
+    EHCACHE_MULTI_VM,
+    EHCACHE_REPLICATION_FLAG,
+    HIBERNATE_SECOND_LEVEL,
+    WARNING,
+    Context,
+    Finding,
+    Node,
+    cluster_link_enabled,
+    label,
+    liferay_default,
+    rule,
+    setting_true,
+)
 
-FLAG = "ehcache.cluster.link.replication.enabled"
-CLUSTER_LINK = "cluster.link.enabled"
-SECOND_LEVEL = "hibernate.cache.use_second_level_cache"
 # The cluster-aware cache managers (EhcachePortalCacheManager for the multi-VM file, LiferayEhcacheRegionFactory
 # for Hibernate); the single-VM manager is not cluster-aware, Liferay leaves its file alone.
-KEYS = ("ehcache.multi.vm.config.location", "net.sf.ehcache.configurationResourceName")
-
-
-def _on(node: Node, key: str) -> bool:
-    setting = node.setting(key)
-    return get_boolean(setting.value if setting is not None else None)
+KEYS = (EHCACHE_MULTI_VM, EHCACHE_HIBERNATE)
 
 
 @rule(
@@ -51,11 +58,11 @@ def _on(node: Node, key: str) -> bool:
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    if not (_on(node, CLUSTER_LINK) and _on(node, FLAG)):
+    if not (cluster_link_enabled(node) and setting_true(node, EHCACHE_REPLICATION_FLAG)):
         return
-    flag = node.setting(FLAG)
+    flag = node.setting(EHCACHE_REPLICATION_FLAG)
     for key in KEYS:
-        if key == KEYS[1] and not _on(node, SECOND_LEVEL):
+        if key == KEYS[1] and not setting_true(node, HIBERNATE_SECOND_LEVEL):
             continue  # the Hibernate second-level cache is off: its file is not loaded
         setting = node.setting(key)
         default = liferay_default(ctx.version, key)
@@ -73,11 +80,12 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             )
         yield Finding(
             f"{key}={setting.value.strip()} on {node.name} replaces Liferay's default {default.strip()} while "
-            f"{FLAG} and {CLUSTER_LINK} are true (the guide's scenario 4, not recommended): {effect}",
+            f"{EHCACHE_REPLICATION_FLAG} and {CLUSTER_LINK_ENABLED} are true (the guide's scenario 4, not "
+            f"recommended): {effect}",
             label(node, setting, "custom cache file"),
-            related=(label(node, flag, "Cluster Link replication on", key=FLAG),),
-            help=f"use the default {key} with Cluster Link replication, or set {FLAG}=false to keep the custom file's "
-            "own replication",
+            related=(label(node, flag, "Cluster Link replication on", key=EHCACHE_REPLICATION_FLAG),),
+            help=f"use the default {key} with Cluster Link replication, or set {EHCACHE_REPLICATION_FLAG}=false to "
+            "keep the custom file's own replication",
             confidence=setting.confidence,
             subject=key,
         )

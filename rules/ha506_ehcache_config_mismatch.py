@@ -3,253 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from typing import NamedTuple
 
 from linter.ruleapi import (
+    EHCACHE_CLUSTER_REPLICATOR,
+    EHCACHE_HIBERNATE,
+    EHCACHE_MANAGERS,
+    EHCACHE_MULTI_VM,
+    EHCACHE_REPLICATION_FLAG,
     ERROR,
-    Cache,
+    HIBERNATE_SECOND_LEVEL,
+    CacheFile,
+    CacheView,
     Cluster,
     Confidence,
     Context,
-    EhcacheConfig,
-    Factory,
     Finding,
-    Label,
     Node,
     Origin,
-    OriginKind,
-    Reference,
     Setting,
     agreement,
-    get_boolean,
-    label,
-    liferay_default,
+    cache_file,
+    cluster_link_enabled,
     rule,
+    setting_true,
+    short_class,
 )
-
-# ----------------------------------------------------------------------------- ehcache model
-# Shared by HA504, HA505, HA506 and HA507 (rules import nothing but ruleapi, so each carries a copy;
-# keep the copies identical). It replays what Liferay 6.x does to a cache file before Ehcache sees it:
-# 6.0 EhcachePortalCacheManager.getConfiguration, 6.1 and 6.2 EhcacheConfigurationUtil.getConfiguration
-# (ehcache-jgroups-facts.md A.4, verified in the 6.0.11, 6.1.0 and 6.2.5 sources).
-
-MULTI_VM = "ehcache.multi.vm.config.location"
-SINGLE_VM = "ehcache.single.vm.config.location"
-HIBERNATE = "net.sf.ehcache.configurationResourceName"
-CLUSTER_LINK = "cluster.link.enabled"
-FLAG = "ehcache.cluster.link.replication.enabled"
-SECOND_LEVEL = "hibernate.cache.use_second_level_cache"
-PROVIDER_DELEGATE = "ehcache.cache.manager.peer.provider.factory"
-LISTENER_DELEGATE = "ehcache.cache.event.listener.factory"
-LIFERAY_LISTENER = "com.liferay.portal.cache.ehcache.LiferayCacheEventListenerFactory"
-LIFERAY_PROVIDERS = (
-    "com.liferay.portal.cache.ehcache.LiferayCacheManagerPeerProviderFactory",
-    "com.liferay.portal.cache.ehcache.RMICacheManagerPeerProviderFactory",
-)
-CLUSTER_REPLICATOR = "com.liferay.portal.cache.cluster.EhcachePortalCacheClusterReplicatorFactory"
-RMI_PROVIDER = "net.sf.ehcache.distribution.RMICacheManagerPeerProviderFactory"
-RMI_REPLICATOR = "net.sf.ehcache.distribution.RMICacheReplicatorFactory"
-CACHE_MANAGERS = {
-    MULTI_VM: "multi-VM (portal) cache",
-    SINGLE_VM: "single-VM cache",
-    HIBERNATE: "Hibernate second-level cache",
-}
-
-
-class Replicator(NamedTuple):
-    class_name: str  # what replicates: the class written, or the delegate of LiferayCacheEventListenerFactory
-    properties: dict[str, str]
-    factory: Factory | None  # the element; None when Liferay injected the replicator
-
-
-class CacheView(NamedTuple):
-    name: str  # "defaultCache" for the default cache
-    cache: Cache
-    replicators: tuple[Replicator, ...]
-
-
-class Provider(NamedTuple):
-    class_name: str  # effective class: the delegate of Liferay's factory, or the class written
-    factory: Factory
-    properties: dict[str, str]  # effective properties: portalPropertyKey resolved
-    source: Setting | None  # the portal property that holds the properties (portalPropertyKey)
-
-
-class CacheFile(NamedTuple):
-    key: str
-    ref: Reference
-    config: EhcacheConfig
-    custom: bool  # not the version's default location (Liferay's "usingDefault" is false)
-    cluster_link: bool  # Liferay replaced every replicator with its Cluster Link replicator
-    cleared: bool  # Liferay removed the file's peer provider and listener factories
-    providers: tuple[Provider, ...]
-    listeners: tuple[Factory, ...]
-    caches: tuple[CacheView, ...]  # defaultCache first
-
-
-def setting_true(node: Node, key: str) -> bool:
-    setting = node.setting(key)
-    return get_boolean(setting.value if setting is not None else None)
-
-
-def is_replicator(class_name: str | None) -> bool:
-    return bool(class_name) and (class_name == LIFERAY_LISTENER or "Replicator" in str(class_name))
-
-
-_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#039;": "'", "&amp;": "&"}
-
-
-def _unescape(text: str) -> str:
-    """HtmlUtil.unescape for the entities a property value may carry (&amp; last)."""
-    for entity, char in _ENTITIES.items():
-        text = text.replace(entity, char)
-    return text
-
-
-def liferay_properties(value: str) -> dict[str, str]:
-    """A peerProviderProperties portal property as LiferayCacheManagerPeerProviderFactory reads it:
-    PropsUtil.getArray (comma split, trimmed), each item split on '=', values HTML-unescaped."""
-    out: dict[str, str] = {}
-    for item in value.split(","):
-        parts = item.strip().split("=")
-        if len(parts) >= 2 and parts[0].strip():
-            out[parts[0].strip()] = _unescape(parts[1].strip())
-    return out
-
-
-def _delegate(node: Node, key: str, default: str) -> str:
-    setting = node.setting(key)
-    return setting.value.strip() if setting is not None and setting.value.strip() else default
-
-
-def _replicators(node: Node, cache: Cache) -> list[Replicator]:
-    out = []
-    for factory in cache.event_listeners:
-        if not is_replicator(factory.class_name):
-            continue
-        name = str(factory.class_name)
-        if name == LIFERAY_LISTENER:
-            name = _delegate(node, LISTENER_DELEGATE, RMI_REPLICATOR)
-        out.append(Replicator(name, {p.key: factory.get(p.key) or "" for p in factory.properties}, factory))
-    return out
-
-
-def _provider(node: Node, factory: Factory) -> Provider | None:
-    if not factory.class_name:
-        return None
-    if factory.class_name in LIFERAY_PROVIDERS:
-        source = None
-        key = factory.get("portalPropertyKey")
-        if key:
-            source = node.setting(key)
-        properties = liferay_properties(source.value) if source is not None else {}
-        return Provider(_delegate(node, PROVIDER_DELEGATE, RMI_PROVIDER), factory, properties, source)
-    return Provider(factory.class_name, factory, {p.key: factory.get(p.key) or "" for p in factory.properties}, None)
-
-
-def _injected(cache: Cache, with_properties: bool) -> Replicator:
-    properties: dict[str, str] = {}
-    if with_properties:  # 6.1/6.2 copy the properties of the first Liferay or net.sf.ehcache.distribution listener
-        for factory in cache.event_listeners:
-            name = factory.class_name or ""
-            if "LiferayCacheEventListenerFactory" in name or "net.sf.ehcache.distribution" in name:
-                properties = {p.key: factory.get(p.key) or "" for p in factory.properties}
-                break
-    return Replicator(CLUSTER_REPLICATOR, properties, None)
-
-
-def cache_file(node: Node, version: str, key: str) -> CacheFile | None:
-    """The effective cache file behind ``key`` on a 6.x node, as Ehcache finally gets it; None when there
-    is none to judge (not resolved, not Ehcache 2, or the Hibernate cache is off)."""
-    ref = node.reference(key)
-    if ref is None or ref.ehcache is None or ref.ehcache.is_ehcache3 or not version.startswith("6."):
-        return None
-    if key == HIBERNATE and not setting_true(node, SECOND_LEVEL):
-        return None
-    config = ref.ehcache
-    default = liferay_default(version, key)
-    custom = default is None or ref.setting.value.strip() != default.strip()
-    cluster_link = setting_true(node, CLUSTER_LINK)
-    flag = setting_true(node, FLAG)
-    caches = [
-        (name, cache, _replicators(node, cache))
-        for name, cache in ([("defaultCache", config.default_cache)] if config.default_cache else [])
-        + [(c.name or "", c) for c in config.caches]
-    ]
-    providers = [p for p in (_provider(node, f) for f in config.peer_providers) if p is not None]
-    listeners = [f for f in config.peer_listeners if f.class_name]
-    all_cluster_link = cleared = False
-    if version == "6.0":
-        if key in (MULTI_VM, SINGLE_VM) and flag:  # 6.0: the flag alone (EhcachePortalCacheManager)
-            all_cluster_link = cleared = True
-            caches = [(name, cache, [_injected(cache, False)]) for name, cache, _ in caches]
-    elif key in (MULTI_VM, HIBERNATE):  # cluster-aware managers of 6.1/6.2
-        replication = cluster_link and flag
-        if not custom or replication:
-            if version == "6.2":
-                cleared = replication or (not custom and not cluster_link)
-            else:
-                cleared = not custom and (replication or not cluster_link)
-            rebuilt = []
-            for name, cache, replicators in caches:
-                uses_liferay = any(f.class_name == LIFERAY_LISTENER for f in cache.event_listeners)
-                if cleared or (custom and uses_liferay):
-                    replicators = [_injected(cache, True)] if replication else []
-                rebuilt.append((name, cache, replicators))
-            caches = rebuilt
-            all_cluster_link = replication and cleared
-    if cleared:
-        providers, listeners = [], []
-    return CacheFile(
-        key,
-        ref,
-        config,
-        custom,
-        all_cluster_link,
-        cleared,
-        tuple(providers),
-        tuple(listeners),
-        tuple(CacheView(name, cache, tuple(r)) for name, cache, r in caches),
-    )
-
-
-def cache_files(node: Node, version: str, keys: tuple[str, ...] = (MULTI_VM, HIBERNATE)) -> list[CacheFile]:
-    return [f for f in (cache_file(node, version, key) for key in keys) if f is not None]
-
-
-def file_label(node: Node, cache_file: CacheFile, line: int | None, column: int | None, text: str) -> Label:
-    """A label in the node's own XML file (its root element when no line is given), or at the property that
-    selects a built-in file."""
-    ref = cache_file.ref
-    root = cache_file.config.root
-    if not line and root is not None:
-        line, column = root.start_line, root.column
-    if ref.kind == "file" and ref.origin.file and line:
-        return Label(node=node.name, file=ref.origin.file, line=line, column=column or 1, text=text)
-    return label(node, ref.setting, text)
-
-
-def file_name(cache_file: CacheFile) -> str:
-    ref = cache_file.ref
-    if ref.kind == "file":
-        return ref.origin.file.replace("\\", "/").rsplit("/", 1)[-1]
-    return ref.setting.value.strip()
-
-
-def describe_file(cache_file: CacheFile) -> str:
-    ref = cache_file.ref
-    if ref.kind == "builtin":
-        if ref.setting.origin.kind is OriginKind.DEFAULT:
-            return f"Liferay's built-in {ref.setting.value.strip()} (the {ref.setting.origin.detail.split(' (')[0]})"
-        return f"Liferay's built-in {ref.setting.value.strip()}"
-    return f"the custom file {ref.setting.value.strip()}"
-
-
-def short_class(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
-
-
-# ----------------------------------------------------------------------------- rule
 
 MAX_CACHES = 10  # per cache file: more differing caches are summarised in the last finding
 REPLICATOR_DEFAULTS = {  # RMICacheReplicatorFactory defaults (the JGroups and Liferay replicators take the same keys)
@@ -267,7 +45,7 @@ REPLICATOR_PREFIX = "ehcache.replicator.properties."
 
 def _mode(node: Node, key: str, cache_file: CacheFile | None) -> str | None:
     if cache_file is None:
-        if key == HIBERNATE and not setting_true(node, SECOND_LEVEL):
+        if key == EHCACHE_HIBERNATE and not setting_true(node, HIBERNATE_SECOND_LEVEL):
             return "none: the Hibernate second-level cache is off"
         return None  # no file to judge (unresolved, missing, Ehcache 3): HA003/HA508
     if cache_file.cluster_link:
@@ -277,7 +55,7 @@ def _mode(node: Node, key: str, cache_file: CacheFile | None) -> str | None:
         return "no replication"
     kinds = set()
     for name in classes:
-        if name == CLUSTER_REPLICATOR:
+        if name == EHCACHE_CLUSTER_REPLICATOR:
             kinds.add("Cluster Link")
         elif "JGroups" in name:
             kinds.add("JGroups")
@@ -290,9 +68,9 @@ def _mode(node: Node, key: str, cache_file: CacheFile | None) -> str | None:
 
 def _mode_setting(node: Node, key: str, cache_file: CacheFile | None) -> Setting | None:
     if cache_file is None:
-        return node.setting(SECOND_LEVEL)
+        return node.setting(HIBERNATE_SECOND_LEVEL)
     if cache_file.cluster_link:
-        return node.setting(FLAG)
+        return node.setting(EHCACHE_REPLICATION_FLAG)
     return node.setting(key)
 
 
@@ -354,7 +132,7 @@ def _check_file(cluster: Cluster, version: str, key: str) -> Iterator[Finding]:
             cluster,
             lambda n: modes[n.name],
             lambda n: _mode_setting(n, key, files[n.name]),
-            what=f"How the {CACHE_MANAGERS[key]} replicates ({key})",
+            what=f"How the {EHCACHE_MANAGERS[key]} replicates ({key})",
             subject=f"{key}:mode",
             help="use the same cache files and the same ehcache.cluster.link.replication.enabled on every node",
             skip=lambda n: modes[n.name] is None,
@@ -407,7 +185,7 @@ def _replicator_value(node: Node, key: str) -> str:
 
 def _check_7x(cluster: Cluster) -> Iterator[Finding]:
     def skip(node: Node) -> bool:
-        return not setting_true(node, CLUSTER_LINK)
+        return not cluster_link_enabled(node)
 
     keys = sorted({k for n in cluster.nodes if not skip(n) for k in n.settings if k.startswith(REPLICATOR_PREFIX)})
     for key in keys:
@@ -460,7 +238,7 @@ def _agree_setting(cluster: Cluster, key: str, skip: Callable[[Node], bool]) -> 
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     if ctx.version.startswith("6."):
-        for key in (MULTI_VM, HIBERNATE):
+        for key in (EHCACHE_MULTI_VM, EHCACHE_HIBERNATE):
             yield from _check_file(cluster, ctx.version, key)
     else:
         yield from _check_7x(cluster)

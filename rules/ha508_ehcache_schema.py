@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.ruleapi import WARNING, Context, EhcacheConfig, Factory, Finding, Label, Node, Reference, rule
+from linter.ruleapi import (
+    WARNING,
+    Context,
+    EhcacheConfig,
+    Factory,
+    Finding,
+    Label,
+    Node,
+    Reference,
+    edit_distance,
+    rule,
+)
 
 # ehcache.xsd of Ehcache 2.x (facts A.1, the 2.x schema text): children allowed under each element and
 # attributes each element takes. "*" marks terracottaConfig's free-form tc-config.
@@ -229,21 +240,10 @@ def _at(node: Node, ref: Reference, line: int | None, column: int | None, text: 
     return Label(node=node.name, file=ref.origin.file, line=line or 1, column=column or 1, text=text)
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def _suggest(name: str, known: frozenset[str] | tuple[str, ...]) -> str:
     """The closest known name within a couple of typos (or a different letter case)."""
     lower = name.lower()
-    scored = sorted((_distance(lower, k.lower()), k) for k in known if k != "*")
+    scored = sorted((edit_distance(lower, k.lower()), k) for k in known if k != "*")
     if scored and name and scored[0][0] <= max(1, min(3, len(name) // 6)):
         return f" (did you mean {scored[0][1]}?)"
     truncated = sorted(k for k in known if len(name) >= 6 and k.lower().startswith(lower))

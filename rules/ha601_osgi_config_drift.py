@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from linter.ruleapi import (
+    OVERRIDE_PREFIX,
     WARNING,
     Cluster,
     Confidence,
@@ -21,15 +22,13 @@ from linter.ruleapi import (
     OsgiEntry,
     Setting,
     agreement,
+    is_osgi_file,
+    is_secret_key,
+    key_glob,
     rule,
 )
 from linter.ruleapi import secret_digest as _digest
 
-_SECRET = re.compile(
-    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
-    r"|token|api[._-]?key)",
-    re.IGNORECASE,
-)
 # PID:key pairs a dedicated rule compares: HA302 (store root and bucket), HA406 (Elasticsearch target).
 DEDICATED = (
     ("com.liferay.portal.store.file.system.configuration.*FileSystemStoreConfiguration*:rootDir", "HA302"),
@@ -47,11 +46,7 @@ class Options:
     exclude: tuple[str, ...] = ()  # PIDs or PID:key pairs (globs with * and ?) never compared
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
-
-
-_DEDICATED = tuple(_glob(p) for p, _ in DEDICATED)
+_DEDICATED = tuple(key_glob(p) for p, _ in DEDICATED)
 
 
 def _pid(config: OsgiConfig) -> str:
@@ -80,7 +75,6 @@ class _Item(NamedTuple):
     origin: Origin
 
 
-_OVERRIDE = "configuration.override."
 _TYPED = re.compile(r'^(?P<marker>[TILFDXSCBtilfdxscb]?)(?P<body>"(?:[^"\\]|\\.)*"|\[.*\]|\(.*\))$', re.DOTALL)
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
@@ -136,12 +130,6 @@ class _Side:
         return self.paths[0]
 
 
-def _is_osgi_file(path: str) -> bool:
-    """A file in an osgi/configs folder, or a .config anywhere; a .cfg elsewhere in the node (haproxy.cfg,
-    ...) is some other tool's file that the reader also picks up."""
-    return "/osgi/configs/" in "/" + path.replace("\\", "/") or path.endswith(".config")
-
-
 @rule(
     id="HA601",
     name="osgi-config-drift",
@@ -172,20 +160,20 @@ def _is_osgi_file(path: str) -> bool:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    excluded = [_glob(p) for p in options.exclude]
+    excluded = [key_glob(p) for p in options.exclude]
     nodes = list(cluster.nodes)
     if len(nodes) < 2:
         return
     sides: dict[str, dict[str, _Side]] = defaultdict(dict)
     for node in nodes:
         for config in node.osgi:
-            if _is_osgi_file(config.path):
+            if is_osgi_file(config.path):
                 sides[_pid(config)].setdefault(node.name, _Side()).add_file(config)
         for key in sorted(node.settings):
-            if not key.startswith(_OVERRIDE):
+            if not key.startswith(OVERRIDE_PREFIX):
                 continue
             setting = node.settings[key]
-            rest = key[len(_OVERRIDE) :]
+            rest = key[len(OVERRIDE_PREFIX) :]
             index = rest.find("_")  # Liferay splits at the first underscore
             value = _parse_override(setting.value)
             if index <= 0 or value is None or setting.origin.kind is OriginKind.DEFAULT:
@@ -225,7 +213,7 @@ def _presence(cluster: Cluster, pid: str, present: dict[str, _Side]) -> Iterator
 
 
 def _compare_key(cluster: Cluster, pid: str, key: str, present: dict[str, _Side]) -> Iterator[Finding]:
-    secret = bool(_SECRET.search(key))
+    secret = is_secret_key(key)
 
     def value_of(node: Node) -> Hashable:
         item = present[node.name].items.get(key)

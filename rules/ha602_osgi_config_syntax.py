@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import ERROR, Context, Finding, Label, Node, OriginKind, label_at, rule
+from linter.ruleapi import (
+    ERROR,
+    OVERRIDE_PREFIX,
+    Context,
+    Finding,
+    Label,
+    Node,
+    OriginKind,
+    is_osgi_file,
+    label_at,
+    rule,
+)
 
 # A PID is a dotted symbolic name (Felix ConfigurationHandler NAME_CHARS: letters, digits, '_', '-', '.').
 _PID = re.compile(r"[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)+")
@@ -60,12 +71,6 @@ def _pid_problem(pid: str, factory: str | None, file_name: str) -> str | None:
     return None
 
 
-def _is_osgi_file(path: str) -> bool:
-    """A file in an osgi/configs folder, or a .config anywhere; a .cfg elsewhere in the node (haproxy.cfg,
-    ...) is some other tool's file that the reader also picks up."""
-    return "/osgi/configs/" in "/" + path.replace("\\", "/") or path.endswith(".config")
-
-
 @rule(
     id="HA602",
     name="osgi-config-syntax",
@@ -103,7 +108,7 @@ def _is_osgi_file(path: str) -> bool:
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
     for config in node.osgi:
-        if not _is_osgi_file(config.path):
+        if not is_osgi_file(config.path):
             continue
         name = config.path.rsplit("/", 1)[-1]
         problem = _pid_problem(config.pid, config.factory_pid, name)
@@ -171,9 +176,9 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if source.role == "builtin":
             continue
         for prop in source.file.entries:
-            if prop.origin.kind is not OriginKind.FILE or not prop.key.startswith("configuration.override."):
+            if prop.origin.kind is not OriginKind.FILE or not prop.key.startswith(OVERRIDE_PREFIX):
                 continue
-            rest = prop.key[len("configuration.override.") :]
+            rest = prop.key[len(OVERRIDE_PREFIX) :]
             if "_" not in rest:
                 yield Finding(
                     f"{prop.key} does not name <pid>_<key>: the PID and the configuration key are joined with "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, Setting, label, rule
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, Setting, is_secret_key, label, rule
 
 WIZARD = "portal-setup-wizard.properties"
 # Keys whose node-local override splits the cluster (facts §2-§7.1); node-local keys excluded.
@@ -18,11 +18,6 @@ _RELEVANT = re.compile(
 _NODE_LOCAL = re.compile(
     r"cluster\.link\.bind\.addr.*|cluster\.link\.channel\.logic\.name\..*|cluster\.link\.autodetect\.address"
     r"|web\.server\.display\.node|counter\.data\.center\.deployment\.id|lucene\.dir"
-)
-_SECRET = re.compile(
-    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
-    r"|token|api[._-]?key)",
-    re.IGNORECASE,
 )
 
 
@@ -86,7 +81,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if overridden is None or overridden.raw.strip() == setting.raw.strip():
             continue
         where = f"{overridden.origin.file.rsplit('/', 1)[-1]}:{overridden.origin.line}"
-        if _SECRET.search(key):
+        if is_secret_key(key):
             what = f"sets {key} to another value than {where} (a secret, not shown)"
         else:
             what = f"sets {key}={setting.raw.strip()!r}, which overrides {where} ({overridden.raw.strip()!r})"

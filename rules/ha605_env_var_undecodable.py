@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from linter.ruleapi import (
     IMAGE_VARIABLES,
+    NOT_PROPERTY_PREFIXES,
     WARNING,
     Context,
     Finding,
@@ -15,14 +16,12 @@ from linter.ruleapi import (
     known_keys,
     label_at,
     legacy_key,
+    nearest,
     property_key,
     rule,
 )
 
 PREFIX = "LIFERAY_"
-# Not decoded as one portal property: the properties-text variables LIFERAY_PROPS and
-# LIFERAY_PROPS_BY_COMPANY_<id> (EnvPropertiesUtil) and the Docker image's own variables.
-_NOT_PROPERTIES = ("LIFERAY_PROPS", "LIFERAY_CONTAINER_", "LIFERAY_DOCKER_")
 # CharPool names (petra-string CharPool; facts §1.3) for the encoder, preferred spelling first.
 _ENCODE = {
     ".": "PERIOD",
@@ -131,20 +130,6 @@ def _known(family: str, key: str) -> bool:
     return bool(m and any(f"{m.group('base')}.{n}" in keys for n in range(3)))
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
 def _near(family: str, key: str) -> str | None:
     """A known key the decoded one is a near miss of (case, a stray CharPool name, a small edit)."""
     keys, lower = _pool(family)
@@ -153,13 +138,7 @@ def _near(family: str, key: str) -> str | None:
     repaired = re.sub(r"number(\d)", r"\1", key)
     if repaired != key and (repaired in keys or _known(family, repaired)):
         return repaired
-    limit = 2
-    best, found = limit + 1, None
-    for candidate in sorted(keys):
-        d = _distance(key, candidate, limit)
-        if d < best:
-            best, found = d, candidate
-    return found
+    return nearest(key, keys, 2)
 
 
 @rule(
@@ -197,7 +176,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
     family = ctx.version
     for var in node.env:
         name = var.name
-        if not name.startswith(PREFIX) or name in IMAGE_VARIABLES or name.startswith(_NOT_PROPERTIES):
+        if not name.startswith(PREFIX) or name in IMAGE_VARIABLES or name.startswith(NOT_PROPERTY_PREFIXES):
             continue
         origin = var.origin if var.origin.kind is OriginKind.ENV else var.origin._replace(kind=OriginKind.ENV)
         at = label_at(node, origin, "decodes badly")

@@ -7,7 +7,18 @@ from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
-from linter.ruleapi import WARNING, Cluster, Context, Finding, Node, agreement, rule, secret_digest
+from linter.ruleapi import (
+    WARNING,
+    Cluster,
+    Context,
+    Finding,
+    Node,
+    agreement,
+    is_secret_key,
+    key_glob,
+    rule,
+    secret_digest,
+)
 
 # Keys that must agree on every node (facts §2-§7.1): everything the HA1xx-HA5xx rules read, the
 # default company, counters, session cookie and timeout behaviour, the web server the portal
@@ -86,11 +97,6 @@ DEDICATED = (
     ("net.sf.ehcache.configurationResourceName.peerProviderProperties", "HA507"),
     ("company.default.web.id", "HA606"),
 )
-_SECRET = re.compile(
-    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
-    r"|token|api[._-]?key)",
-    re.IGNORECASE,
-)
 _MAX_SHOWN = 100
 
 
@@ -102,11 +108,7 @@ class Options:
     exclude: tuple[str, ...] = ()  # more keys or globs never compared
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
-
-
-_DEDICATED = tuple((_glob(p), rule_id) for p, rule_id in DEDICATED)
+_DEDICATED = tuple((key_glob(p), rule_id) for p, rule_id in DEDICATED)
 
 
 def _short(value: str) -> str:
@@ -146,7 +148,7 @@ def _compare(cluster: Cluster, key: str) -> Iterator[Finding]:
     raws = {s.raw.strip() if s is not None else None for s in settings.values()}
     if len(raws) < 2:
         return  # written the same way everywhere (placeholders may resolve per node by design)
-    secret = bool(_SECRET.search(key))
+    secret = is_secret_key(key)
 
     def value_of(node: Node) -> Hashable:
         s = settings[node.name]
@@ -212,8 +214,8 @@ def _compare(cluster: Cluster, key: str) -> Iterator[Finding]:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    include = _union([_glob(p) for p in (*options.must_agree, *options.keys)])
-    skip = _union([_glob(p) for p in (*options.node_specific, *options.exclude)] + [p for p, _ in _DEDICATED])
+    include = _union([key_glob(p) for p in (*options.must_agree, *options.keys)])
+    skip = _union([key_glob(p) for p in (*options.node_specific, *options.exclude)] + [p for p, _ in _DEDICATED])
     first, *others = cluster.nodes
     keys = sorted({k for n in cluster.nodes for k in n.settings})
     for key in keys:

@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import ERROR, WARNING, Context, Finding, Node, OriginKind, label_at, liferay_default, rule
+from linter.ruleapi import (
+    ERROR,
+    WARNING,
+    Context,
+    Finding,
+    Node,
+    OriginKind,
+    is_secret_key,
+    label_at,
+    liferay_default,
+    rule,
+)
 
 # Keys whose comma-joined value breaks the cluster (a URL, a class name, an address, a port):
 # RULES.md rates a duplicate of these as an error.
 _CRITICAL = re.compile(r"(cluster\.link\.|jdbc\.|multicast\.|dl\.store\.|dl\.hook\.).*")
-_SECRET = re.compile(
-    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
-    r"|token|api[._-]?key)",
-    re.IGNORECASE,
-)
 _IGNORED = frozenset({"", "include-and-override"})  # include-and-override is a list by design
 
 
@@ -64,7 +70,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
                 continue  # URL lines outside any value, split at ':' (Liferay's own source.forge.mirrors)
             name = file.path.rsplit("/", 1)[-1]
             lines = ", ".join(str(e.origin.line) for e in occurrences)
-            if _SECRET.search(key):
+            if is_secret_key(key):
                 effect = "so Liferay sees all of them joined with commas (values not shown: secret)"
             else:
                 effect = f"so Liferay sees {key}={_short(joined)!r}"

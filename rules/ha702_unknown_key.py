@@ -10,12 +10,13 @@ from linter.ruleapi import (
     Context,
     Finding,
     Node,
-    OriginKind,
     known_keys,
     label_at,
     legacy_key,
     liferay_default,
+    nearest,
     rule,
+    written_entries,
 )
 
 # Keys Liferay's portal.properties documents only as commented-out examples (``#key=value``), so
@@ -256,24 +257,6 @@ def _known(family: str, key: str) -> bool:
     return False
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or limit + 1 once it is certainly larger than limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        best = i
-        for j, cb in enumerate(b, start=1):
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            current.append(value)
-            best = min(best, value)
-        if best > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
-
 _SUGGESTIONS: dict[tuple[str, str], str | None] = {}
 
 
@@ -293,12 +276,7 @@ def _suggest(family: str, key: str) -> str | None:
         if longer:
             found = min(longer, key=len)
     if found is None:
-        limit = 1 if len(key) <= 8 else 2 if len(key) <= 24 else 3
-        best = limit + 1
-        for candidate in sorted(keys):
-            d = _distance(key, candidate, limit)
-            if d < best:
-                best, found = d, candidate
+        found = nearest(key, keys, 1 if len(key) <= 8 else 2 if len(key) <= 24 else 3)
     _SUGGESTIONS[cache_key] = found
     return found
 
@@ -338,47 +316,40 @@ def _suggest(family: str, key: str) -> str | None:
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
     family = ctx.version
     approximated = family in ("7.0", "7.1", "7.2", "7.3")
-    for source in node.properties:
-        if source.role == "builtin":
+    for entry in written_entries(node):
+        key = entry.key
+        if key.startswith(_BOM_PREFIXES):
+            continue  # HA705 reports the byte-order mark that glued itself to the key
+        if key in _URL_SCHEMES and entry.value.startswith("//"):
+            continue  # a URL line outside any value, split at its ':' (Liferay's own source.forge.mirrors)
+        if legacy_key(family, key) is not None and key not in known_keys(family):
+            continue  # HA703
+        if _known(family, key):
             continue
-        seen: set[str] = set()
-        for entry in source.file.entries:
-            key = entry.key
-            if key in seen or not key or entry.origin.kind is not OriginKind.FILE:
-                continue
-            seen.add(key)
-            if key.startswith(_BOM_PREFIXES):
-                continue  # HA705 reports the byte-order mark that glued itself to the key
-            if key in _URL_SCHEMES and entry.value.startswith("//"):
-                continue  # a URL line outside any value, split at its ':' (Liferay's own source.forge.mirrors)
-            if legacy_key(family, key) is not None and key not in known_keys(family):
-                continue  # HA703
-            if _known(family, key):
-                continue
-            suggestion = _suggest(family, key)
-            if suggestion is not None and suggestion.lower() == key.lower():
-                yield Finding(
-                    f"{key} differs from the Liferay {family} portal property {suggestion} only in letter case; "
-                    "property keys are case-sensitive, so Liferay ignores it",
-                    label_at(node, entry.origin, "unknown key"),
-                    help=f"write {suggestion}",
-                    subject=key,
-                )
-                continue
-            where = f"Liferay {family}'s portal.properties" + (" (7.4's, the closest saved)" if approximated else "")
-            message = (
-                f"{key} is not a Liferay {family} portal property (neither in {where} nor in a family of keys "
-                "Liferay builds at run time), so Liferay ignores it unless a custom plugin reads it"
-            )
-            help_text = "remove it, or correct the key"
-            if suggestion is not None:
-                default = liferay_default(family, suggestion)
-                shown = f" (Liferay default {default!r})" if default not in (None, "") else ""
-                message += f"; did you mean {suggestion}{shown}?"
-                help_text = f"did you mean {suggestion}?"
+        suggestion = _suggest(family, key)
+        if suggestion is not None and suggestion.lower() == key.lower():
             yield Finding(
-                message,
+                f"{key} differs from the Liferay {family} portal property {suggestion} only in letter case; "
+                "property keys are case-sensitive, so Liferay ignores it",
                 label_at(node, entry.origin, "unknown key"),
-                help=help_text,
+                help=f"write {suggestion}",
                 subject=key,
             )
+            continue
+        where = f"Liferay {family}'s portal.properties" + (" (7.4's, the closest saved)" if approximated else "")
+        message = (
+            f"{key} is not a Liferay {family} portal property (neither in {where} nor in a family of keys "
+            "Liferay builds at run time), so Liferay ignores it unless a custom plugin reads it"
+        )
+        help_text = "remove it, or correct the key"
+        if suggestion is not None:
+            default = liferay_default(family, suggestion)
+            shown = f" (Liferay default {default!r})" if default not in (None, "") else ""
+            message += f"; did you mean {suggestion}{shown}?"
+            help_text = f"did you mean {suggestion}?"
+        yield Finding(
+            message,
+            label_at(node, entry.origin, "unknown key"),
+            help=help_text,
+            subject=key,
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, known_keys, label_at, legacy_key, rule
+from linter.ruleapi import WARNING, Context, Finding, Node, known_keys, label_at, legacy_key, rule, written_entries
 
 # Keys a dedicated rule reports on 7.x with more context: HA305 (file-system store root as a
 # property, where only the OSGi rootDir counts) and HA403 (Lucene keys on 7.x).
@@ -78,30 +78,23 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
     family = ctx.version
     known = known_keys(family)
     approximated = family in ("7.0", "7.1", "7.2", "7.3")
-    for source in node.properties:
-        if source.role == "builtin":
+    for entry in written_entries(node):
+        key = entry.key
+        row = legacy_key(family, key)
+        if row is None or key in known:
             continue
-        seen: set[str] = set()
-        for entry in source.file.entries:
-            key = entry.key
-            if key in seen or not key or entry.origin.kind is not OriginKind.FILE:
-                continue
-            seen.add(key)
-            row = legacy_key(family, key)
-            if row is None or key in known:
-                continue
-            if family.startswith("7.") and _DEDICATED_7X.fullmatch(key):
-                continue
-            tail, help_text = _what(row.kind, key, row.new_key, row.module, family, row.table)
-            table = "6.2.5" if row.table.startswith("6.2") else "master 2024-12"
-            note = (
-                f" (from the VerifyProperties of Liferay {table}; the {family} release may still read it)"
-                if approximated
-                else ""
-            )
-            yield Finding(
-                f"{key} {tail}{note}",
-                label_at(node, entry.origin, row.kind.replace("-", " ")),
-                help=help_text,
-                subject=key,
-            )
+        if family.startswith("7.") and _DEDICATED_7X.fullmatch(key):
+            continue
+        tail, help_text = _what(row.kind, key, row.new_key, row.module, family, row.table)
+        table = "6.2.5" if row.table.startswith("6.2") else "master 2024-12"
+        note = (
+            f" (from the VerifyProperties of Liferay {table}; the {family} release may still read it)"
+            if approximated
+            else ""
+        )
+        yield Finding(
+            f"{key} {tail}{note}",
+            label_at(node, entry.origin, row.kind.replace("-", " ")),
+            help=help_text,
+            subject=key,
+        )

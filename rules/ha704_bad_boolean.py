@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from linter.ruleapi import (
     ERROR,
     IMAGE_VARIABLES,
+    NOT_PROPERTY_PREFIXES,
     WARNING,
     Context,
     Finding,
@@ -29,7 +30,6 @@ _FILTER = re.compile(r"com\.liferay\.[\w.$]*Filter")
 # Booleans read by code without a default in that version's portal.properties (facts §6.1, §2.1).
 _CODE_BOOLEANS = frozenset({"ehcache.cluster.link.replication.enabled", "org.quartz.jobStore.isClustered"})
 _CRITICAL = frozenset({"cluster.link.enabled"})
-_NOT_PROPERTIES = ("LIFERAY_PROPS", "LIFERAY_CONTAINER_", "LIFERAY_DOCKER_")
 
 
 def _is_boolean_key(family: str, key: str) -> bool:
@@ -105,7 +105,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
     if family.startswith("6."):
         return  # LIFERAY_* environment overrides are a 7.x feature (facts §1.3)
     for var in node.env:
-        if var.value is None or var.name in IMAGE_VARIABLES or var.name.startswith(_NOT_PROPERTIES):
+        if var.value is None or var.name in IMAGE_VARIABLES or var.name.startswith(NOT_PROPERTY_PREFIXES):
             continue
         decoded = property_key(var.name)
         if decoded is None or "${" in var.value or is_recognised_boolean(var.value):

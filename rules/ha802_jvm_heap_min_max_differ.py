@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from linter.ruleapi import INFO, Context, Finding, JvmFlag, Node, label_at, rule
+from linter.ruleapi import INFO, Context, Finding, JvmFlag, Node, label_at, rule, size_bytes
 
-_SIZE = re.compile(r"^(\d+)([kKmMgGtT]?)$")
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 _INITIAL = ("-Xms", "-XX:InitialHeapSize")
 _MAXIMUM = ("-Xmx", "-XX:MaxHeapSize")
 
 
 def _bytes(flag: JvmFlag) -> int | None:
-    m = _SIZE.match((flag.value or "").strip())
-    if m is None:
-        return None
-    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+    return size_bytes(flag.value)
 
 
 def _last(node: Node, names: tuple[str, ...]) -> JvmFlag | None:

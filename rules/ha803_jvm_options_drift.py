@@ -18,17 +18,13 @@ from linter.ruleapi import (
     Origin,
     Setting,
     agreement,
+    is_secret_key,
+    key_glob,
     rule,
     secret_digest,
+    size_bytes,
 )
 
-_SIZE = re.compile(r"^(\d+)([kKmMgGtT]?)$")
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
-_SECRET = re.compile(
-    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
-    r"|token|api[._-]?key)",
-    re.IGNORECASE,
-)
 # Options that name the node itself or its own paths (facts §7.2: jgroups.bind_addr per node;
 # initial_hosts is HA111's; JMX/RMI host names, dump and log paths, app-server node names).
 NODE_SPECIFIC = (
@@ -57,13 +53,9 @@ class Options:
     compare_node_specific: bool = False  # also compare the built-in node-specific options
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
-
-
 def _size(value: str | None) -> str | None:
-    m = _SIZE.match((value or "").strip())
-    return str(int(m.group(1)) * _UNITS[m.group(2).lower()]) if m else None
+    found = size_bytes(value)
+    return str(found) if found is not None else None
 
 
 def _identity(flag: JvmFlag) -> tuple[str, str]:
@@ -138,7 +130,7 @@ def _jvm_file(node: Node) -> str:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    patterns = [_glob(p) for p in (*options.exclude, *(() if options.compare_node_specific else NODE_SPECIFIC))]
+    patterns = [key_glob(p) for p in (*options.exclude, *(() if options.compare_node_specific else NODE_SPECIFIC))]
     nodes = [n for n in cluster.nodes if any(not f.unresolved for f in n.jvm_flags)]
     if len(nodes) < 2:
         return
@@ -150,7 +142,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
 
 
 def _compare(cluster: Cluster, name: str, per_node: dict[str, dict[str, tuple[str, JvmFlag]]]) -> Iterator[Finding]:
-    secret = bool(_SECRET.search(name))
+    secret = is_secret_key(name)
 
     def value_of(node: Node) -> Hashable:
         found = per_node[node.name].get(name)

@@ -105,3 +105,9 @@ def defaults(family: str) -> dict[str, Default]:
 
 def known_keys(family: str) -> frozenset[str]:
     return frozenset(defaults(family))
+
+
+def liferay_default(family: str, key: str) -> str | None:
+    """Liferay's shipped default of a portal property for a version family (None when undefined)."""
+    found = defaults(family).get(key)
+    return found.value if found is not None else None

@@ -142,6 +142,10 @@ def property_key(env_name: str) -> Decoded | None:
     return decoded
 
 
+# Not decoded as one portal property: the properties-text variables LIFERAY_PROPS and
+# LIFERAY_PROPS_BY_COMPANY_<id> (EnvPropertiesUtil) and the Docker image's own variables.
+NOT_PROPERTY_PREFIXES = ("LIFERAY_PROPS", "LIFERAY_CONTAINER_", "LIFERAY_DOCKER_")
+
 # Variables of the official Docker images that configure the container, not portal properties
 # (learn.liferay.com "Configuring Containers"; facts §1.3 note).
 IMAGE_VARIABLES = frozenset(

@@ -55,6 +55,19 @@ def split_flag(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+_SIZE = re.compile(r"^(\d+)([kKmMgGtT]?)$")
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def size_bytes(value: str | None) -> int | None:
+    """A JVM memory size (``-Xmx2g``, ``-XX:MaxHeapSize=512m``: digits and an optional k/m/g/t suffix,
+    any case) in bytes; None when the value is not such a size."""
+    m = _SIZE.match((value or "").strip())
+    if m is None:
+        return None
+    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+
+
 def _flags_from_value(value: str, display: str, line: int, column: int) -> list[JvmFlag]:
     # Two levels: the shell value (usually one double-quoted string), then the words inside it.
     try:
