@@ -12,8 +12,9 @@ and URLs are never fetched.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from linter.discovery import display_path
 from linter.liferay import builtins
@@ -25,6 +26,8 @@ from linter.suppress import Suppression, xml_suppressions
 
 if TYPE_CHECKING:
     from linter.sources.xml_safe import XmlDocument
+
+M = TypeVar("M")
 
 CHANNEL_CONTROL = "cluster.link.channel.properties.control"
 _CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
@@ -133,6 +136,7 @@ class Resolver:
         self.files: list[str] = []
         self.suppressions: list[Suppression] = []
         self._docs: dict[Path, XmlDocument | None] = {}
+        self._models: dict[tuple[Path, str], object] = {}
 
     def _document(self, path: Path) -> tuple[XmlDocument | None, str]:
         display = display_path(path)
@@ -153,6 +157,18 @@ class Resolver:
             self._docs[path] = doc
             self.files.append(display)
         return self._docs[path], display
+
+    def _model(self, path: Path, read: Callable[[XmlDocument], M]) -> tuple[M | None, str]:
+        """The model ``read`` makes of a file, built and its problems reported once per file,
+        although both channels (or several keys) may name the same file."""
+        doc, display = self._document(path)
+        cache_key = (path, read.__name__)
+        if cache_key not in self._models:
+            model = read(doc) if doc is not None else None
+            if model is not None:
+                self.problems.extend(getattr(model, "problems", ()))
+            self._models[cache_key] = model
+        return cast("M | None", self._models[cache_key]), display
 
     def _missing(self, key: str, setting: Setting, what: str) -> Reference:
         value = setting.value.strip()
@@ -182,26 +198,19 @@ class Resolver:
             return Reference(key, setting, "url", setting.origin)
         path = locate(value, self.root, self.classpath)
         if path is not None:
-            doc, display = self._document(path)
-            stack = read_jgroups_xml(doc) if doc is not None else None
-            if stack is not None:
-                self.problems.extend(stack.problems)
+            stack, display = self._model(path, read_jgroups_xml)
             return Reference(key, setting, "file", Origin(display, 1, 1), jgroups=stack)
         builtin = builtins.jgroups_stack(value, self.family)
         if builtin is not None:
-            origin = Origin(builtin.display, kind=OriginKind.BUILTIN, detail=builtin.display)
-            return Reference(key, setting, "builtin", origin, jgroups=builtin)
+            return Reference(key, setting, "builtin", _builtin_origin(builtin.display), jgroups=builtin)
         named = builtins.liferay_named_stack(value, self.family)
         if named is not None:
             detail = f"Liferay built-in {builtins.normalise(value)} (7.4, content not on file)"
-            origin = Origin(detail, kind=OriginKind.BUILTIN, detail=detail)
-            return Reference(key, setting, "builtin", origin, transport_hint=named)
+            return Reference(key, setting, "builtin", _builtin_origin(detail), transport_hint=named)
         jar = builtins.jgroups_jar_transport(value)
         if jar is not None:
             detail = f"JGroups built-in {builtins.normalise(value)} (from the JGroups jar)"
-            return Reference(
-                key, setting, "jgroups-jar", Origin(detail, kind=OriginKind.BUILTIN, detail=detail), transport_hint=jar
-            )
+            return Reference(key, setting, "jgroups-jar", _builtin_origin(detail), transport_hint=jar)
         return self._missing(key, setting, "a JGroups stack")
 
     def ehcache(self, key: str, setting: Setting) -> Reference:
@@ -210,16 +219,16 @@ class Resolver:
             return Reference(key, setting, "unresolved", setting.origin)
         path = locate(value, self.root, self.classpath)
         if path is not None:
-            doc, display = self._document(path)
-            config = read_ehcache(doc) if doc is not None else None
-            if config is not None:
-                self.problems.extend(config.problems)
+            config, display = self._model(path, read_ehcache)
             return Reference(key, setting, "file", Origin(display, 1, 1), ehcache=config)
         builtin = builtins.ehcache_config(value, self.family)
         if builtin is not None:
-            origin = Origin(builtin.display, kind=OriginKind.BUILTIN, detail=builtin.display)
-            return Reference(key, setting, "builtin", origin, ehcache=builtin)
+            return Reference(key, setting, "builtin", _builtin_origin(builtin.display), ehcache=builtin)
         return self._missing(key, setting, "an Ehcache file")
+
+
+def _builtin_origin(detail: str) -> Origin:
+    return Origin(detail, kind=OriginKind.BUILTIN, detail=detail)
 
 
 class Resolved(NamedTuple):

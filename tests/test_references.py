@@ -125,3 +125,22 @@ def test_liferay_stacks_known_by_name_and_the_7_0_cache_file(tmp_path: Path) -> 
     cache = seven_oh.reference("ehcache.multi.vm.config.location")
     assert cache is not None and cache.kind == "builtin" and cache.ehcache is not None and not seven_oh.problems
     assert [p.rule for p in n2.problems] == ["HA003"]  # 7.4 no longer ships that file
+
+
+def test_a_file_both_channels_name_is_read_and_reported_once(tmp_path: Path) -> None:
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": (
+                "cluster.link.channel.properties.control=/jgroups/tcp.xml\n"
+                "cluster.link.channel.properties.transport.0=/jgroups/tcp.xml\n"
+            ),
+            "n1/WEB-INF/classes/jgroups/tcp.xml": "<stack><TCP/></stack>\n",  # not a JGroups <config>
+            "n2/portal-ext.properties": "a=1\n",
+        },
+    )
+    n1 = cluster.nodes[0]
+    assert [p.rule for p in n1.problems] == ["HA002"]
+    control = n1.reference("cluster.link.channel.properties.control")
+    transport = n1.reference("cluster.link.channel.properties.transport.0")
+    assert control is not None and transport is not None and control.jgroups is transport.jgroups
