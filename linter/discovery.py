@@ -22,7 +22,10 @@ from typing import NamedTuple
 
 from linter.liferay.versions import parse_version
 from linter.model import Origin, Problem
+from linter.sources.env_file import EnvVar
 from linter.sources.files import read_bytes
+from linter.sources.jvm_flags import JvmFlag
+from linter.tree import Mount, Tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,13 +47,25 @@ _MANIFEST_NODE_KEYS = {"path", "env-files", "jvm-flags", "env", "liferay-version
 
 
 class NodeSpec(NamedTuple):
+    """One node as discovery found it; ``tree`` is None for a node directory on disk.
+
+    A node from a deployment file (compose, Kubernetes) brings its own tree of mounted files and
+    the environment variables and JVM flags the deployment gives it, with their origins.
+    """
+
     name: str
-    root: Path  # the node directory (its Liferay home)
+    root: Path  # the node directory (its Liferay home), or the directory of the deployment file
     display: str  # how paths under it are shown
     env_files: tuple[Path, ...] = ()
     jvm_flags: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = ()
     manifest: str | None = None  # display path of the manifest that declared it
+    tree: Tree | None = None
+    env_vars: tuple[EnvVar, ...] = ()
+    flags: tuple[JvmFlag, ...] = ()
+    problems: tuple[Problem, ...] = ()  # problems the deployment reader found for this node
+    files: tuple[str, ...] = ()  # deployment files this node was read from
+    mounts: tuple[Mount, ...] = ()
 
 
 class ClusterSpec(NamedTuple):

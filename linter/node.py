@@ -8,8 +8,9 @@ chain are looked up as Liferay does: a bare name on the class path (``WEB-INF/cl
 
 from __future__ import annotations
 
-import contextlib
+import fnmatch
 import os
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,9 @@ from linter.model import Origin, OriginKind, Problem, Setting
 from linter.references import Reference, resolve_references
 from linter.resolve import Layer, default_settings, resolve
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
-from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
-from linter.sources.jvm_flags import JvmFlag, parse_flag_list, read_jvm_flags
-from linter.sources.osgi_config import OsgiConfig, read_osgi_config
+from linter.sources.files import DEFAULT_LIMITS, Limits
+from linter.sources.jvm_flags import JvmFlag, jvm_flags_from, parse_flag_list
+from linter.sources.osgi_config import OsgiConfig, osgi_config_from
 from linter.sources.properties import (
     Dialect,
     PropertiesFile,
@@ -36,6 +37,7 @@ from linter.sources.properties import (
     parse_properties,
 )
 from linter.suppress import Suppression, config_suppressions, properties_suppressions
+from linter.tree import DiskTree, Tree
 
 CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
 JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
@@ -109,7 +111,8 @@ class Cluster:
 @dataclass
 class _Raw:
     spec: NodeSpec
-    props_bytes: dict[Path, bytes | Problem] = field(default_factory=dict)
+    tree: Tree
+    props_bytes: dict[str, bytes | Problem] = field(default_factory=dict)
     osgi: list[OsgiConfig] = field(default_factory=list)
     jvm: list[JvmFlag] = field(default_factory=list)
     env: list[EnvVar] = field(default_factory=list)
@@ -117,69 +120,55 @@ class _Raw:
     files: list[str] = field(default_factory=list)
 
 
-def classpath_roots(root: Path) -> list[Path]:
-    roots = [root / "WEB-INF" / "classes", root / "webapps" / "ROOT" / "WEB-INF" / "classes"]
-    with contextlib.suppress(OSError):
-        roots += sorted(p / "webapps" / "ROOT" / "WEB-INF" / "classes" for p in root.glob("tomcat*") if p.is_dir())
-    return [r for r in roots if r.is_dir()]
+def classpath_roots(tree: Tree) -> list[str]:
+    """Where Liferay's class path holds portal properties and resources on this node."""
+    roots = ["WEB-INF/classes", "webapps/ROOT/WEB-INF/classes"]
+    roots += [f"{name}/webapps/ROOT/WEB-INF/classes" for name in tree.listdir("") if name.startswith("tomcat")]
+    return [r for r in roots if tree.is_dir(r)]
 
 
-def _safe_is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _iter_osgi_files(root: Path) -> Iterator[Path]:
+def _iter_osgi_files(tree: Tree) -> Iterator[str]:
     """``osgi/configs/*.config|*.cfg`` (also under ``files/``, as the Docker image copies it) and
     ``.config`` files beside portal-ext.properties; a ``.cfg`` elsewhere (haproxy.cfg) is not OSGi."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     both = (".config", ".cfg")
-    dirs: list[tuple[Path, tuple[str, ...]]] = [
-        (root / "osgi" / "configs", both),
-        (root / "files" / "osgi" / "configs", both),
-        (root, (".config",)),
+    dirs: list[tuple[str, tuple[str, ...]]] = [
+        ("osgi/configs", both),
+        ("files/osgi/configs", both),
+        ("", (".config",)),
     ]
     for directory, suffixes in dirs:
-        try:
-            entries = sorted(directory.iterdir(), key=lambda p: p.name)
-        except OSError:
-            continue
-        for path in entries:
-            if path.suffix in suffixes and _safe_is_file(path) and path.resolve() not in seen:
-                seen.add(path.resolve())
+        for name in tree.listdir(directory):
+            path = tree.join(directory, name)
+            if name.endswith(suffixes) and tree.is_file(path) and tree.identity(path) not in seen:
+                seen.add(tree.identity(path))
                 yield path
 
 
-def _jvm_files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    candidates = [root / n for n in JVM_FILES] + [root / "bin" / n for n in JVM_FILES]
-    try:
-        for tomcat in sorted(root.glob("tomcat*")):
-            candidates += [tomcat / "bin" / n for n in JVM_FILES]
-    except OSError:
-        pass
-    for c in candidates:
-        if _safe_is_file(c):
-            found.append(c)
-    return found
+def _jvm_files(tree: Tree) -> list[str]:
+    candidates = [*JVM_FILES, *(f"bin/{n}" for n in JVM_FILES)]
+    for name in tree.listdir(""):
+        if name.startswith("tomcat"):
+            candidates += [f"{name}/bin/{n}" for n in JVM_FILES]
+    return [c for c in candidates if tree.is_file(c)]
 
 
 def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
-    raw = _Raw(spec)
-    for path in _iter_osgi_files(spec.root):
-        config = read_osgi_config(path, display_path(path), limits)
+    tree = node_tree(spec)
+    raw = _Raw(spec, tree)
+    for path in _iter_osgi_files(tree):
+        config = osgi_config_from(tree.read(path, limits), posixpath.basename(path), tree.display(path))
         raw.osgi.append(config)
         raw.files.append(config.path)
         raw.problems.extend(config.problems)
-    for path in _jvm_files(spec.root):
-        flags = read_jvm_flags(path, display_path(path), limits)
+    for path in _jvm_files(tree):
+        flags = jvm_flags_from(tree.read(path, limits), posixpath.basename(path), tree.display(path))
         raw.jvm.extend(flags.flags)
         raw.files.append(flags.path)
         raw.problems.extend(flags.problems)
     if spec.jvm_flags:
         raw.jvm.extend(parse_flag_list(list(spec.jvm_flags), spec.manifest or spec.display).flags)
+    raw.jvm.extend(spec.flags)
     for env_path in spec.env_files:
         env_file = read_env_file(env_path, display_path(env_path), limits)
         raw.env.extend(env_file.variables)
@@ -187,6 +176,9 @@ def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
         raw.problems.extend(env_file.problems)
     for name, value in spec.env:
         raw.env.append(EnvVar(name, value, env_origin(spec.manifest or spec.display, None, name, None)))
+    raw.env.extend(spec.env_vars)
+    raw.problems.extend(spec.problems)
+    raw.files.extend(spec.files)
     for var in raw.env:
         if var.name == "LIFERAY_JVM_OPTS" and var.value:
             for flag in parse_flag_list([var.value], var.origin.file).flags:
@@ -194,45 +186,50 @@ def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
     return raw
 
 
-def _read_props(raw: _Raw, path: Path, limits: Limits) -> bytes | Problem:
-    if path not in raw.props_bytes:
-        raw.props_bytes[path] = read_bytes(path, display_path(path), limits)
-    return raw.props_bytes[path]
+def node_tree(spec: NodeSpec) -> Tree:
+    return spec.tree if spec.tree is not None else DiskTree(spec.root, spec.display)
 
 
-def _locate(name: str, root: Path, from_dir: Path | None) -> list[Path]:
+def _read_props(raw: _Raw, path: str, limits: Limits) -> bytes | Problem:
+    key = raw.tree.identity(path)
+    if key not in raw.props_bytes:
+        raw.props_bytes[key] = raw.tree.read(path, limits)
+    return raw.props_bytes[key]
+
+
+def _locate(name: str, tree: Tree, from_dir: str | None) -> list[str]:
     """Where a properties name of the chain exists on this node, in load order."""
     if name.startswith("${liferay.home}/"):
-        target = root / name[len("${liferay.home}/") :]
+        target = tree.join(name[len("${liferay.home}/") :])
         # anything by that name is read (a directory, a dangling or looping link is reported)
-        return [target] if os.path.lexists(target) else []
+        return [target] if tree.lexists(target) else []
     if "${" in name:
         return []
-    path = Path(name)
-    if from_dir is None and path.is_absolute():
-        # ${external-properties} from -Dexternal-properties: a path on the server
-        inside = root / path.name
-        return [inside] if _safe_is_file(inside) else []
-    if path.is_absolute():
-        inside = root / path.name
-        return [inside] if _safe_is_file(inside) else []
-    found = [cp / name for cp in classpath_roots(root) if os.path.lexists(cp / name)]
-    if from_dir is not None and _safe_is_file(from_dir / name) and (from_dir / name) not in found:
-        found.append(from_dir / name)
+    if name.startswith("/"):
+        # an absolute path on the server (${external-properties} from -Dexternal-properties, or an
+        # include): the file itself when the tree has it, else one by that name in the home
+        if tree.is_file(name):
+            return [name]
+        inside = posixpath.basename(name)
+        return [inside] if tree.is_file(inside) else []
+    found = [tree.join(cp, name) for cp in classpath_roots(tree) if tree.lexists(tree.join(cp, name))]
+    if from_dir is not None:
+        sibling = tree.join(from_dir, name)
+        if tree.is_file(sibling) and sibling not in found:
+            found.append(sibling)
     return found[:1]
 
 
-def _unread_files(root: Path, sources: list[PropertiesSource]) -> tuple[str, ...]:
+def _unread_files(tree: Tree, sources: list[PropertiesSource]) -> tuple[str, ...]:
     loaded = {source.file.path for source in sources}
     found: list[str] = []
-    for directory in [root, *classpath_roots(root)]:
-        try:
-            candidates = sorted(directory.glob("portal-*.properties"))
-        except OSError:
-            continue
-        for path in candidates:
-            display = display_path(path)
-            if display not in loaded and _safe_is_file(path):
+    for directory in ["", *classpath_roots(tree)]:
+        for name in tree.listdir(directory):
+            if not fnmatch.fnmatchcase(name, "portal-*.properties"):
+                continue
+            path = tree.join(directory, name)
+            display = tree.display(path)
+            if display not in loaded and tree.is_file(path):
                 found.append(display)
     return tuple(found)
 
@@ -259,23 +256,20 @@ def _include_list(file: PropertiesFile) -> list[tuple[str, Origin]]:
 
 
 def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Problem]) -> list[PropertiesSource]:
-    root = raw.spec.root
+    tree = raw.tree
     encoding = encoding_for(family)
     table = defaults(family or "7.4")
     chain_default = table["include-and-override"].value if "include-and-override" in table else ""
     sources: list[PropertiesSource] = []
-    loaded: set[Path] = set()
+    loaded: set[str] = set()
 
-    def load(path: Path, role: str, included_by: str | None, depth: int) -> None:
-        try:
-            key = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: read_bytes reports it
-            key = path.absolute()
+    def load(path: str, role: str, included_by: str | None, depth: int) -> None:
+        key = tree.identity(path)  # a symlink loop: the read reports it
         if key in loaded:
             return
         loaded.add(key)
         data = _read_props(raw, path, limits)
-        display = display_path(path)
+        display = tree.display(path)
         if isinstance(data, Problem):
             problems.append(data)
             return
@@ -287,7 +281,7 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
             problems.append(Problem("HA003", "include-and-override nested too deeply; stopped", Origin(display)))
             return
         for name, origin in _include_list(parsed):
-            targets = _locate(name, root, path.parent)
+            targets = _locate(name, tree, posixpath.dirname(path))
             builtin = builtins.builtin_properties(name, family) if not targets else None
             if builtin is not None:
                 label, values = builtin
@@ -314,7 +308,7 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
                 continue
             item = item.replace("${external-properties}", external)
         role = item.rsplit("/", 1)[-1]
-        for target in _locate(item, root, None):
+        for target in _locate(item, tree, None):
             load(target, role, None, 0)
     # Liferay homes kept in git often hold portal-ext.properties beside the tomcat folder only;
     # also accept the chain files directly in the node directory (that *is* ${liferay.home}).
@@ -324,12 +318,13 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
 def _props_clues(raw: _Raw, limits: Limits) -> list[detect.Clue]:
     clues: list[detect.Clue] = []
     for role in CHAIN_ROLES:
-        for path in [raw.spec.root / role, *(cp / role for cp in classpath_roots(raw.spec.root))]:
-            if _safe_is_file(path):
+        for path in [role, *(raw.tree.join(cp, role) for cp in classpath_roots(raw.tree))]:
+            if raw.tree.is_file(path):
                 data = _read_props(raw, path, limits)
                 if isinstance(data, bytes):
-                    values = parse_properties(data, display_path(path), dialect=Dialect.COMMONS).values()
-                    clues.extend(detect.clues_from_properties(values, display_path(path)))
+                    display = raw.tree.display(path)
+                    values = parse_properties(data, display, dialect=Dialect.COMMONS).values()
+                    clues.extend(detect.clues_from_properties(values, display))
     for config in raw.osgi:
         clues.extend(detect.clues_from_pid(config.base_pid, config.path))
     if any(property_key(v.name) for v in raw.env if v.name not in IMAGE_VARIABLES):
@@ -375,7 +370,7 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
             system[flag.name] = (flag.value, flag.origin)
     resolution = resolve(layers, system, base=default_settings(family or "7.4"))
     problems.extend(resolution.problems)
-    resolved = resolve_references(resolution.settings, raw.spec.root, classpath_roots(raw.spec.root), family, limits)
+    resolved = resolve_references(resolution.settings, raw.tree, classpath_roots(raw.tree), family, limits)
     problems.extend(resolved.problems)
     files = list(dict.fromkeys([*raw.files, *resolved.files]))
     suppressions = [s for source in sources for s in properties_suppressions(source.file)]
@@ -394,7 +389,7 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         problems=tuple(problems),
         references=resolved.references,
         suppressions=tuple(suppressions),
-        unread_files=_unread_files(raw.spec.root, sources),
+        unread_files=_unread_files(raw.tree, sources),
     )
 
 

@@ -11,18 +11,18 @@ and URLs are never fetched.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
-from linter.discovery import display_path
 from linter.liferay import builtins
 from linter.model import Origin, OriginKind, Problem, Setting
 from linter.sources.ehcache import EhcacheConfig, read_ehcache
-from linter.sources.files import Limits, read_bytes
+from linter.sources.files import Limits
 from linter.sources.jgroups import JGroupsStack, is_stack_inline, parse_inline_stack, read_jgroups_xml
 from linter.suppress import Suppression, xml_suppressions
+from linter.tree import Tree
 
 if TYPE_CHECKING:
     from linter.sources.xml_safe import XmlDocument
@@ -36,7 +36,6 @@ CACHE_KEYS = (
     "ehcache.single.vm.config.location",
     "net.sf.ehcache.configurationResourceName",
 )
-_MAX_SEARCH_DEPTH = 8
 
 
 class Reference(NamedTuple):
@@ -67,81 +66,40 @@ def channel_keys(settings: dict[str, Setting]) -> list[str]:
     return keys
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except (ValueError, OSError, RuntimeError):
-        return False
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def _by_name(root: Path, name: str) -> Path | None:
-    matches: list[Path] = []
-    base = root.resolve()
-
-    def walk(directory: Path, depth: int) -> None:
-        if depth > _MAX_SEARCH_DEPTH:
-            return
-        try:
-            entries = sorted(directory.iterdir(), key=lambda p: p.name)
-        except OSError:
-            return
-        for entry in entries:
-            if entry.is_symlink() and not _inside(entry, base):
-                continue
-            if entry.name == name and _is_file(entry):
-                matches.append(entry)
-            elif entry.is_dir() and not entry.is_symlink():
-                walk(entry, depth + 1)
-
-    walk(root, 0)
-    return matches[0] if matches else None
-
-
-def locate(value: str, root: Path, classpath: list[Path]) -> Path | None:
+def locate(value: str, tree: Tree, classpath: list[str]) -> str | None:
     """The file a resource name designates on this node, or None."""
     text = value.strip()
     if text.startswith("file:"):
-        text = text[5:].lstrip("/")
-        text = "/" + text
-    as_path = Path(text)
-    if as_path.is_absolute() and _is_file(as_path) and _inside(as_path, root):
-        return as_path
+        text = "/" + text[5:].lstrip("/")
+    if text.startswith("/") and tree.is_file(text) and tree.contains(text):
+        return text
     rel = text.lstrip("/")
     if not rel:
         return None
-    candidates = [root / rel, *(cp / rel for cp in classpath)]
-    for candidate in candidates:
-        if _is_file(candidate) and _inside(candidate, root):
+    for candidate in [tree.join(rel), *(tree.join(cp, rel) for cp in classpath)]:
+        if tree.is_file(candidate) and tree.contains(candidate):
             return candidate
-    return _by_name(root, Path(rel).name)
+    return tree.find_by_name(posixpath.basename(rel))
 
 
 class Resolver:
     """Reads referenced XML once per file for one node."""
 
-    def __init__(self, root: Path, classpath: list[Path], family: str | None, limits: Limits) -> None:
-        self.root = root
+    def __init__(self, tree: Tree, classpath: list[str], family: str | None, limits: Limits) -> None:
+        self.tree = tree
         self.classpath = classpath
         self.family = family
         self.limits = limits
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.suppressions: list[Suppression] = []
-        self._docs: dict[Path, XmlDocument | None] = {}
-        self._models: dict[tuple[Path, str], object] = {}
+        self._docs: dict[str, XmlDocument | None] = {}
+        self._models: dict[tuple[str, str], object] = {}
 
-    def _document(self, path: Path) -> tuple[XmlDocument | None, str]:
-        display = display_path(path)
+    def _document(self, path: str) -> tuple[XmlDocument | None, str]:
+        display = self.tree.display(path)
         if path not in self._docs:
-            data = read_bytes(path, display, self.limits)
+            data = self.tree.read(path, self.limits)
             doc: XmlDocument | None = None
             if isinstance(data, Problem):
                 self.problems.append(data)
@@ -158,7 +116,7 @@ class Resolver:
             self.files.append(display)
         return self._docs[path], display
 
-    def _model(self, path: Path, read: Callable[[XmlDocument], M]) -> tuple[M | None, str]:
+    def _model(self, path: str, read: Callable[[XmlDocument], M]) -> tuple[M | None, str]:
         """The model ``read`` makes of a file, built and its problems reported once per file,
         although both channels (or several keys) may name the same file."""
         doc, display = self._document(path)
@@ -196,7 +154,7 @@ class Resolver:
             return Reference(key, setting, "inline", setting.origin, jgroups=inline)
         if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE):
             return Reference(key, setting, "url", setting.origin)
-        path = locate(value, self.root, self.classpath)
+        path = locate(value, self.tree, self.classpath)
         if path is not None:
             stack, display = self._model(path, read_jgroups_xml)
             return Reference(key, setting, "file", Origin(display, 1, 1), jgroups=stack)
@@ -217,7 +175,7 @@ class Resolver:
         value = setting.value.strip()
         if "${" in value:
             return Reference(key, setting, "unresolved", setting.origin)
-        path = locate(value, self.root, self.classpath)
+        path = locate(value, self.tree, self.classpath)
         if path is not None:
             config, display = self._model(path, read_ehcache)
             return Reference(key, setting, "file", Origin(display, 1, 1), ehcache=config)
@@ -239,9 +197,9 @@ class Resolved(NamedTuple):
 
 
 def resolve_references(
-    settings: dict[str, Setting], root: Path, classpath: list[Path], family: str | None, limits: Limits
+    settings: dict[str, Setting], tree: Tree, classpath: list[str], family: str | None, limits: Limits
 ) -> Resolved:
-    resolver = Resolver(root, classpath, family, limits)
+    resolver = Resolver(tree, classpath, family, limits)
     refs = [resolver.jgroups(key, settings[key]) for key in channel_keys(settings)]
     refs += [resolver.ehcache(key, settings[key]) for key in CACHE_KEYS if key in settings]
     return Resolved(tuple(refs), resolver.problems, resolver.files, resolver.suppressions)

@@ -63,7 +63,10 @@ def parse_env_text(text: str, display: str) -> EnvFile:
 
 
 def read_env_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> EnvFile:
-    data = read_bytes(path, display, limits)
+    return env_file_from(read_bytes(path, display, limits), display)
+
+
+def env_file_from(data: bytes | Problem, display: str) -> EnvFile:
     if isinstance(data, Problem):
         return EnvFile(display, (), (data,))
     return parse_env_text(data.decode("utf-8", errors="replace"), display)

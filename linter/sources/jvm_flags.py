@@ -140,11 +140,15 @@ def parse_flag_list(items: list[str], display: str) -> JvmFlags:
 
 
 def read_jvm_flags(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> JvmFlags:
-    data = read_bytes(path, display, limits)
+    return jvm_flags_from(read_bytes(path, display, limits), path.name, display)
+
+
+def jvm_flags_from(data: bytes | Problem, name: str, display: str) -> JvmFlags:
+    """The flags in a script or options file called ``name``, already read."""
     if isinstance(data, Problem):
         return JvmFlags(display, (), (data,))
     text = data.decode("utf-8", errors="replace")
-    name = path.name.lower()
+    name = name.lower()
     if name.endswith(".bat") or name.endswith(".cmd"):
         return parse_script(text, display, windows=True)
     if name.endswith(".options") or name == "jvm.options":

@@ -258,12 +258,16 @@ def parse_cfg_text(text: str, display: str) -> OsgiConfig:
     return OsgiConfig(display, pid, factory, entries, props.problems, comments)
 
 
-def read_osgi_config(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> OsgiConfig:
-    pid, factory = pid_from_filename(path.name)
-    data = read_bytes(path, display, limits)
+def osgi_config_from(data: bytes | Problem, name: str, display: str) -> OsgiConfig:
+    """The configuration in a file called ``name`` (its PID comes from the name), already read."""
+    pid, factory = pid_from_filename(name)
     if isinstance(data, Problem):
         return OsgiConfig(display, pid, factory, (), (data,))
     text = data.decode("utf-8", errors="replace")
-    if path.name.endswith(".cfg"):
+    if name.endswith(".cfg"):
         return parse_cfg_text(text, display)
     return parse_config_text(text, display)
+
+
+def read_osgi_config(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> OsgiConfig:
+    return osgi_config_from(read_bytes(path, display, limits), path.name, display)

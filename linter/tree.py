@@ -1,0 +1,376 @@
+"""A node's Liferay home as a read-only tree of files, wherever those files really are.
+
+A node read from a directory has its home on disk (:class:`DiskTree`). A container defined in a
+compose file or a Kubernetes manifest sees host files and ConfigMap entries mounted at paths in
+the container (:class:`MountTree`); a support bundle is an archive read in place
+(:class:`linter.sources.archive.ArchiveTree`). The node loader only asks a tree the questions
+below, so every shape of input goes through the same Liferay semantics.
+
+Paths are POSIX strings: relative to the Liferay home (``osgi/configs/x.config``, ``""`` for the
+home itself) or absolute paths on the server (``/opt/liferay/unicast.xml``). Nothing here writes,
+and no path leads outside what is being audited.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import posixpath
+import stat
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from linter.model import Origin, Problem
+from linter.sources.files import Limits, read_bytes, unreadable
+
+Kind = Literal["file", "dir", "other"]
+_MAX_SEARCH_DEPTH = 8
+_DIGEST_CHUNK = 1 << 20
+
+
+class Plugin(NamedTuple):
+    """A deployable artifact found on a node (``osgi/modules/x.jar``, ``deploy/y.war``)."""
+
+    folder: str  # osgi/modules, osgi/war, osgi/marketplace, deploy
+    name: str
+    digest: str | None  # sha256 of the content; None when it could not be read
+    origin: Origin
+
+
+class Mount(NamedTuple):
+    """Storage a deployment mounts into a node's container (for rules about sharing it)."""
+
+    target: str  # the path in the container, as written
+    source: str  # what is mounted, as the deployment names it: a volume, a host path, a claim
+    identity: str  # equal for two mounts of the same storage (a per-pod claim is per node)
+    origin: Origin
+
+
+class Tree(ABC):
+    """The questions the node loader asks about a node's files."""
+
+    home: str = ""  # the Liferay home on the server, when known (``/opt/liferay``)
+
+    @abstractmethod
+    def kind(self, path: str) -> Kind | None:
+        """``file``, ``dir``, ``other`` or None when nothing (readable) is there; never raises."""
+
+    @abstractmethod
+    def lexists(self, path: str) -> bool:
+        """Something is at this path, even a dangling or looping link."""
+
+    @abstractmethod
+    def listdir(self, path: str) -> list[str]:
+        """Names in a directory, sorted; empty when it is not a readable directory."""
+
+    @abstractmethod
+    def read(self, path: str, limits: Limits) -> bytes | Problem:
+        """The whole content of a file, or an HA001 problem saying why not."""
+
+    @abstractmethod
+    def display(self, path: str) -> str:
+        """How the file is named in diagnostics: the file a user would edit."""
+
+    @abstractmethod
+    def identity(self, path: str) -> str:
+        """Equal for two paths that are the same file (links resolved)."""
+
+    def digest(self, path: str) -> str | None:
+        """sha256 of a file's content, whatever its size; None when unreadable."""
+        data = self.read(path, Limits(max_file_size=1 << 40))
+        return None if isinstance(data, Problem) else hashlib.sha256(data).hexdigest()
+
+    def contains(self, path: str) -> bool:
+        """Whether the file really lies in the node's tree (a link may lead out of it)."""
+        return True
+
+    def is_file(self, path: str) -> bool:
+        return self.kind(path) == "file"
+
+    def is_dir(self, path: str) -> bool:
+        return self.kind(path) == "dir"
+
+    def join(self, *parts: str) -> str:
+        joined = posixpath.join(*parts) if parts else ""
+        if not joined:
+            return ""
+        norm = posixpath.normpath(joined)
+        return "" if norm == "." else norm
+
+    def find_by_name(self, name: str) -> str | None:
+        """The first file called ``name`` anywhere below the home (depth-first, sorted)."""
+        return next((p for p in self.walk_files("", _MAX_SEARCH_DEPTH) if posixpath.basename(p) == name), None)
+
+    def walk_files(self, path: str, depth: int) -> Iterator[str]:
+        if depth < 0:
+            return
+        for name in self.listdir(path):
+            child = self.join(path, name)
+            kind = self.kind(child)
+            if kind == "file":
+                yield child
+            elif kind == "dir" and self.descend(child):
+                yield from self.walk_files(child, depth - 1)
+
+    def descend(self, path: str) -> bool:
+        """Whether a directory search may enter this directory."""
+        return True
+
+
+def _posix(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+class DiskTree(Tree):
+    """A Liferay home that is a directory on this machine (a node directory, a live home)."""
+
+    def __init__(self, root: Path, display: str) -> None:
+        self.root = root
+        self._display = display
+        self._real_root = os.path.realpath(root)
+
+    def path(self, path: str) -> Path | None:
+        """The path on disk; absolute paths count only when they lie inside the home."""
+        if path.startswith("/"):
+            real = os.path.realpath(path) if os.path.lexists(path) else os.path.abspath(path)
+            root = self._real_root
+            if real == root or real.startswith(root.rstrip("/") + "/"):
+                return Path(path)
+            return None
+        return self.root / path if path else self.root
+
+    def kind(self, path: str) -> Kind | None:
+        target = self.path(path)
+        if target is None:
+            return None
+        try:
+            mode = os.stat(target).st_mode
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISDIR(mode):
+            return "dir"
+        return "file" if stat.S_ISREG(mode) else "other"
+
+    def lexists(self, path: str) -> bool:
+        target = self.path(path)
+        return target is not None and os.path.lexists(target)
+
+    def listdir(self, path: str) -> list[str]:
+        target = self.path(path)
+        if target is None:
+            return []
+        try:
+            return sorted(os.listdir(target))
+        except (OSError, ValueError):
+            return []
+
+    def read(self, path: str, limits: Limits) -> bytes | Problem:
+        target = self.path(path)
+        if target is None:
+            return unreadable(path, "outside the audited tree; not read")
+        return read_bytes(target, self.display(path), limits)
+
+    def digest(self, path: str) -> str | None:
+        target = self.path(path)
+        if target is None:
+            return None
+        sha = hashlib.sha256()
+        try:
+            with open(target, "rb") as handle:
+                while chunk := handle.read(_DIGEST_CHUNK):
+                    sha.update(chunk)
+        except (OSError, ValueError):
+            return None
+        return sha.hexdigest()
+
+    def display(self, path: str) -> str:
+        from linter.discovery import display_path
+
+        target = self.path(path)
+        return display_path(target) if target is not None else path
+
+    def identity(self, path: str) -> str:
+        target = self.path(path)
+        if target is None:
+            return "outside:" + path
+        try:
+            return os.path.realpath(target)
+        except (OSError, ValueError):
+            return os.path.abspath(target)
+
+    def contains(self, path: str) -> bool:
+        target = self.path(path)
+        if target is None:
+            return False
+        real = os.path.realpath(target)
+        return real == self._real_root or real.startswith(self._real_root.rstrip("/") + "/")
+
+    def descend(self, path: str) -> bool:
+        """Links are not followed during a search (a link out of the tree, or a loop)."""
+        target = self.path(path)
+        return target is not None and not os.path.islink(target)
+
+    def walk_files(self, path: str, depth: int) -> Iterator[str]:
+        for child in super().walk_files(path, depth):
+            target = self.path(child)
+            if target is not None and (not os.path.islink(target) or self.contains(child)):
+                yield child
+
+
+# ----------------------------------------------------------------------------- mounts
+
+
+class Blob(NamedTuple):
+    """File content that is not a file of its own: a ConfigMap entry, an archive member.
+
+    ``data`` is laid out so that line N of the content is line N of ``display`` (a YAML block
+    scalar keeps its lines and columns), so diagnostics point into the manifest itself.
+    """
+
+    data: bytes | Problem
+    display: str
+
+
+class Source(NamedTuple):
+    """What is mounted at a container path: a host file or directory, a blob, or a blob folder."""
+
+    host: Path | None = None
+    host_display: str = ""
+    blob: Blob | None = None
+    folder: tuple[tuple[str, Blob], ...] | None = None  # a ConfigMap or Secret mounted as a directory
+
+
+class MountTree(Tree):
+    """A container's view: its Liferay home plus whatever the deployment mounts into it.
+
+    The official Liferay images copy ``/mnt/liferay/files/*`` into the Liferay home at start and
+    use ``/mnt/liferay/deploy`` as the hot-deploy folder; mounts there are seen at the home.
+    """
+
+    def __init__(self, home: str, mounts: list[tuple[str, Source]]) -> None:
+        self.home = posixpath.normpath(home)
+        self.mounts: dict[str, Source] = {}
+        for target, source in mounts:
+            self.mounts[self._translate(posixpath.normpath(target))] = source
+
+    def _translate(self, target: str) -> str:
+        for image_dir, home_dir in (("/mnt/liferay/files", ""), ("/mnt/liferay/deploy", "deploy")):
+            if target == image_dir or target.startswith(image_dir + "/"):
+                rest = target[len(image_dir) :].lstrip("/")
+                return (
+                    posixpath.normpath(posixpath.join(self.home, home_dir, rest)) if (home_dir or rest) else self.home
+                )
+        return target
+
+    def absolute(self, path: str) -> str:
+        full = path if path.startswith("/") else posixpath.join(self.home, path)
+        return posixpath.normpath(full)
+
+    def _find(self, path: str) -> tuple[Source, str] | None:
+        """The mount covering an absolute path, and the rest of the path inside it."""
+        best: str | None = None
+        for target in self.mounts:
+            if (path == target or path.startswith(target.rstrip("/") + "/")) and (
+                best is None or len(target) > len(best)
+            ):
+                best = target
+        if best is None:
+            return None
+        return self.mounts[best], path[len(best) :].lstrip("/")
+
+    def _children_of_mount_points(self, path: str) -> set[str]:
+        prefix = path.rstrip("/") + "/"
+        return {t[len(prefix) :].split("/", 1)[0] for t in self.mounts if t.startswith(prefix)}
+
+    def _host(self, source: Source, rest: str) -> Path:
+        assert source.host is not None
+        return source.host / rest if rest else source.host
+
+    def kind(self, path: str) -> Kind | None:
+        full = self.absolute(path)
+        found = self._find(full)
+        if found is not None:
+            source, rest = found
+            if source.host is not None:
+                try:
+                    mode = os.stat(self._host(source, rest)).st_mode
+                except (OSError, ValueError):
+                    mode = None
+                if mode is not None:
+                    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+            elif source.blob is not None:
+                if not rest:
+                    return "file"
+            elif source.folder is not None:
+                if not rest:
+                    return "dir"
+                if any(name == rest for name, _ in source.folder):
+                    return "file"
+        return "dir" if self._children_of_mount_points(full) else None
+
+    def lexists(self, path: str) -> bool:
+        full = self.absolute(path)
+        found = self._find(full)
+        if found is not None and found[0].host is not None:
+            return os.path.lexists(self._host(*found))
+        return self.kind(path) is not None
+
+    def listdir(self, path: str) -> list[str]:
+        full = self.absolute(path)
+        names = self._children_of_mount_points(full)
+        found = self._find(full)
+        if found is not None:
+            source, rest = found
+            if source.host is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    names.update(os.listdir(self._host(source, rest)))
+            elif source.folder is not None and not rest:
+                names.update(name for name, _ in source.folder)
+        return sorted(names)
+
+    def _blob(self, path: str) -> Blob | None:
+        found = self._find(self.absolute(path))
+        if found is None:
+            return None
+        source, rest = found
+        if source.blob is not None and not rest:
+            return source.blob
+        if source.folder is not None:
+            return next((blob for name, blob in source.folder if name == rest), None)
+        return None
+
+    def read(self, path: str, limits: Limits) -> bytes | Problem:
+        full = self.absolute(path)
+        found = self._find(full)
+        if found is not None and found[0].host is not None:
+            return read_bytes(self._host(*found), self.display(path), limits)
+        blob = self._blob(path)
+        if blob is None:
+            return unreadable(self.display(path), "not in the container: nothing is mounted there")
+        if isinstance(blob.data, Problem):
+            return blob.data
+        if len(blob.data) > limits.max_file_size:
+            return unreadable(
+                blob.display, f"content is {len(blob.data)} bytes, over the {limits.max_file_size}-byte limit"
+            )
+        return blob.data
+
+    def display(self, path: str) -> str:
+        from linter.discovery import display_path
+
+        full = self.absolute(path)
+        found = self._find(full)
+        if found is not None and found[0].host is not None:
+            return display_path(self._host(*found))
+        blob = self._blob(path)
+        return blob.display if blob is not None else full
+
+    def identity(self, path: str) -> str:
+        full = self.absolute(path)
+        found = self._find(full)
+        if found is not None and found[0].host is not None:
+            return os.path.realpath(self._host(*found))
+        return "container:" + full
