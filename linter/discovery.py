@@ -22,8 +22,9 @@ from typing import NamedTuple
 
 from linter.liferay.versions import parse_version
 from linter.model import Origin, Problem
+from linter.sources.compose import Deployment, find_compose_file, looks_like_compose, override_for
 from linter.sources.env_file import EnvVar
-from linter.sources.files import read_bytes
+from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag
 from linter.tree import Mount, Tree
 
@@ -96,6 +97,13 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
         return rel.as_posix() if str(rel) != "." else "."
     except ValueError:
         return resolved.as_posix()
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _is_dir(path: Path) -> bool:
@@ -252,6 +260,71 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
     return clusters
 
 
+def deployment_cluster(deployment: Deployment, declared: str | None) -> ClusterSpec:
+    """A compose project or a Kubernetes workload as a cluster of nodes with their own trees."""
+    nodes = tuple(
+        NodeSpec(
+            name=node.name,
+            root=deployment.root,
+            display=deployment.display,
+            manifest=deployment.display,
+            tree=node.tree,
+            env_vars=node.env,
+            flags=node.flags,
+            problems=node.problems,
+            files=node.files,
+            mounts=node.mounts,
+        )
+        for node in deployment.nodes
+    )
+    version = declared or deployment.version
+    source = "--liferay-version" if declared else deployment.version_source
+    return ClusterSpec(
+        name=deployment.name,
+        root=deployment.root,
+        display=display_path(deployment.root),
+        nodes=nodes,
+        declared_version=version,
+        version_source=source,
+        problems=deployment.problems,
+    )
+
+
+def _compose_cluster(files: list[Path], declared: str | None, problems: list[Problem]) -> ClusterSpec | None:
+    from linter.sources.compose import read_compose
+
+    display_of = {f: display_path(f) for f in files}
+    deployment = read_compose(files, display_of, Limits())
+    if isinstance(deployment, Problem):
+        problems.append(deployment)
+        return None
+    return deployment_cluster(deployment, declared)
+
+
+def _kubernetes_clusters(files: list[Path], declared: str | None, problems: list[Problem]) -> list[ClusterSpec]:
+    from linter.sources.kubernetes import read_manifests
+
+    display_of = {f: display_path(f) for f in files}
+    deployments = read_manifests(files, display_of, Limits())
+    if isinstance(deployments, Problem):
+        problems.append(deployments)
+        return []
+    return [deployment_cluster(d, declared) for d in deployments]
+
+
+def _manifests_in(root: Path) -> list[Path]:
+    """Kubernetes manifests in a directory (also in subdirectories, as ``helm template
+    --output-dir`` writes them, unless the directory is itself a node's)."""
+    from linter.sources.kubernetes import is_manifest, manifest_files
+
+    files = []
+    for path in manifest_files(root, depth=0 if is_node_dir(root) else 3):
+        head = read_bytes(path, str(path), Limits())
+        if isinstance(head, bytes) and is_manifest(head):
+            files.append(path)
+    return files
+
+
 def _cluster_from_dir(root: Path, declared: str | None, problems: list[Problem]) -> ClusterSpec | None:
     manifest = root / MANIFEST
     if manifest.is_file():
@@ -263,6 +336,16 @@ def _cluster_from_dir(root: Path, declared: str | None, problems: list[Problem])
             # several clusters in one manifest: returned through the caller's list
             raise _Many(loaded)
         return loaded
+    compose = find_compose_file(root)
+    if compose is not None:
+        override = override_for(compose)
+        return _compose_cluster([compose, *([override] if override else [])], declared, problems)
+    manifests = _manifests_in(root)
+    if manifests:
+        clusters = _kubernetes_clusters(manifests, declared, problems)
+        if len(clusters) > 1:
+            raise _Many(clusters)
+        return clusters[0] if clusters else None
     subdirs = _node_subdirs(root, problems)
     if subdirs:
         return ClusterSpec(
@@ -325,17 +408,36 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
                 found = True
         return found
 
+    compose_files = [Path(p) for p in paths if _is_file(Path(p)) and looks_like_compose(Path(p))]
+    yaml_files = [
+        Path(p)
+        for p in paths
+        if _is_file(Path(p)) and Path(p).suffix in (".yaml", ".yml") and Path(p) not in compose_files
+    ]
+    if yaml_files:
+        for k8s_cluster in _kubernetes_clusters(yaml_files, declared_version, result.problems):
+            add(k8s_cluster)
+    by_project: dict[Path, list[Path]] = {}
+    for file in compose_files:
+        by_project.setdefault(file.resolve().parent, []).append(file)
+    for files in by_project.values():
+        compose_cluster = _compose_cluster(files, declared_version, result.problems)
+        if compose_cluster is not None:
+            add(compose_cluster)
     for raw in paths:
         path = Path(raw)
+        if path in compose_files or path in yaml_files:
+            continue
         if not os.path.lexists(path):
             result.problems.append(Problem("HA001", "path not found", Origin(str(raw))))
             continue
         if _is_dir(path):
-            if (path / MANIFEST).is_file():
-                add_dir(path)  # a broken manifest is reported as such
+            if (path / MANIFEST).is_file() or find_compose_file(path) is not None or _manifests_in(path):
+                add_dir(path)  # a broken manifest or compose file is reported as such
                 continue
             if not is_node_dir(path):
-                if not add_dir(path):
+                said = len(result.problems)
+                if not add_dir(path) and len(result.problems) == said:
                     result.problems.append(
                         Problem(
                             "HA001", "no Liferay node configuration found in this directory", Origin(display_path(path))
@@ -355,6 +457,7 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
             continue
         add_dir(root)
 
+    result.problems[:] = list(dict.fromkeys(result.problems))
     unique_loose: list[Path] = []
     for node in loose_nodes:
         if node.resolve() not in {n.resolve() for n in unique_loose}:
@@ -400,7 +503,7 @@ def _cluster_dir_for_file(file: Path, bound: Path) -> Path | None:
     for candidate in (file.parent, *file.parent.parents):
         if not _below(candidate, bound):
             break
-        if (candidate / MANIFEST).is_file():
+        if (candidate / MANIFEST).is_file() or find_compose_file(candidate) is not None:
             return candidate
         if is_node_dir(candidate):
             best = candidate

@@ -26,7 +26,7 @@ from linter.references import Reference, resolve_references
 from linter.resolve import Layer, default_settings, resolve
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, Limits
-from linter.sources.jvm_flags import JvmFlag, jvm_flags_from, parse_flag_list
+from linter.sources.jvm_flags import JvmFlag, flags_in_value, jvm_flags_from, parse_flag_list
 from linter.sources.osgi_config import OsgiConfig, osgi_config_from
 from linter.sources.properties import (
     Dialect,
@@ -42,6 +42,9 @@ from linter.tree import DiskTree, Tree
 CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
 JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
 MAX_INCLUDE_DEPTH = 16
+# environment variables whose value the JVM of a container receives as options: the official
+# images append LIFERAY_JVM_OPTS to CATALINA_OPTS; Tomcat's catalina.sh reads JAVA_OPTS too
+JVM_OPTION_VARIABLES = ("LIFERAY_JVM_OPTS", "CATALINA_OPTS", "JAVA_OPTS")
 
 
 class PropertiesSource(NamedTuple):
@@ -180,9 +183,8 @@ def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
     raw.problems.extend(spec.problems)
     raw.files.extend(spec.files)
     for var in raw.env:
-        if var.name == "LIFERAY_JVM_OPTS" and var.value:
-            for flag in parse_flag_list([var.value], var.origin.file).flags:
-                raw.jvm.append(flag)
+        if var.name in JVM_OPTION_VARIABLES and var.value:
+            raw.jvm.extend(flags_in_value(var.value, var.origin.file, var.origin.value_line, var.origin.value_column))
     return raw
 
 

@@ -243,6 +243,27 @@ class Source(NamedTuple):
     folder: tuple[tuple[str, Blob], ...] | None = None  # a ConfigMap or Secret mounted as a directory
 
 
+# where the official images take files from at start: (mounted directory, place in the home)
+IMAGE_DIRS = (
+    ("/mnt/liferay/files", ""),
+    ("/mnt/liferay/deploy", "deploy"),
+    ("/etc/liferay/mount/files", ""),  # the 7.0-7.1 era images
+    ("/etc/liferay/mount/deploy", "deploy"),
+)
+_IMAGE_PARENTS = ("/mnt/liferay", "/etc/liferay/mount")
+
+
+def image_mounts(target: str, source: Source, home: str) -> list[tuple[str, Source]]:
+    """A mount as the container sees it; a whole ``/mnt/liferay`` directory also provides the
+    ``files`` and ``deploy`` folders that the image's entrypoint uses."""
+    out = [(target, source)]
+    norm = posixpath.normpath(target)
+    if norm in _IMAGE_PARENTS and source.host is not None:
+        for sub in ("files", "deploy"):
+            out.append((f"{norm}/{sub}", Source(host=source.host / sub, host_display=f"{source.host_display}/{sub}")))
+    return out
+
+
 class MountTree(Tree):
     """A container's view: its Liferay home plus whatever the deployment mounts into it.
 
@@ -257,7 +278,7 @@ class MountTree(Tree):
             self.mounts[self._translate(posixpath.normpath(target))] = source
 
     def _translate(self, target: str) -> str:
-        for image_dir, home_dir in (("/mnt/liferay/files", ""), ("/mnt/liferay/deploy", "deploy")):
+        for image_dir, home_dir in IMAGE_DIRS:
             if target == image_dir or target.startswith(image_dir + "/"):
                 rest = target[len(image_dir) :].lstrip("/")
                 return (

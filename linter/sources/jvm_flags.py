@@ -129,6 +129,14 @@ def parse_options_file(text: str, display: str) -> JvmFlags:
     return JvmFlags(display, tuple(flags))
 
 
+def flags_in_value(value: str, display: str, line: int | None, column: int | None) -> list[JvmFlag]:
+    """Flags in one option string at a known place (an environment value in a deployment file);
+    without a line, the flags have no position."""
+    if line:
+        return _flags_from_value(value, display, line, column or 1)
+    return list(parse_flag_list([value], display).flags)
+
+
 def parse_flag_list(items: list[str], display: str) -> JvmFlags:
     """Flags given as a list, e.g. ``jvm-flags`` in a manifest (no line numbers)."""
     flags: list[JvmFlag] = []

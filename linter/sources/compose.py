@@ -1,0 +1,468 @@
+"""docker-compose files: every service that runs Liferay is a node (replicas expand).
+
+What a node gets from its service, with the compose file's line as origin: ``environment``
+(list and mapping forms), ``env_file``, JVM options from ``LIFERAY_JVM_OPTS``/``JAVA_OPTS``/
+``CATALINA_OPTS`` and ``command``/``entrypoint``, and the files bound into the container
+(``volumes``) or copied by the service's Dockerfile (``COPY``/``ADD``), seen where Liferay looks
+for them. ``${VAR}``, ``${VAR:-default}`` and ``${VAR-default}`` are interpolated from the
+project's ``.env`` file, never from the auditing machine's environment; a variable nothing
+defines is left to the environment compose will run in, written ``${env.VAR}`` (Liferay's own
+syntax for a run-time environment value), so the value counts as unresolved, not as empty.
+
+Several files given together merge as ``docker compose -f a -f b`` does: services by name,
+``environment`` by variable, ``volumes`` by target, other keys replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from linter.model import Origin, OriginKind, Problem
+from linter.sources.dockerfile import OFFICIAL_HOME, is_official_image, parse_dockerfile, version_from_image
+from linter.sources.env_file import EnvVar, parse_env_text
+from linter.sources.files import Limits, read_bytes
+from linter.sources.jvm_flags import JvmFlag, flags_in_value
+from linter.sources.yaml_safe import YNode, parse_yaml
+from linter.tree import Mount, MountTree, Source, image_mounts
+
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+_NOT_LIFERAY = {
+    "db", "database", "mysql", "mariadb", "postgres", "postgresql", "oracle", "mssql", "sqlserver",
+    "elasticsearch", "es", "search", "opensearch", "solr", "haproxy", "nginx", "httpd", "apache", "proxy",
+    "lb", "balancer", "redis", "memcached", "pgadmin", "adminer", "minio", "kibana", "mailhog",
+}  # fmt: skip
+_INTERPOLATION = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
+
+
+class DeployedNode(NamedTuple):
+    """A node as a deployment file defines it (compose service replica, Kubernetes pod)."""
+
+    name: str
+    tree: MountTree
+    env: tuple[EnvVar, ...]
+    flags: tuple[JvmFlag, ...]
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+    mounts: tuple[Mount, ...]
+    image: str | None
+    image_origin: Origin | None
+
+
+class Deployment(NamedTuple):
+    name: str
+    root: Path  # the directory of the (first) deployment file
+    display: str
+    nodes: tuple[DeployedNode, ...]
+    version: str | None = None
+    version_source: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def find_compose_file(directory: Path) -> Path | None:
+    for name in COMPOSE_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def override_for(path: Path) -> Path | None:
+    """``docker-compose.override.yml`` beside ``docker-compose.yml`` (read by default by compose)."""
+    stem, dot, suffix = path.name.rpartition(".")
+    candidate = path.with_name(f"{stem}.override{dot}{suffix}")
+    return candidate if candidate.is_file() else None
+
+
+def looks_like_compose(path: Path) -> bool:
+    name = path.name.lower()
+    return name in COMPOSE_NAMES or (
+        name.endswith((".yml", ".yaml")) and ("compose" in name or name.startswith("docker-compose"))
+    )
+
+
+def interpolate(text: str, variables: dict[str, str]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        name = m.group(1) or m.group(4)
+        op, arg = m.group(2), m.group(3) or ""
+        value = variables.get(name)
+        if op in (":-", "-"):
+            if value is None or (op == ":-" and value == ""):
+                return interpolate(arg, variables)
+            return value
+        if op in (":+", "+"):
+            return interpolate(arg, variables) if value not in (None, "") or (op == "+" and value is not None) else ""
+        # nothing defines it here: the value comes from the environment compose runs in
+        return value if value is not None else "${env." + name + "}"
+
+    return _INTERPOLATION.sub(repl, text)
+
+
+class _Reader:
+    def __init__(self, files: list[Path], display_of: dict[Path, str], limits: Limits) -> None:
+        self.files = files
+        self.display_of = display_of
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.project_dir = files[0].parent
+        self.variables: dict[str, str] = {}
+        dotenv = self.project_dir / ".env"
+        if dotenv.is_file():
+            data = read_bytes(dotenv, display_of.get(dotenv, str(dotenv)), limits)
+            if isinstance(data, bytes):
+                parsed = parse_env_text(data.decode("utf-8", errors="replace"), str(dotenv))
+                self.variables = {v.name: _unquote(v.value) for v in parsed.variables if v.value is not None}
+
+    def text(self, node: YNode | None) -> str | None:
+        if node is None or node.scalar is None:
+            return None
+        return interpolate(node.scalar, self.variables)
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+class _Service(NamedTuple):
+    name: str
+    nodes: list[tuple[str, YNode]]  # (display of the file, the service's mapping) in merge order
+
+
+def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits) -> Deployment | Problem:
+    """The Liferay nodes of a compose project made of ``files`` (later files override)."""
+    reader = _Reader(files, display_of, limits)
+    services: dict[str, _Service] = {}
+    project = None
+    for path in files:
+        display = display_of[path]
+        data = read_bytes(path, display, limits)
+        if isinstance(data, Problem):
+            reader.problems.append(data)
+            continue
+        parsed = parse_yaml(data, display)
+        reader.problems.extend(parsed.problems)
+        if not parsed.documents:
+            continue
+        doc = parsed.documents[0]
+        project = reader.text(doc.get("name")) or project
+        services_node = doc.get("services")
+        for service_name, service_node in services_node.mapping().items() if services_node is not None else []:
+            services.setdefault(service_name, _Service(service_name, [])).nodes.append((display, service_node))
+    name = project or _project_name(reader.project_dir)
+    nodes: list[DeployedNode] = []
+    versions: dict[str, str] = {}
+    for service in services.values():
+        if not _is_liferay(reader, service):
+            continue
+        for node in _service_nodes(reader, service, name):
+            nodes.append(node)
+            version = version_from_image(node.image)
+            if version is not None and node.image_origin is not None:
+                versions.setdefault(version, f"image {node.image} ({node.image_origin.describe()})")
+    display = display_of[files[0]]
+    if not nodes:
+        return Problem(
+            "HA002",
+            "compose file defines no service that runs Liferay (a liferay/portal or liferay/dxp image, "
+            "LIFERAY_* variables, or mounts into /opt/liferay; mark others with x-liferay-ha-lint: {node: true})",
+            Origin(display),
+        )
+    version = source = None
+    if len(versions) == 1:
+        version, source = next(iter(versions.items()))
+    return Deployment(name, reader.project_dir, display, tuple(nodes), version, source, tuple(reader.problems))
+
+
+def _project_name(directory: Path) -> str:
+    name = re.sub(r"[^a-z0-9_-]", "", directory.resolve().name.lower())
+    return name or "compose"
+
+
+def _merged(service: _Service, key: str) -> list[tuple[str, YNode]]:
+    return [(display, node.get(key)) for display, node in service.nodes if node.get(key) is not None]  # type: ignore[misc]
+
+
+def _last(service: _Service, key: str) -> tuple[str, YNode] | None:
+    found = _merged(service, key)
+    return found[-1] if found else None
+
+
+def _marker(service: _Service) -> YNode | None:
+    found = _last(service, "x-liferay-ha-lint")
+    return found[1] if found else None
+
+
+def _tokens(name: str) -> set[str]:
+    return {t for t in re.split(r"[-_./:]", name.lower()) if t}
+
+
+def _build(reader: _Reader, service: _Service) -> tuple[Path, Path] | None:
+    found = _last(service, "build")
+    if found is None:
+        return None
+    _display_of_file, build = found
+    base = reader.project_dir
+    context_text = reader.text(build) if build.scalar is not None else reader.text(build.get("context"))
+    context = (base / (context_text or ".")).resolve()
+    dockerfile = reader.text(build.get("dockerfile")) if build.scalar is None else None
+    return context, context / (dockerfile or "Dockerfile")
+
+
+def _image(reader: _Reader, service: _Service) -> str | None:
+    found = _last(service, "image")
+    return reader.text(found[1]) if found else None
+
+
+def _is_liferay(reader: _Reader, service: _Service) -> bool:
+    marker = _marker(service)
+    if marker is not None and marker.get("node") is not None:
+        return (reader.text(marker.get("node")) or "").lower() in ("true", "yes", "on", "1")
+    image = _image(reader, service)
+    if image is not None:
+        if is_official_image(image):
+            return True
+        repo = image.rsplit(":", 1)[0] if "/" in image or ":" in image else image
+        last = repo.rsplit("/", 1)[-1]
+        if "liferay" in last and not (_tokens(last) & _NOT_LIFERAY):
+            return True
+    build = _build(reader, service)
+    if build is not None and build[1].is_file():
+        data = read_bytes(build[1], str(build[1]), reader.limits)
+        if isinstance(data, bytes):
+            from_image = re.search(rb"(?im)^\s*FROM\s+(?:--\S+\s+)*(\S+)", data)
+            if from_image and is_official_image(from_image.group(1).decode("utf-8", "replace")):
+                return True
+    for _display, env in _merged(service, "environment"):
+        names = [i.scalar.split("=", 1)[0] for i in env.items() if i.scalar] if env.items() else list(env.mapping())
+        if any(n.startswith("LIFERAY_") for n in names):
+            return True
+    for _display, volumes in _merged(service, "volumes"):
+        for item in volumes.items():
+            target = _volume_parts(reader, item)[1]
+            if target and target.startswith(("/opt/liferay", "/mnt/liferay", "/etc/liferay")):
+                return True
+    return "liferay" in service.name.lower() and not (_tokens(service.name) & _NOT_LIFERAY)
+
+
+def _volume_parts(reader: _Reader, item: YNode) -> tuple[str | None, str | None, str]:
+    """(source, target, type) of a short or long volume entry."""
+    if item.scalar is not None:
+        text = reader.text(item) or ""
+        parts = text.split(":")
+        if len(parts) >= 2 and len(parts[0]) == 1 and parts[0].isalpha():  # C:\\...
+            parts = [parts[0] + ":" + parts[1], *parts[2:]]
+        if len(parts) == 1:
+            return None, parts[0], "volume"
+        short_source, short_target = parts[0], parts[1]
+        kind = "bind" if short_source.startswith((".", "/", "~")) or "\\" in short_source else "volume"
+        return short_source, short_target, kind
+    source = reader.text(item.get("source"))
+    target = reader.text(item.get("target"))
+    kind = reader.text(item.get("type")) or ("bind" if source and source.startswith((".", "/", "~")) else "volume")
+    return source, target, kind
+
+
+def _env_vars(reader: _Reader, service: _Service) -> list[EnvVar]:
+    merged: dict[str, EnvVar] = {}
+    for display, env_file_node in _merged(service, "env_file"):
+        entries = env_file_node.items() or [env_file_node]
+        for entry in entries:
+            rel = reader.text(entry) if entry.scalar is not None else reader.text(entry.get("path"))
+            if not rel:
+                continue
+            path = reader.project_dir / rel
+            env_display = reader.display_of.get(path) or _display(path)
+            data = read_bytes(path, env_display, reader.limits)
+            if isinstance(data, Problem):
+                required = entry.get("required")
+                if required is None or (reader.text(required) or "true").lower() != "false":
+                    reader.problems.append(data._replace(origin=entry.origin(display)))
+                continue
+            parsed = parse_env_text(data.decode("utf-8", errors="replace"), env_display)
+            reader.problems.extend(parsed.problems)
+            for var in parsed.variables:
+                merged[var.name] = var._replace(value=_unquote(var.value) if var.value is not None else None)
+    for display, env in _merged(service, "environment"):
+        if env.items():
+            for item in env.items():
+                if item.scalar is None:
+                    continue
+                name, sep, _value = item.scalar.partition("=")
+                value = interpolate(_value, reader.variables) if sep else None
+                origin = Origin(
+                    display,
+                    item.line,
+                    item.column,
+                    item.end_line,
+                    max(item.end_column - 1, 1),
+                    item.line if sep else None,
+                    item.column + len(name) + 1 if sep else None,
+                    kind=OriginKind.ENV,
+                    detail=name,
+                )
+                merged[name] = EnvVar(name, value, origin)
+        else:
+            for name, value_node in env.mapping().items():
+                value = reader.text(value_node)
+                origin = value_node.origin(display)._replace(kind=OriginKind.ENV, detail=name)
+                merged[name] = EnvVar(name, value, origin)
+    return list(merged.values())
+
+
+def _display(path: Path) -> str:
+    from linter.discovery import display_path
+
+    return display_path(path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip("/") + "/")
+
+
+def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[DeployedNode]:
+    problems: list[Problem] = []
+    files = list(dict.fromkeys(display for display, _ in service.nodes))
+    env: list[EnvVar] = []
+    mounts_in: list[tuple[str, Source]] = []
+    image = _image(reader, service)
+    image_origin = None
+    found_image = _last(service, "image")
+    if found_image is not None:
+        image_origin = found_image[1].origin(found_image[0])
+    build = _build(reader, service)
+    if build is not None:
+        context, dockerfile = build
+        if dockerfile.is_file() and _inside(dockerfile, reader.project_dir):
+            display = _display(dockerfile)
+            data = read_bytes(dockerfile, display, reader.limits)
+            if isinstance(data, Problem):
+                problems.append(data)
+            else:
+                parsed = parse_dockerfile(data.decode("utf-8", errors="replace"), display, context)
+                files.append(display)
+                problems.extend(parsed.problems)
+                env.extend(parsed.env)
+                image = image or parsed.image
+                image_origin = image_origin or parsed.image_origin
+                for copy in parsed.copies:
+                    if _inside(copy.source, reader.project_dir):
+                        mounts_in.append((copy.target, Source(host=copy.source, host_display=_display(copy.source))))
+    env_vars = {v.name: v for v in env}
+    env_vars.update({v.name: v for v in _env_vars(reader, service)})
+    home = (env_vars["LIFERAY_HOME"].value if "LIFERAY_HOME" in env_vars else None) or None
+    volume_entries: list[tuple[str, YNode]] = []
+    by_target: dict[str, int] = {}
+    for display, volumes in _merged(service, "volumes"):
+        for item in volumes.items():
+            target = _volume_parts(reader, item)[1]
+            if target in by_target:
+                volume_entries[by_target[target]] = (display, item)
+            else:
+                by_target[target or f"?{len(volume_entries)}"] = len(volume_entries)
+                volume_entries.append((display, item))
+    targets = [_volume_parts(reader, item)[1] or "" for _, item in volume_entries] + [t for t, _ in mounts_in]
+    if home is None:
+        home = OFFICIAL_HOME if is_official_image(image) else _infer_home(targets)
+    mounts: list[tuple[str, Source]] = list(mounts_in)
+    shared: list[tuple[str, str, str, Origin, bool]] = []  # target, source, identity, origin, per-container
+    for display, item in volume_entries:
+        source, target, kind = _volume_parts(reader, item)
+        if not target:
+            continue
+        origin = item.origin(display)
+        if kind == "bind" and source:
+            host = Path(os.path.expanduser(source)) if source.startswith("~") else reader.project_dir / source
+            if source.startswith("~") or not _inside(host, reader.project_dir):
+                problems.append(
+                    Problem("HA001", f"{source} is bound from outside the compose project; not read", origin)
+                )
+                shared.append((target, source, "host:" + os.path.abspath(host), origin, False))
+                continue
+            for sub_target, sub in image_mounts(target, Source(host=host, host_display=_display(host)), home):
+                mounts.append((sub_target, sub))
+            shared.append((target, source, "host:" + os.path.realpath(host), origin, False))
+        elif kind == "volume" and source:
+            shared.append((target, f"volume {source}", f"volume:{project}/{source}", origin, False))
+        else:
+            shared.append((target, f"{kind} volume", f"{kind}:{target}", origin, True))
+    command_flags: list[JvmFlag] = []
+    for key in ("entrypoint", "command"):
+        found = _last(service, key)
+        if found is None:
+            continue
+        display, node = found
+        texts = [node] if node.scalar is not None else node.items()
+        for text_node in texts:
+            text = reader.text(text_node) or ""
+            if text.startswith(("-D", "-X")) or " -D" in text or " -X" in text:
+                command_flags += flags_in_value(text, display, text_node.line, text_node.column)
+    replicas = _replicas(reader, service)
+    tree = MountTree(home, mounts)
+    out: list[DeployedNode] = []
+    for index in range(1, replicas + 1):
+        node_name = service.name if replicas == 1 else f"{service.name}-{index}"
+        node_mounts = tuple(
+            Mount(target, source, identity + (f"#{node_name}" if per_container else ""), origin)
+            for target, source, identity, origin, per_container in shared
+        )
+        out.append(
+            DeployedNode(
+                node_name,
+                tree,
+                tuple(env_vars.values()),
+                tuple(command_flags),
+                tuple(problems),
+                tuple(files),
+                node_mounts,
+                image,
+                image_origin,
+            )
+        )
+    return out
+
+
+def _replicas(reader: _Reader, service: _Service) -> int:
+    count = 1
+    for key in ("scale",):
+        found = _last(service, key)
+        if found is not None and (reader.text(found[1]) or "").isdigit():
+            count = int(reader.text(found[1]) or 1)
+    found = _last(service, "deploy")
+    if found is not None:
+        replicas = reader.text(found[1].get("replicas"))
+        if replicas is not None and replicas.isdigit():
+            count = int(replicas)
+    return max(0, min(count, 1000))
+
+
+_HOME_MARKERS = (
+    "/portal-ext.properties",
+    "/portal-setup-wizard.properties",
+    "/osgi/configs",
+    "/data/document_library",
+    "/deploy",
+    "/osgi",
+    "/data",
+)
+
+
+def _infer_home(targets: list[str]) -> str:
+    """The Liferay home of an unofficial image, from where files are mounted into it."""
+    for marker in _HOME_MARKERS:
+        for target in targets:
+            if target.startswith(("/mnt/liferay", "/etc/liferay")):
+                continue
+            if target.endswith(marker) or target.rstrip("/").endswith(marker):
+                home = target.rstrip("/")[: -len(marker)]
+                if home:
+                    return posixpath.normpath(home)
+    return OFFICIAL_HOME

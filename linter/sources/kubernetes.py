@@ -1,0 +1,346 @@
+"""Kubernetes manifests (plain YAML, e.g. ``helm template`` output): Liferay pods as nodes.
+
+A Deployment, StatefulSet, DaemonSet or Pod whose pod template runs a Liferay container is a
+set of nodes (``replicas`` expand: StatefulSet pods are ``name-0``…, others ``name-1``…). A node
+gets the container's ``env`` (``value``, ``configMapKeyRef``; ``envFrom`` ConfigMaps), JVM options
+from ``LIFERAY_JVM_OPTS``/``JAVA_OPTS``/``CATALINA_OPTS`` and ``args``, and the ConfigMap or Secret
+entries mounted into the container, read where Liferay looks for them. Findings point into the
+manifest: a ConfigMap's literal block keeps its lines.
+
+Secret values are never read into the model: an environment value taken from a Secret is
+``${env.NAME}`` (known only at run time); a Secret mounted as a file is not read. Helm chart
+sources (Go templates) are not rendered: render them with ``helm template`` first.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from linter.model import Origin, OriginKind, Problem
+from linter.sources.compose import DeployedNode, Deployment
+from linter.sources.dockerfile import OFFICIAL_HOME, is_official_image, version_from_image
+from linter.sources.env_file import EnvVar
+from linter.sources.files import Limits, read_bytes
+from linter.sources.jvm_flags import JvmFlag, flags_in_value
+from linter.sources.yaml_safe import YNode, block_content, parse_yaml
+from linter.tree import Blob, Mount, MountTree, Source, image_mounts
+
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod")
+_TEMPLATE = re.compile(r"\{\{-?\s")
+_MAX_FILES = 500
+
+
+class _Doc(NamedTuple):
+    display: str
+    text: str
+    node: YNode
+
+
+def manifest_files(directory: Path, depth: int = 3) -> list[Path]:
+    """YAML files in a directory and its subdirectories down to ``depth`` (sorted, no hidden
+    directories, no links followed, at most a few hundred files)."""
+    found: list[Path] = []
+    base = str(directory).rstrip(os.sep).count(os.sep)
+    for root, dirs, files in os.walk(directory):
+        level = root.rstrip(os.sep).count(os.sep) - base
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if level < depth else []
+        found += [Path(root) / f for f in sorted(files) if f.endswith((".yaml", ".yml"))]
+        if len(found) > _MAX_FILES:
+            break
+    return found[:_MAX_FILES]
+
+
+def is_manifest(data: bytes) -> bool:
+    """A YAML document that declares a Kubernetes kind (cheap test, before parsing)."""
+    return re.search(rb"(?m)^kind:\s*\S", data) is not None and re.search(rb"(?m)^apiVersion:", data) is not None
+
+
+def is_helm_template(data: bytes) -> bool:
+    return _TEMPLATE.search(data.decode("utf-8", "replace")) is not None
+
+
+def read_manifests(
+    files: list[Path], display_of: dict[Path, str], limits: Limits, name: str | None = None
+) -> list[Deployment] | Problem:
+    """Liferay workloads in a set of manifest files, one cluster per namespace."""
+    docs: list[_Doc] = []
+    problems: list[Problem] = []
+    helm: list[str] = []
+    for path in files:
+        display = display_of[path]
+        data = read_bytes(path, display, limits)
+        if isinstance(data, Problem):
+            problems.append(data)
+            continue
+        if is_helm_template(data):
+            helm.append(display)
+            continue
+        parsed = parse_yaml(data, display)
+        problems.extend(parsed.problems)
+        for document in parsed.documents:
+            if document.text("kind") == "List":
+                listed = document.get("items")
+                docs += [_Doc(display, parsed.text, item) for item in listed.items()] if listed else []
+            elif isinstance(document.value, dict):
+                docs.append(_Doc(display, parsed.text, document))
+    first = display_of[files[0]] if files else ""
+    config_maps = _index(docs, "ConfigMap")
+    secrets = _index(docs, "Secret")
+    by_namespace: dict[str, list[DeployedNode]] = {}
+    versions: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        if doc.node.text("kind") not in WORKLOADS:
+            continue
+        namespace = _namespace(doc.node)
+        for node in _workload_nodes(doc, config_maps, secrets, namespace, problems):
+            by_namespace.setdefault(namespace, []).append(node)
+            version = version_from_image(node.image)
+            if version is not None and node.image_origin is not None:
+                versions.setdefault(namespace, {}).setdefault(
+                    version, f"image {node.image} ({node.image_origin.describe()})"
+                )
+    if not by_namespace:
+        if helm:
+            return Problem(
+                "HA001",
+                "Helm chart template (Go template syntax), not rendered by liferay-ha-lint: run "
+                "`helm template` and check its output",
+                Origin(helm[0]),
+            )
+        return Problem(
+            "HA002",
+            "no Deployment, StatefulSet or Pod that runs Liferay in these manifests (a liferay/portal or "
+            "liferay/dxp image, LIFERAY_* variables, or mounts into /opt/liferay)",
+            Origin(first),
+        )
+    root = files[0].parent
+    out: list[Deployment] = []
+    for namespace, nodes in by_namespace.items():
+        found = versions.get(namespace, {})
+        version, source = next(iter(found.items())) if len(found) == 1 else (None, None)
+        cluster_name = name or nodes[0].name.rsplit("-", 1)[0]
+        if len(by_namespace) > 1:
+            cluster_name = f"{cluster_name}@{namespace}"
+        out.append(Deployment(cluster_name, root, first, tuple(nodes), version, source, tuple(problems)))
+        problems = []
+    return out
+
+
+def _namespace(node: YNode) -> str:
+    metadata = node.get("metadata")
+    return (metadata.text("namespace") if metadata else None) or "default"
+
+
+def _index(docs: list[_Doc], kind: str) -> dict[tuple[str, str], _Doc]:
+    out: dict[tuple[str, str], _Doc] = {}
+    for doc in docs:
+        if doc.node.text("kind") == kind:
+            metadata = doc.node.get("metadata")
+            name = metadata.text("name") if metadata else None
+            if name:
+                out[(_namespace(doc.node), name)] = doc
+    return out
+
+
+def _is_liferay(container: YNode) -> bool:
+    image = container.text("image") or ""
+    if is_official_image(image):
+        return True
+    last = image.rsplit(":", 1)[0].rsplit("/", 1)[-1].lower()
+    if "liferay" in last and not re.search(r"elastic|search|mysql|postgres|proxy|nginx", last):
+        return True
+    env = container.get("env")
+    if env and any((item.text("name") or "").startswith("LIFERAY_") for item in env.items()):
+        return True
+    mounts = container.get("volumeMounts")
+    if mounts and any((m.text("mountPath") or "").startswith(("/opt/liferay", "/mnt/liferay")) for m in mounts.items()):
+        return True
+    return "liferay" in (container.text("name") or "").lower()
+
+
+def _workload_nodes(
+    doc: _Doc,
+    config_maps: dict[tuple[str, str], _Doc],
+    secrets: dict[tuple[str, str], _Doc],
+    namespace: str,
+    problems: list[Problem],
+) -> list[DeployedNode]:
+    kind = doc.node.text("kind")
+    metadata = doc.node.get("metadata")
+    name = (metadata.text("name") if metadata else None) or "liferay"
+    spec = doc.node.get("spec")
+    if spec is None:
+        return []
+    pod = spec if kind == "Pod" else (spec.get("template").get("spec") if spec.get("template") else None)  # type: ignore[union-attr]
+    if pod is None:
+        return []
+    containers = [c for c in (pod.get("containers").items() if pod.get("containers") else []) if _is_liferay(c)]  # type: ignore[union-attr]
+    if not containers:
+        return []
+    container = containers[0]
+    display = doc.display
+    env: list[EnvVar] = []
+    for source in container.get("envFrom").items() if container.get("envFrom") else []:  # type: ignore[union-attr]
+        prefix = source.text("prefix") or ""
+        ref = source.get("configMapRef")
+        if ref is not None and ref.text("name"):
+            cm = config_maps.get((namespace, ref.text("name") or ""))
+            if cm is not None:
+                data = cm.node.get("data")
+                for key, value in data.mapping().items() if data else []:
+                    origin = value.origin(cm.display)._replace(kind=OriginKind.ENV, detail=prefix + key)
+                    env.append(EnvVar(prefix + key, value.scalar, origin))
+        secret_ref = source.get("secretRef")
+        if secret_ref is not None and secret_ref.text("name"):
+            secret = secrets.get((namespace, secret_ref.text("name") or ""))
+            if secret is not None:
+                for section in ("data", "stringData"):
+                    data = secret.node.get(section)
+                    for key in data.mapping() if data else {}:
+                        origin = (
+                            data.mapping()[key]
+                            .origin(secret.display)
+                            ._replace(  # type: ignore[union-attr]
+                                kind=OriginKind.ENV, detail=prefix + key
+                            )
+                        )
+                        env.append(EnvVar(prefix + key, "${env." + prefix + key + "}", origin))
+    for item in container.get("env").items() if container.get("env") else []:  # type: ignore[union-attr]
+        var = item.text("name")
+        if not var:
+            continue
+        value_node = item.get("value")
+        value_from = item.get("valueFrom")
+        if value_node is not None:
+            origin = value_node.origin(display)._replace(
+                line=item.line, column=item.column, kind=OriginKind.ENV, detail=var
+            )
+            env.append(EnvVar(var, value_node.scalar or "", origin))
+        elif value_from is not None:
+            origin = Origin(display, item.line, item.column, kind=OriginKind.ENV, detail=var)
+            cm_ref = value_from.get("configMapKeyRef")
+            env_value = "${env." + var + "}"  # a Secret, a field of the pod: known at run time only
+            if cm_ref is not None:
+                cm = config_maps.get((namespace, cm_ref.text("name") or ""))
+                entry = cm.node.get("data").get(cm_ref.text("key") or "") if cm and cm.node.get("data") else None  # type: ignore[union-attr]
+                if cm is not None and entry is not None and entry.scalar is not None:
+                    env_value = entry.scalar
+                    origin = entry.origin(cm.display)._replace(kind=OriginKind.ENV, detail=var)
+            env.append(EnvVar(var, env_value, origin))
+    flags: list[JvmFlag] = []
+    for key in ("command", "args"):
+        for arg in container.get(key).items() if container.get(key) else []:  # type: ignore[union-attr]
+            text = arg.scalar or ""
+            if text.startswith(("-D", "-X")) or " -D" in text:
+                flags += flags_in_value(text, display, arg.line, arg.column)
+    image = container.text("image")
+    image_origin = container.get("image").origin(display) if container.get("image") else None  # type: ignore[union-attr]
+    env_home = next((v.value for v in env if v.name == "LIFERAY_HOME" and v.value), None)
+    home = env_home or OFFICIAL_HOME
+    volumes = {v.text("name"): v for v in (pod.get("volumes").items() if pod.get("volumes") else [])}  # type: ignore[union-attr]
+    claim_templates = {
+        (t.get("metadata").text("name") if t.get("metadata") else None)  # type: ignore[union-attr]
+        for t in (spec.get("volumeClaimTemplates").items() if spec.get("volumeClaimTemplates") else [])  # type: ignore[union-attr]
+    }
+    tree_mounts: list[tuple[str, Source]] = []
+    shared: list[tuple[str, str, str, Origin, bool]] = []
+    for mount in container.get("volumeMounts").items() if container.get("volumeMounts") else []:  # type: ignore[union-attr]
+        target = mount.text("mountPath")
+        volume_name = mount.text("name") or ""
+        if not target:
+            continue
+        sub_path = mount.text("subPath") or ""
+        origin = mount.origin(display)
+        volume = volumes.get(volume_name)
+        if volume is None:
+            if volume_name in claim_templates:
+                shared.append((target, f"claim template {volume_name}", f"pvc:{namespace}/{volume_name}", origin, True))
+            else:
+                problems.append(
+                    Problem("HA003", f"volumeMount names volume {volume_name!r}, which the pod does not define", origin)
+                )
+            continue
+        source = _volume_source(volume, config_maps, namespace, sub_path, problems, origin)
+        if source is not None:
+            tree_mounts += image_mounts(target, source, home)
+        identity, label, per_pod = _volume_identity(volume, namespace)
+        shared.append((target, label, identity + (f"/{sub_path}" if sub_path else ""), origin, per_pod))
+    tree = MountTree(home, tree_mounts)
+    replicas_text = spec.text("replicas") if kind not in ("Pod", "DaemonSet") else "1"
+    replicas = int(replicas_text) if replicas_text and replicas_text.isdigit() else 1
+    replicas = max(0, min(replicas, 1000))
+    start = 0 if kind == "StatefulSet" else 1
+    out: list[DeployedNode] = []
+    for index in range(start, start + replicas):
+        pod_name = name if kind == "Pod" else f"{name}-{index}"
+        mounts = tuple(
+            Mount(target, label, identity + (f"#{pod_name}" if per_pod else ""), origin)
+            for target, label, identity, origin, per_pod in shared
+        )
+        out.append(DeployedNode(pod_name, tree, tuple(env), tuple(flags), (), (display,), mounts, image, image_origin))
+    return out
+
+
+def _volume_source(
+    volume: YNode,
+    config_maps: dict[tuple[str, str], _Doc],
+    namespace: str,
+    sub_path: str,
+    problems: list[Problem],
+    origin: Origin,
+) -> Source | None:
+    cm_ref = volume.get("configMap")
+    if cm_ref is None:
+        return None  # claims, emptyDir, Secrets (never read): no file content we can see
+    cm = config_maps.get((namespace, cm_ref.text("name") or ""))
+    if cm is None:
+        problems.append(
+            Problem(
+                "HA003",
+                f"ConfigMap {cm_ref.text('name')!r} is mounted but not in the manifests given: its files are unknown",
+                origin,
+            )
+        )
+        return None
+    data = cm.node.get("data")
+    entries = data.mapping() if data else {}
+    items = cm_ref.get("items")
+    names: list[tuple[str, str]] = (
+        [(i.text("key") or "", i.text("path") or "") for i in items.items()] if items else [(k, k) for k in entries]
+    )
+    folder: list[tuple[str, Blob]] = []
+    for key, file_name in names:
+        value = entries.get(key)
+        if value is None:
+            continue
+        display = f"{cm.display}"
+        folder.append((posixpath.normpath(file_name), Blob(block_content(cm.text, value, file_name), display)))
+    if sub_path:
+        blob = next((b for n, b in folder if n == sub_path), None)
+        return Source(blob=blob) if blob is not None else None
+    return Source(folder=tuple(folder))
+
+
+def _volume_identity(volume: YNode, namespace: str) -> tuple[str, str, bool]:
+    """(identity, label, per-pod) of a pod volume: a claim or NFS export is shared by every pod
+    that mounts it; emptyDir, hostPath and the like are each pod's own."""
+    claim = volume.get("persistentVolumeClaim")
+    if claim is not None:
+        name = claim.text("claimName") or "?"
+        return f"pvc:{namespace}/{name}", f"claim {name}", False
+    nfs = volume.get("nfs")
+    if nfs is not None:
+        where = f"{nfs.text('server')}:{nfs.text('path')}"
+        return f"nfs:{where}", f"NFS {where}", False
+    for kind in ("configMap", "secret"):
+        ref = volume.get(kind)
+        if ref is not None:
+            name = ref.text("name") or ref.text("secretName") or "?"
+            return f"{kind}:{namespace}/{name}", f"{kind} {name}", True
+    kinds = [k for k in volume.mapping() if k != "name"]
+    kind = kinds[0] if kinds else "volume"
+    return f"{kind}:{volume.text('name')}", f"{kind} {volume.text('name')}", True
