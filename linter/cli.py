@@ -1,12 +1,14 @@
 """Command line: ``liferay-ha-lint`` (also ``python -m linter``).
 
 ``main(argv)`` returns the exit code so tests call it directly. Exit codes (ARCHITECTURE §7):
-0 nothing at or above the threshold, 1 findings or input problems, 2 usage or configuration error.
+0 nothing at or above the threshold, 1 findings or input problems, 2 usage or configuration error
+or an internal error (one line on stderr; ``--debug`` adds the traceback).
 Heavy modules (rich, lxml) are imported only by the command that renders or parses with them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -14,13 +16,17 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
 from linter import __version__
+from linter.gcpolicy import relaxed as _relaxed_gc
+
+with _relaxed_gc():  # typer's import allocates much and frees little (see linter.gcpolicy)
+    import typer
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
+    from linter.config import Config
     from linter.diagnostics import Report
+    from linter.node import Cluster
     from linter.ruleapi import Rule
 
 EXIT_OK = 0
@@ -55,13 +61,31 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+DEBUG_FLAG = "--debug"
+_DEBUG_KEY = "liferay_ha_lint.debug"
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            DEBUG_FLAG,
+            help="Show tracebacks of internal errors (also of rules that crash, HA009); "
+            "may be given anywhere on the command line. Tracebacks are not masked.",
+        ),
+    ] = False,
 ) -> None:
     """Config linter and policy checker for Liferay Portal clusters."""
+    ctx.meta[_DEBUG_KEY] = debug
+
+
+def _debugging(ctx: typer.Context) -> bool:
+    return bool(ctx.meta.get(_DEBUG_KEY, False))
 
 
 def make_console(color: ColorMode, output: Path | None = None) -> object:
@@ -107,6 +131,10 @@ def show(
     max_file_size: Annotated[
         int, typer.Option("--max-file-size", help="Refuse input files larger than this many bytes.", min=1)
     ] = 10 * 1024 * 1024,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Config file, for its secret-keys (default: found upwards from here)."),
+    ] = None,
 ) -> None:
     """Show the HA-relevant effective settings of every node side by side, with origins."""
     from linter.discovery import discover
@@ -116,6 +144,9 @@ def show(
 
     if liferay_version is not None and parse_version(liferay_version) is None:
         raise typer.BadParameter(f"unknown Liferay version {liferay_version!r}", param_hint="--liferay-version")
+    _load_config(config_file)
+    _check_output("--output", output)
+    _check_inputs(paths)
     limits = Limits(max_file_size=max_file_size)
     found = discover(paths, liferay_version)
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
@@ -125,13 +156,16 @@ def show(
 
         text = show_json.render(clusters, problems, everything)
         if output is not None:
-            output.write_text(text, encoding="utf-8", errors="backslashreplace")
+            _write("--output", output, text)
         else:
             sys.stdout.write(text)
     else:
         from linter.reporters import show_text
 
-        console = make_console(color, output)
+        try:
+            console = make_console(color, output)
+        except OSError as exc:
+            raise _write_error("--output", output, exc) from None
         show_text.render(console, clusters, problems, everything)  # type: ignore[arg-type]
         if output is not None:
             console.file.close()  # type: ignore[attr-defined]
@@ -147,6 +181,7 @@ class CheckFormat(str, Enum):
     junit = "junit"
     github = "github"
     gitlab = "gitlab"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -156,9 +191,62 @@ class FailOn(str, Enum):
     never = "never"
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _usage_error(message: str) -> typer.Exit:
-    print(f"liferay-ha-lint: error: {message}", file=sys.stderr)
+    print(f"liferay-ha-lint: error: {_one_line(message)}", file=sys.stderr)
     return typer.Exit(EXIT_USAGE)
+
+
+def _load_config(config_file: Path | None) -> Config:
+    """The configuration (``--config`` or found upwards from the working directory), its secret-key
+    patterns installed for this run; a missing or invalid file is a usage error."""
+    from linter import config as config_mod
+    from linter.redact import set_extra_secret_keys
+
+    try:
+        found = config_file or config_mod.find_config(Path.cwd())
+        cfg = config_mod.load_config(found) if found else config_mod.Config()
+    except (config_mod.ConfigError, OSError) as exc:
+        raise _usage_error(str(exc)) from None
+    set_extra_secret_keys(cfg.secret_keys)
+    return cfg
+
+
+def _check_inputs(paths: Sequence[Path], where: str = "") -> None:
+    """A path to check that does not exist or cannot be read is a usage error (exit 2); what cannot
+    be read inside it is a finding (HA001, exit 1). ``where`` prefixes the message (a config file)."""
+    for path in paths:
+        if not os.path.exists(path):
+            why = "dangling symbolic link" if os.path.islink(path) else "no such file or directory"
+            raise _usage_error(f"{where}{path}: {why}")
+        if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) else 0)):
+            raise _usage_error(f"{where}{path}: permission denied")
+
+
+def _check_output(option: str, path: Path | None) -> None:
+    """Refuse, before any work, an output file that cannot be created: a directory, or a file in a
+    directory that does not exist."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise _usage_error(f"{option} {path}: is a directory")
+    parent = path.absolute().parent
+    if not parent.is_dir():
+        raise _usage_error(f"{option} {path}: directory {parent} does not exist")
+
+
+def _write_error(option: str, path: Path | None, exc: OSError) -> typer.Exit:
+    return _usage_error(f"{option} {path}: cannot write: {exc.strerror or exc}")
+
+
+def _write(option: str, path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        raise _write_error(option, path, exc) from None
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -203,6 +291,7 @@ def plan_outputs(
 
 @app.command()
 def check(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Cluster directories, manifests, node directories or files (a file: its cluster)."),
@@ -212,7 +301,7 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="Output format: text, json, sarif, junit, github, gitlab. Repeat it, each paired in order "
+            help="Output format: text, json, sarif, junit, github, gitlab, html. Repeat it, each paired in order "
             "with an --output, for several outputs in one run; one format may go to stdout.",
         ),
     ] = None,
@@ -264,10 +353,10 @@ def check(
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter import config as config_mod
-    from linter.discovery import discover, discover_files
+    from linter import progress
+    from linter.discovery import discover, discover_files, is_deployment_file
     from linter.engine import Engine, RunSettings
     from linter.liferay.versions import parse_version
-    from linter.node import load_cluster
     from linter.pack import PackError, load_rules
     from linter.select import SelectionError, resolve_selector
     from linter.sources.files import DEFAULT_MAX_FILE_SIZE, Limits
@@ -276,11 +365,10 @@ def check(
         plan = plan_outputs(fmt or [], output or [], os.environ.get("GITHUB_ACTIONS") == "true")
     except ValueError as exc:
         raise _usage_error(str(exc)) from None
-    try:
-        found_config = config_file or config_mod.find_config(Path.cwd())
-        cfg = config_mod.load_config(found_config) if found_config else config_mod.Config()
-    except (config_mod.ConfigError, OSError) as exc:
-        raise _usage_error(str(exc)) from None
+    for _kind, destination in plan:
+        _check_output("--output", destination)
+    _check_output("--write-baseline", write_baseline)
+    cfg = _load_config(config_file)
     version = liferay_version or cfg.liferay_version
     if version is not None and parse_version(version) is None:
         raise _usage_error(f"--liferay-version: unknown Liferay version {version!r}")
@@ -307,7 +395,8 @@ def check(
     targets = given or [Path(p) for p in cfg.clusters]
     if not targets:
         raise _usage_error("no paths given and no 'clusters' in the config file")
-    file_mode = bool(given) and all(p.is_file() for p in given)
+    _check_inputs(targets, "" if given or cfg.path is None else f"{cfg.path}: clusters: ")
+    file_mode = bool(given) and all(p.is_file() and not is_deployment_file(p) for p in given)
     settings = RunSettings(
         select=cli_select if cli_select is not None else cfg.select,
         ignore=[*cfg.ignore, *cli_ignore] if cli_select is None else cli_ignore,
@@ -317,14 +406,15 @@ def check(
         options=cfg.options,
         per_path_ignores=cfg.per_path_ignores,
         inline_suppressions=cfg.inline_suppressions and not no_inline_suppressions,
+        debug=_debugging(ctx),
     )
     limits = Limits(max_file_size=max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
     skipped: list[Path] = []
     if file_mode:
         found, skipped = discover_files(given, cfg.clusters, version)
     else:
-        found = discover(targets, version)
-    clusters = [load_cluster(spec, limits, version) for spec in found.clusters]
+        found = discover(targets, version, limits)
+    clusters = progress.load_all(found.clusters, limits, version, progress.wanted(found.clusters, quiet))
     try:
         engine = Engine(rules, settings)
     except (config_mod.ConfigError, SelectionError, ValueError) as exc:
@@ -351,7 +441,12 @@ def check(
         outcome = baseline_mod.apply(report, previous, selected, rules)
         report = outcome.report
     for kind, destination in plan:
-        _emit(kind, destination, report, rules, selected, outcome, color, quiet, statistics, verbose)
+        try:
+            _emit(kind, destination, report, rules, selected, outcome, color, quiet, statistics, verbose, clusters)
+        except OSError as exc:
+            if destination is None:
+                raise
+            raise _write_error("--output", destination, exc) from None
     threshold = (fail_on.value if fail_on is not None else None) or cfg.fail_on or "error"
     raise typer.Exit(exit_code(report, threshold))
 
@@ -367,6 +462,7 @@ def _emit(
     quiet: bool,
     statistics: bool,
     verbose: bool,
+    clusters: Sequence[Cluster] = (),
 ) -> None:
     """Render one output; only the chosen reporter module is imported."""
     from linter import __version__ as tool_version
@@ -413,6 +509,7 @@ def _emit(
             root=find_root(Path.cwd()),
             cwd=Path.cwd(),
             baseline=outcome,
+            clusters=tuple(clusters),
         )
         text = module.render(report, ctx)
     if destination is not None:
@@ -459,11 +556,16 @@ def explain_command(
         str, typer.Argument(metavar="RULE", help="Rule id or name, e.g. HA101 or cluster-link-disabled.")
     ],
     rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also search an extra rule pack.")] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Config file, for its secret-keys (default: found upwards from here)."),
+    ] = None,
 ) -> None:
     """Explain a rule: what it checks, why, how to fix it, where the fact comes from, examples."""
     from linter import explain
     from linter.pack import PackError, load_rules
 
+    _load_config(config_file)
     try:
         rules = load_rules(extra_dirs=rules_dir or [])
     except PackError as exc:
@@ -496,13 +598,51 @@ def _app_for(args: Sequence[str]) -> typer.Typer:
     return single
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code instead of exiting."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if callable(reconfigure):  # lone surrogates or odd bytes in configs must not crash the output
-            reconfigure(errors="backslashreplace")
+def _take_debug(args: list[str]) -> tuple[bool, list[str]]:
+    """Whether ``--debug`` is given anywhere before ``--``, and the arguments with it moved to the
+    front, where the callback (the group) parses it."""
+    end = args.index("--") if "--" in args else len(args)
+    if DEBUG_FLAG not in args[:end]:
+        return False, args
+    rest = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
+    return True, [DEBUG_FLAG, *rest]
+
+
+def _crash_summary(exc: BaseException) -> str:
+    """One line naming an unexpected exception and where it was raised. Not its message: that may
+    quote input, secrets included (``--debug`` prints everything)."""
+    if isinstance(exc, OSError) and (exc.strerror or exc.filename):
+        return f"{exc.strerror or type(exc).__name__}" + (f": {exc.filename}" if exc.filename else "")
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    top = Path(__file__).resolve().parent.parent
+    roots = (top / "linter", top / "rules")  # the innermost frame of ours names the culprit best
+    where = ""
+    if frames:
+        frame = next(
+            (f for f in reversed(frames) if any(Path(f.filename).resolve().is_relative_to(r) for r in roots)),
+            frames[-1],
+        )
+        shown = Path(frame.filename)
+        with contextlib.suppress(ValueError):
+            shown = shown.resolve().relative_to(top)
+        where = f" in {frame.name} ({shown.as_posix()}:{frame.lineno})"
+    return f"{type(exc).__name__}{where}"
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    """An exception nothing expected: one line and exit 2, the traceback first with ``--debug``."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    hint = "" if debug else f" (rerun with {DEBUG_FLAG} for the traceback)"
+    print(f"liferay-ha-lint: error: internal error: {_crash_summary(exc)}{hint}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run(args: list[str], debug: bool) -> int:
     try:
         result = _app_for(args)(args=args, prog_name="liferay-ha-lint", standalone_mode=False)
     except typer.Exit as exc:
@@ -512,12 +652,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK  # output piped into head(1) and closed: not an error of ours
     except Exception as exc:
-        # typer vendors click; its usage errors carry show() and exit_code
-        if type(exc).__name__ == "Abort":
+        # typer vendors click: its usage errors carry format_message() and exit_code
+        name = type(exc).__name__
+        if name == "Abort":
             return 130
-        show_error = getattr(exc, "show", None)
-        if callable(show_error) and hasattr(exc, "exit_code"):
-            show_error()
+        if name == "NoArgsIsHelpError":  # no arguments at all: the help text
+            exc.show()  # type: ignore[attr-defined]
             return EXIT_USAGE
-        raise
+        message = getattr(exc, "format_message", None)
+        if callable(message) and hasattr(exc, "exit_code"):
+            context = getattr(exc, "ctx", None)
+            command = getattr(context, "command_path", None) or "liferay-ha-lint"
+            print(
+                f"liferay-ha-lint: error: {_one_line(str(message()))} (see '{command} --help')",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        return _internal_error(exc, debug)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code instead of exiting. Nothing escapes as a traceback: an
+    unexpected exception is one line on stderr and exit 2 (``--debug``: the traceback too)."""
+    debug, args = _take_debug(list(sys.argv[1:] if argv is None else argv))
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):  # lone surrogates or odd bytes in configs must not crash the output
+            reconfigure(errors="backslashreplace")
+    try:
+        with _relaxed_gc():
+            return _run(args, debug)
+    finally:
+        from linter.redact import reset_secret_keys
+
+        reset_secret_keys()  # the configured secret keys belong to this run only

@@ -79,6 +79,7 @@ KEYS = (
     "must-agree",
     "inline-suppressions",
     "max-file-size",
+    "secret-keys",
 )
 
 
@@ -118,6 +119,7 @@ class Config:
     must_agree: list[str] = field(default_factory=list)
     inline_suppressions: bool = True
     max_file_size: int | None = None
+    secret_keys: list[str] = field(default_factory=list)  # added to linter.redact.DEFAULT_SECRET_KEYS
     path: Path | None = None  # the config file, None for defaults
 
 
@@ -226,6 +228,9 @@ def _table(where: _Where, key: str, value: object, *, table: str = "") -> dict[s
     return value
 
 
+MUST_AGREE_RULE = "HA607"  # the rule whose "keys" option the top-level must-agree extends
+
+
 def _parse_options(where: _Where, key: str, value: object, into: dict[str, dict[str, object]]) -> None:
     for selector, opts in _table(where, key, value).items():
         table = _table(where, selector, opts, table=key)
@@ -313,6 +318,9 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
 
     if "must-agree" in data:
         values["must_agree"] = _string_list(where, "must-agree", data["must-agree"], what="keys")
+        # shorthand for the extra keys of HA607 setting-drift (its "keys" option), added to them
+        drift = values.setdefault("options", {}).setdefault(MUST_AGREE_RULE, {})
+        drift["keys"] = [*drift.get("keys", []), *values["must_agree"]]
 
     if "inline-suppressions" in data:
         inline = data["inline-suppressions"]
@@ -329,6 +337,16 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
                 f'"max-file-size" must be a positive integer (bytes), got {_got(size)}', key="max-file-size"
             )
         values["max_file_size"] = size
+
+    if "secret-keys" in data:
+        from linter.redact import pattern_error
+
+        patterns = _string_list(where, "secret-keys", data["secret-keys"], what="key patterns")
+        for pattern in patterns:
+            problem = pattern_error(pattern)
+            if problem is not None:
+                raise where.error(f'"secret-keys": {problem}', key="secret-keys")
+        values["secret_keys"] = patterns
 
     return Config(**values, path=where.path)
 

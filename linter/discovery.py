@@ -12,21 +12,25 @@ Symbolic links are not followed out of the tree being audited.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.liferay.versions import parse_version
 from linter.model import Origin, Problem
-from linter.sources.compose import Deployment, find_compose_file, looks_like_compose, override_for
+from linter.sources.compose_files import find_compose_file, looks_like_compose, override_for
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag
 from linter.tree import Mount, Tree
+
+if TYPE_CHECKING:
+    from linter.sources.compose import Deployment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -67,6 +71,7 @@ class NodeSpec(NamedTuple):
     problems: tuple[Problem, ...] = ()  # problems the deployment reader found for this node
     files: tuple[str, ...] = ()  # deployment files this node was read from
     mounts: tuple[Mount, ...] = ()
+    deployment: str | None = None  # what declared the node: "compose", "kubernetes", "archive"
 
 
 class ClusterSpec(NamedTuple):
@@ -85,9 +90,14 @@ class Discovery:
     problems: list[Problem] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4)
+def _resolved_cwd(cwd: str) -> Path:
+    return Path(cwd).resolve()
+
+
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """Relative to the working directory when below it, else absolute (JSON contract §6)."""
-    base = (cwd or Path.cwd()).resolve()
+    base = cwd.resolve() if cwd is not None else _resolved_cwd(os.getcwd())
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError):
@@ -260,7 +270,7 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
     return clusters
 
 
-def deployment_cluster(deployment: Deployment, declared: str | None) -> ClusterSpec:
+def deployment_cluster(deployment: Deployment, declared: str | None, kind: str) -> ClusterSpec:
     """A compose project or a Kubernetes workload as a cluster of nodes with their own trees."""
     nodes = tuple(
         NodeSpec(
@@ -274,6 +284,7 @@ def deployment_cluster(deployment: Deployment, declared: str | None) -> ClusterS
             problems=node.problems,
             files=node.files,
             mounts=node.mounts,
+            deployment=kind,
         )
         for node in deployment.nodes
     )
@@ -298,27 +309,57 @@ def _compose_cluster(files: list[Path], declared: str | None, problems: list[Pro
     if isinstance(deployment, Problem):
         problems.append(deployment)
         return None
-    return deployment_cluster(deployment, declared)
+    return deployment_cluster(deployment, declared, "compose")
 
 
-def _kubernetes_clusters(files: list[Path], declared: str | None, problems: list[Problem]) -> list[ClusterSpec]:
+def _kubernetes_clusters(
+    files: list[Path], declared: str | None, problems: list[Problem], name: str | None = None
+) -> list[ClusterSpec]:
     from linter.sources.kubernetes import read_manifests
 
     display_of = {f: display_path(f) for f in files}
-    deployments = read_manifests(files, display_of, Limits())
+    deployments = read_manifests(files, display_of, Limits(), name)
     if isinstance(deployments, Problem):
         problems.append(deployments)
         return []
-    return [deployment_cluster(d, declared) for d in deployments]
+    return [deployment_cluster(d, declared, "kubernetes") for d in deployments]
 
 
-def _manifests_in(root: Path) -> list[Path]:
-    """Kubernetes manifests in a directory (also in subdirectories, as ``helm template
-    --output-dir`` writes them, unless the directory is itself a node's)."""
+def _archives_in(root: Path) -> list[Path]:
+    from linter.sources.archive import is_archive
+
+    try:
+        return sorted(p for p in root.iterdir() if is_archive(p) and _is_file(p) and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _helm_chart(root: Path) -> Problem | None:
+    """A Helm chart's sources (``Chart.yaml``, or ``values.yaml`` beside ``templates/``) are Go
+    templates, not manifests: one HA001 pointing at the first template expression."""
+    templates = root / "templates"
+    if not ((root / "Chart.yaml").is_file() or ((root / "values.yaml").is_file() and _is_dir(templates))):
+        return None
+    from linter.sources.kubernetes import manifest_files, read_manifests
+
+    files = manifest_files(templates, depth=1) if _is_dir(templates) else []
+    found = read_manifests(files, {f: display_path(f) for f in files}, Limits()) if files else None
+    if isinstance(found, Problem) and "helm template" in found.message:
+        return found
+    return Problem(
+        "HA001",
+        "Helm chart (Go templates), not rendered by liferay-ha-lint: run `helm template` and check its output",
+        Origin(display_path(root)),
+    )
+
+
+def _manifests_in(root: Path, depth: int = 0) -> list[Path]:
+    """Kubernetes manifests in a directory (with ``depth``, also in its subdirectories, as
+    ``helm template --output-dir`` writes them)."""
     from linter.sources.kubernetes import is_manifest, manifest_files
 
     files = []
-    for path in manifest_files(root, depth=0 if is_node_dir(root) else 3):
+    for path in manifest_files(root, depth=depth):
         head = read_bytes(path, str(path), Limits())
         if isinstance(head, bytes) and is_manifest(head):
             files.append(path)
@@ -340,9 +381,13 @@ def _cluster_from_dir(root: Path, declared: str | None, problems: list[Problem])
     if compose is not None:
         override = override_for(compose)
         return _compose_cluster([compose, *([override] if override else [])], declared, problems)
+    chart = _helm_chart(root)
+    if chart is not None:
+        problems.append(chart)
+        return None
     manifests = _manifests_in(root)
     if manifests:
-        clusters = _kubernetes_clusters(manifests, declared, problems)
+        clusters = _kubernetes_clusters(manifests, declared, problems, root.resolve().name or None)
         if len(clusters) > 1:
             raise _Many(clusters)
         return clusters[0] if clusters else None
@@ -365,9 +410,39 @@ class _Many(Exception):
         self.clusters = clusters
 
 
-def discover(paths: list[Path], declared_version: str | None = None) -> Discovery:
+def is_deployment_file(path: Path) -> bool:
+    """A file that is a whole input of its own: an archive, a compose file, Kubernetes manifests."""
+    from linter.sources.archive import is_archive
+
+    return is_archive(path) or path.suffix.lower() in (".yaml", ".yml")
+
+
+def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[Problem]) -> NodeSpec | None:
+    """A node read from an archive; an archive that cannot be opened is a problem, not a node
+    (a node of nothing but defaults would only add noise)."""
+    from linter.sources.archive import ArchiveTree, archive_stem
+
+    display = display_path(path)
+    tree = ArchiveTree(path, display, limits)
+    if tree.unreadable:
+        problems.extend(tree.problems)
+        return None
+    name = archive_stem(path)
+    while name in names:
+        name += "'"
+    names.append(name)
+    return NodeSpec(
+        name, path.parent, display, tree=tree, problems=tuple(tree.problems), files=(display,), deployment="archive"
+    )
+
+
+def discover(paths: list[Path], declared_version: str | None = None, limits: Limits | None = None) -> Discovery:
     """Turn command-line paths into clusters; never raises on bad paths."""
+    from linter.sources.archive import is_archive
+
+    limits = limits or Limits()
     result = Discovery()
+    archives: list[Path] = []
     seen: set[Path] = set()
     loose_nodes: list[Path] = []
 
@@ -406,6 +481,13 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
             if sub is not None:
                 add(sub)
                 found = True
+        if not found and not is_node_dir(root):
+            # manifests further down (``helm template --output-dir out``: out/<chart>/templates/)
+            deep = _manifests_in(root, depth=3)
+            if deep:
+                for k8s in _kubernetes_clusters(deep, declared_version, result.problems, root.resolve().name or None):
+                    add(k8s)
+                    found = True
         return found
 
     compose_files = [Path(p) for p in paths if _is_file(Path(p)) and looks_like_compose(Path(p))]
@@ -428,6 +510,9 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
         path = Path(raw)
         if path in compose_files or path in yaml_files:
             continue
+        if is_archive(path) and _is_file(path):
+            archives.append(path)
+            continue
         if not os.path.lexists(path):
             result.problems.append(Problem("HA001", "path not found", Origin(str(raw))))
             continue
@@ -437,6 +522,10 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
                 continue
             if not is_node_dir(path):
                 said = len(result.problems)
+                inner = _archives_in(path)
+                if inner and not _node_subdirs(path, []):
+                    archives += inner
+                    continue
                 if not add_dir(path) and len(result.problems) == said:
                     result.problems.append(
                         Problem(
@@ -457,6 +546,22 @@ def discover(paths: list[Path], declared_version: str | None = None) -> Discover
             continue
         add_dir(root)
 
+    if archives:
+        taken: list[str] = []
+        found_nodes = [_archive_node(a, taken, limits, result.problems) for a in archives]
+        nodes = tuple(n for n in found_nodes if n is not None)
+        common = Path(os.path.commonpath([str(a.resolve().parent) for a in archives]))
+        if nodes:
+            add(
+                ClusterSpec(
+                    name=common.name or "cluster",
+                    root=common,
+                    display=display_path(common),
+                    nodes=nodes,
+                    declared_version=declared_version,
+                    version_source="--liferay-version" if declared_version else None,
+                )
+            )
     result.problems[:] = list(dict.fromkeys(result.problems))
     unique_loose: list[Path] = []
     for node in loose_nodes:

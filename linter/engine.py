@@ -7,6 +7,7 @@ It knows no particular rule: rules come from ``linter.pack``, input problems car
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 from linter.config import build_options, path_ignored
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
+from linter.liferay import memo
 from linter.model import Problem
 from linter.node import Cluster, Node
 from linter.redact import mask_inline, mask_line
@@ -35,6 +37,7 @@ class RunSettings:
     options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     per_path_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
     inline_suppressions: bool = True
+    debug: bool = False  # print the traceback of a crashing rule (HA009) to stderr
 
 
 class SourceLines:
@@ -154,6 +157,8 @@ class Engine:
             try:
                 findings = list(rule.check(node if node is not None else cluster, ctx))
             except Exception as exc:  # a crashing rule is a finding, the run goes on
+                if self.settings.debug:
+                    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
                 crash = self._crash(rule, exc, cluster, node)
                 if crash is not None:
                     yield crash
@@ -197,16 +202,20 @@ class Engine:
                     for s in node.suppressions:
                         site_nodes[len(sites)] = node.name
                         sites.append((cluster.name, s))
+        # a site covers lines of its own file only: look at the sites of the finding's file (in order),
+        # not at every site of the audit for every finding
+        by_file: dict[tuple[str, str | None], list[int]] = {}
+        for index, (cluster_name, site) in enumerate(sites):
+            by_file.setdefault((cluster_name, site.file), []).append(index)
         used: set[int] = set()
         for d in diagnostics:
             rule = self.by_id[d.rule]
             names = {rule.id.lower(), rule.name, *rule.aliases}
             hit = None
-            for index, (cluster_name, site) in enumerate(sites):
-                if (
-                    cluster_name == d.cluster
-                    and site.covers(d.primary.file, d.primary.line)
-                    and any(sel.lower() in names or sel in names for sel in site.selectors)
+            for index in by_file.get((d.cluster, d.primary.file), ()) if d.cluster is not None else ():
+                site = sites[index][1]
+                if site.covers(d.primary.file, d.primary.line) and any(
+                    sel.lower() in names or sel in names for sel in site.selectors
                 ):
                     hit = index
                     break
@@ -240,6 +249,10 @@ class Engine:
         return kept, suppressed
 
     def run(self, clusters: Sequence[Cluster], input_problems: Sequence[Problem] = ()) -> Report:
+        with memo.run_scope():  # views several rules derive from one node are built once per run
+            return self._run(clusters, input_problems)
+
+    def _run(self, clusters: Sequence[Cluster], input_problems: Sequence[Problem] = ()) -> Report:
         diagnostics: list[Diagnostic] = []
         self.audit = tuple(clusters)
         for problem in input_problems:

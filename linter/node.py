@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -37,7 +37,7 @@ from linter.sources.properties import (
     parse_properties,
 )
 from linter.suppress import Suppression, config_suppressions, properties_suppressions
-from linter.tree import DiskTree, Tree
+from linter.tree import DiskTree, Mount, Plugin, Tree
 
 CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
 JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
@@ -70,6 +70,10 @@ class Node:
     references: tuple[Reference, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     unread_files: tuple[str, ...] = ()  # portal-*.properties present on the node that its chain does not load
+    mounts: tuple[Mount, ...] = ()  # storage a compose file or Kubernetes manifest mounts into the container
+    plugins: tuple[Plugin, ...] = ()  # artifacts in osgi/modules, osgi/war, osgi/marketplace, deploy
+    deployment: str | None = None  # "compose", "kubernetes", "archive" or None for a directory
+    home: str | None = None  # the Liferay home in the node's container, when it is one
 
     def setting(self, key: str) -> Setting | None:
         return self.settings.get(key)
@@ -124,10 +128,15 @@ class _Raw:
 
 
 def classpath_roots(tree: Tree) -> list[str]:
-    """Where Liferay's class path holds portal properties and resources on this node."""
-    roots = ["WEB-INF/classes", "webapps/ROOT/WEB-INF/classes"]
-    roots += [f"{name}/webapps/ROOT/WEB-INF/classes" for name in tree.listdir("") if name.startswith("tomcat")]
-    return [r for r in roots if tree.is_dir(r)]
+    """Where Liferay's class path holds portal properties and resources on this node (looked up
+    once per tree: the loader asks several times)."""
+
+    def find() -> list[str]:
+        roots = ["WEB-INF/classes", "webapps/ROOT/WEB-INF/classes"]
+        roots += [f"{name}/webapps/ROOT/WEB-INF/classes" for name in tree.listdir("") if name.startswith("tomcat")]
+        return [r for r in roots if tree.is_dir(r)]
+
+    return list(tree.cached("classpath", find))
 
 
 def _iter_osgi_files(tree: Tree) -> Iterator[str]:
@@ -159,8 +168,14 @@ def _jvm_files(tree: Tree) -> list[str]:
 def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
     tree = node_tree(spec)
     raw = _Raw(spec, tree)
+    for directory in ("", "osgi", "osgi/configs", "files/osgi/configs", *classpath_roots(tree)):
+        problem = tree.unlistable(directory)
+        if problem is not None:
+            raw.problems.append(problem)
     for path in _iter_osgi_files(tree):
-        config = osgi_config_from(tree.read(path, limits), posixpath.basename(path), tree.display(path))
+        display = tree.display(path)
+        location = display if display.endswith(posixpath.basename(path)) else path
+        config = osgi_config_from(tree.read(path, limits), posixpath.basename(path), display, location)
         raw.osgi.append(config)
         raw.files.append(config.path)
         raw.problems.extend(config.problems)
@@ -186,6 +201,19 @@ def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
         if var.name in JVM_OPTION_VARIABLES and var.value:
             raw.jvm.extend(flags_in_value(var.value, var.origin.file, var.origin.value_line, var.origin.value_column))
     return raw
+
+
+PLUGIN_FOLDERS = ("osgi/modules", "osgi/war", "osgi/marketplace", "deploy")
+_PLUGIN_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
+
+
+def plugins(tree: Tree) -> Iterator[Plugin]:
+    """Deployable artifacts in the folders a node deploys from (name and content digest)."""
+    for folder in PLUGIN_FOLDERS:
+        for name in tree.listdir(folder):
+            path = tree.join(folder, name)
+            if name.lower().endswith(_PLUGIN_SUFFIXES) and tree.is_file(path):
+                yield Plugin(folder, name, tree.digest(path), Origin(tree.display(path)))
 
 
 def node_tree(spec: NodeSpec) -> Tree:
@@ -392,14 +420,28 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         references=resolved.references,
         suppressions=tuple(suppressions),
         unread_files=_unread_files(raw.tree, sources),
+        mounts=raw.spec.mounts,
+        plugins=tuple(plugins(raw.tree)),
+        deployment=raw.spec.deployment,
+        home=raw.tree.home or None,
     )
 
 
-def load_cluster(spec: ClusterSpec, limits: Limits = DEFAULT_LIMITS, override_version: str | None = None) -> Cluster:
-    """Read every node of a cluster, decide the version, resolve effective settings."""
+def load_cluster(
+    spec: ClusterSpec,
+    limits: Limits = DEFAULT_LIMITS,
+    override_version: str | None = None,
+    on_node: Callable[[str], object] | None = None,
+) -> Cluster:
+    """Read every node of a cluster, decide the version, resolve effective settings.
+    ``on_node`` is told each node's name once its files are read (for progress)."""
     if limits.root is None:
         limits = limits._replace(root=_audit_root(spec))
-    raws = [_gather(node, limits) for node in spec.nodes]
+    raws: list[_Raw] = []
+    for node in spec.nodes:
+        raws.append(_gather(node, limits))
+        if on_node is not None:
+            on_node(node.name)
     declared = override_version or spec.declared_version
     if declared:
         family = parse_version(declared)

@@ -37,8 +37,9 @@ def builtin_pack_dir() -> Path:
     raise PackError("the built-in rule pack is missing (neither linter/_rules nor rules/ exists)")
 
 
-def _module_name(pack: str, path: Path) -> str:
-    digest = zlib.crc32(str(path.parent.resolve()).encode())
+def _module_name(pack: str, path: Path, directory: str | None = None) -> str:
+    """``directory``: the resolved parent of ``path`` when the caller has it (one resolve per pack)."""
+    digest = zlib.crc32((directory if directory is not None else str(path.parent.resolve())).encode())
     return f"linter._pack.{pack}_{digest:08x}.{path.stem}"
 
 
@@ -64,8 +65,8 @@ def _validate(rule: Rule, path: Path) -> None:
             raise PackError(f"{where}: options must be a dataclass with defaults for every field ({exc})") from exc
 
 
-def load_file(path: Path, pack: str = "builtin") -> list[Rule]:
-    name = _module_name(pack, path)
+def load_file(path: Path, pack: str = "builtin", directory: str | None = None) -> list[Rule]:
+    name = _module_name(pack, path, directory)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise PackError(f"cannot load rule file {path}")
@@ -88,8 +89,9 @@ def load_pack(directory: Path, pack: str = "builtin") -> list[Rule]:
     if not directory.is_dir():
         raise PackError(f"rule pack directory {directory} does not exist")
     rules: list[Rule] = []
+    resolved = str(directory.resolve())
     for path in sorted(directory.glob("ha*.py")):
-        rules.extend(load_file(path, pack))
+        rules.extend(load_file(path, pack, resolved if path.parent == directory else None))
     return rules
 
 

@@ -1,27 +1,145 @@
 """Secret detection and masking, applied once where values are rendered (ARCHITECTURE §8).
 
-A value is secret when its key (property, OSGi key, env var, XML attribute, JVM flag) names a
-password, secret, credential, access key, auth value, keystore, private key or token, or when it
-is a JDBC URL carrying a password parameter. Masked values never reveal length or content.
+A value is secret when its key (property, OSGi key, env var, XML attribute, JVM flag) matches one
+of the secret-key patterns, or when it is a password parameter or user information inside a URL.
+Masked values never reveal length or content.
+
+The patterns are data: :data:`DEFAULT_SECRET_KEYS` (passwords, secrets, credentials, access keys,
+auth values, keystores, private keys, tokens, API keys), extended, never replaced, by the
+``secret-keys`` list of the configuration. The CLI installs the configured extension once per run
+with :func:`set_extra_secret_keys` and resets it with :func:`reset_secret_keys` when the run ends;
+every masking path (engine messages and snippets, rules through ``is_secret_key``, ``show``,
+``explain``, every reporter) reads the one active set.
+
+Pattern syntax (the same for the defaults and the configuration):
+
+- a *fragment*, found anywhere in the key, case-insensitively; ``.``, ``_`` and ``-`` each match
+  any one of ``.``, ``_``, ``-`` or nothing (``private.key`` matches ``privateKey``,
+  ``private_key``, ``PRIVATE-KEY``); ``*`` matches any run of characters, ``?`` one character;
+- ``re:`` followed by a Python regular expression, searched in the key case-insensitively
+  (anchor it with ``^``/``$`` to match whole keys).
+
+A ``LIFERAY_*`` environment variable is also tested under the portal property it sets
+(``LIFERAY_ACME_PERIOD_TOKEN`` as ``acme.token``) and a JVM flag ``-Dname`` as ``name``, so one
+pattern covers every spelling of a key.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+
+from linter.liferay.env import property_key
 
 MASK = "********"
-_SECRET_KEY = re.compile(
-    r"(pass(word|wd|phrase)?|secret|credential|access[._-]?key|auth[._-]?value|keystore|private[._-]?key"
-    r"|token|api[._-]?key|_PASSWORD|_SECRET)",
-    re.IGNORECASE,
+REGEX_PREFIX = "re:"
+
+DEFAULT_SECRET_KEYS: tuple[str, ...] = (
+    "pass",  # password, passwd, passphrase, *_PASSWORD
+    "secret",
+    "credential",
+    "access.key",
+    "auth.value",
+    "keystore",
+    "private.key",
+    "token",
+    "api.key",
 )
+
+_SEPARATORS = "._-"
 # password=..., user:pass@ in URLs
 _URL_PASSWORD = re.compile(r"(?i)((?:password|passwd|pwd)=)([^&;,\s]*)")
 _URL_USERINFO = re.compile(r"(//[^/@:\s]+:)([^@/\s]+)(@)")
 
 
+def _fragment_regex(fragment: str) -> str:
+    out: list[str] = []
+    for c in fragment:
+        if c in _SEPARATORS:
+            out.append("[._-]?")
+        elif c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        else:
+            out.append(re.escape(c))
+    return "".join(out)
+
+
+class SecretKeys:
+    """A compiled set of secret-key patterns; :meth:`matches` tells whether a key is secret."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns: tuple[str, ...] = tuple(patterns)
+        fragments: list[str] = []
+        regexes: list[re.Pattern[str]] = []
+        for pattern in self.patterns:
+            problem = pattern_error(pattern)
+            if problem is not None:
+                raise ValueError(problem)
+            if pattern.startswith(REGEX_PREFIX):
+                regexes.append(re.compile(pattern[len(REGEX_PREFIX) :], re.IGNORECASE))
+            else:
+                fragments.append(_fragment_regex(pattern))
+        self._fragments = re.compile("|".join(fragments), re.IGNORECASE) if fragments else None
+        self._regexes = tuple(regexes)
+
+    def _match(self, key: str) -> bool:
+        if self._fragments is not None and self._fragments.search(key):
+            return True
+        return any(r.search(key) for r in self._regexes)
+
+    def matches(self, key: str) -> bool:
+        if self._match(key):
+            return True
+        if key.startswith("-D"):  # a JVM system property, as a rule or a flag line names it
+            return self._match(key[2:].removesuffix("="))
+        decoded = property_key(key) if key.startswith("LIFERAY_") else None
+        return decoded is not None and self._match(decoded.key)
+
+
+def pattern_error(pattern: str) -> str | None:
+    """Why ``pattern`` is not a usable secret-key pattern, or None when it is."""
+    if pattern.startswith(REGEX_PREFIX):
+        body = pattern[len(REGEX_PREFIX) :]
+        if not body:
+            return f'"{pattern}": empty regular expression'
+        try:
+            compiled = re.compile(body, re.IGNORECASE)
+        except re.error as exc:
+            return f'"{pattern}": bad regular expression: {exc}'
+        if compiled.search(""):
+            return f'"{pattern}": matches the empty string, so every key would be secret'
+        return None
+    if not pattern.strip(_SEPARATORS + "*?"):
+        return f'"{pattern}": a fragment needs at least one letter or digit'
+    return None
+
+
+_DEFAULT = SecretKeys(DEFAULT_SECRET_KEYS)
+_active = _DEFAULT
+
+
+def set_extra_secret_keys(patterns: Sequence[str]) -> None:
+    """Make ``patterns`` secret as well as the defaults, until :func:`reset_secret_keys`.
+    ValueError on a bad pattern (the configuration checks them first)."""
+    global _active
+    _active = SecretKeys((*DEFAULT_SECRET_KEYS, *patterns)) if patterns else _DEFAULT
+
+
+def reset_secret_keys() -> None:
+    """Back to the default patterns only."""
+    global _active
+    _active = _DEFAULT
+
+
+def secret_key_patterns() -> tuple[str, ...]:
+    """The patterns in force: the defaults, then the configured extension."""
+    return _active.patterns
+
+
 def is_secret_key(key: str) -> bool:
-    return bool(_SECRET_KEY.search(key))
+    return _active.matches(key)
 
 
 def mask_value(key: str, value: str) -> str:

@@ -62,7 +62,9 @@ class Reference(NamedTuple):
 
 def channel_keys(settings: dict[str, Setting]) -> list[str]:
     keys = [CHANNEL_CONTROL] if CHANNEL_CONTROL in settings else []
-    keys += sorted((k for k in settings if _CHANNEL_TRANSPORT.fullmatch(k)), key=lambda k: int(k.rsplit(".", 1)[1]))
+    prefix = "cluster.link.channel.properties.transport."
+    transports = (k for k in settings if k.startswith(prefix) and _CHANNEL_TRANSPORT.fullmatch(k))
+    keys += sorted(transports, key=lambda k: int(k.rsplit(".", 1)[1]))
     return keys
 
 

@@ -77,7 +77,10 @@ class Resolution(NamedTuple):
     problems: tuple[Problem, ...]
 
 
-def _stack(layers: list[Layer], base: Mapping[str, Setting] | None = None) -> dict[str, Setting]:
+def _stack(
+    layers: list[Layer], base: Mapping[str, Setting] | None = None, written: list[str] | None = None
+) -> dict[str, Setting]:
+    """``base`` with the layers on top; ``written`` collects every key a layer sets (in order)."""
     out: dict[str, Setting] = dict(base) if base is not None else {}
     for layer in layers:
         confidence = Confidence.DEFAULT if layer.name == "defaults" else Confidence.EXPLICIT
@@ -85,7 +88,25 @@ def _stack(layers: list[Layer], base: Mapping[str, Setting] | None = None) -> di
             previous = out.get(key)
             history = (*previous.overridden, previous) if previous else ()
             out[key] = Setting(key, value, value, origin, confidence, history)
+            if written is not None:
+                written.append(key)
     return out
+
+
+_BASES: dict[int, tuple[Mapping[str, Setting], dict[str, int], tuple[str, ...]]] = {}
+
+
+def _base_index(base: Mapping[str, Setting]) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Each key's position in ``base``, and its keys whose values hold ``${...}`` (a few dozen of
+    1,200 defaults): found once per defaults table, not once per node."""
+    hit = _BASES.get(id(base))
+    if hit is None or hit[0] is not base:
+        position = {key: i for i, key in enumerate(base)}
+        placeholders = tuple(key for key, setting in base.items() if "${" in setting.raw)
+        if len(_BASES) > 32:  # one base per Liferay family in a run; tests may build more
+            _BASES.clear()
+        hit = _BASES[id(base)] = (base, position, placeholders)
+    return hit[1], hit[2]
 
 
 def resolve(
@@ -95,35 +116,76 @@ def resolve(
 ) -> Resolution:
     """Stack the layers on ``base`` (e.g. ``default_settings(family)``) and substitute ``${...}``;
     never raises."""
-    raw = _stack(layers, base)
+    written: list[str] = []
+    raw = _stack(layers, base, written)
     for key, (value, origin) in system_properties.items():
         if key not in raw:
             raw[key] = Setting(key, value, value, origin, Confidence.EXPLICIT)
-    problems: list[Problem] = []
-    done: dict[str, tuple[str, bool]] = {}  # key -> (value, unresolved?)
-    reported: set[tuple[str, str]] = set()
+            written.append(key)
+    expander = _Expander(raw, system_properties)
+    settings = dict(raw)  # a Setting without ${...} is final as it is
+    for key in _placeholder_keys(raw, base, written):
+        setting = raw[key]
+        if "${" not in setting.raw:
+            continue
+        value, unresolved = expander.expand(key)
+        confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
+        settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
+    return Resolution(settings, tuple(expander.problems))
 
-    def lookup(name: str, chain: tuple[str, ...], user_key: str) -> tuple[str, bool] | None:
+
+def _placeholder_keys(raw: dict[str, Setting], base: Mapping[str, Setting] | None, written: list[str]) -> list[str]:
+    """The keys of ``raw`` that may hold ``${...}``, in ``raw``'s order (the order placeholders are
+    expanded and problems reported in): the base's own placeholder keys and every key written on
+    top of it. ``raw`` is ``base`` (same order) followed by the keys new to it, as ``_stack`` and
+    ``resolve`` build it; without a base every key is a candidate."""
+    if base is None:
+        return list(raw)
+    position, placeholders = _base_index(base)
+    size = len(position)
+    new_keys: dict[str, int] = {}
+    for key in written:
+        if key not in position and key not in new_keys:
+            new_keys[key] = size + len(new_keys)
+    candidates = set(placeholders)
+    candidates.update(written)
+    return sorted(candidates, key=lambda k: position[k] if k in position else new_keys[k])
+
+
+class _Expander:
+    """Substitutes ``${...}`` in the stacked values, each key once; reports undefined names and
+    cycles. (A class, not nested functions calling each other: those would form a reference cycle
+    holding every node's settings until the cyclic garbage collector runs.)"""
+
+    def __init__(self, raw: dict[str, Setting], system_properties: Mapping[str, tuple[str, Origin]]) -> None:
+        self.raw = raw
+        self.system_properties = system_properties
+        self.problems: list[Problem] = []
+        self.done: dict[str, tuple[str, bool]] = {}  # key -> (value, unresolved?)
+        self.reported: set[tuple[str, str]] = set()
+
+    def lookup(self, name: str, chain: tuple[str, ...], user_key: str) -> tuple[str, bool] | None:
         if name in COMPUTED:
             return None
         if name.startswith("sys:"):  # Commons Configuration's system-property lookup
-            prop = system_properties.get(name[4:])
+            prop = self.system_properties.get(name[4:])
             return (prop[0], False) if prop else None
         if name in chain:
             cycle = " -> ".join((*chain[chain.index(name) :], name))
-            if ("cycle", cycle) not in reported:
-                reported.add(("cycle", cycle))
-                setting = raw[user_key]
-                problems.append(Problem("HA004", f"placeholder cycle: {cycle}", setting.origin))
+            if ("cycle", cycle) not in self.reported:
+                self.reported.add(("cycle", cycle))
+                setting = self.raw[user_key]
+                self.problems.append(Problem("HA004", f"placeholder cycle: {cycle}", setting.origin))
             return None
-        if name in raw:
-            return expand(name, chain)
+        if name in self.raw:
+            return self.expand(name, chain)
         return None
 
-    def expand(key: str, chain: tuple[str, ...] = ()) -> tuple[str, bool]:
+    def expand(self, key: str, chain: tuple[str, ...] = ()) -> tuple[str, bool]:
+        done = self.done
         if key in done:
             return done[key]
-        setting = raw[key]
+        setting = self.raw[key]
         value = setting.raw
         if "${" not in value:
             done[key] = (value, False)
@@ -135,7 +197,7 @@ def resolve(
             parts.append(value[pos : m.start()])
             pos = m.end()
             name = m.group(1)
-            found = lookup(name, (*chain, key), key)
+            found = self.lookup(name, (*chain, key), key)
             if found is None:
                 parts.append(m.group(0))
                 if name in COMPUTED or name in RUNTIME_PROPERTIES or name.startswith(_RUNTIME_PREFIXES):
@@ -145,9 +207,9 @@ def resolve(
                     unresolved = True
                     continue
                 unresolved = True
-                if setting.confidence is Confidence.EXPLICIT and (key, name) not in reported:
-                    reported.add((key, name))
-                    problems.append(
+                if setting.confidence is Confidence.EXPLICIT and (key, name) not in self.reported:
+                    self.reported.add((key, name))
+                    self.problems.append(
                         Problem(
                             "HA004", f"${{{name}}} in {key} is not defined by any property or JVM flag", setting.origin
                         )
@@ -163,16 +225,6 @@ def resolve(
         result = ("".join(parts), unresolved)
         done[key] = result
         return result
-
-    settings: dict[str, Setting] = {}
-    for key, setting in raw.items():
-        if "${" not in setting.raw:
-            settings[key] = setting  # nothing to substitute: the Setting is final as it is
-            continue
-        value, unresolved = expand(key)
-        confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
-        settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
-    return Resolution(settings, tuple(problems))
 
 
 def system_properties_from_flags(flags: list[tuple[str, str, Origin]]) -> dict[str, tuple[str, Origin]]:

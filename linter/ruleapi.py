@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hmac
 import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, TypeVar, overload
+from typing import Any, Literal, NamedTuple, ParamSpec, TypeVar, cast, overload
 
 from linter.diagnostics import Label, Severity
 from linter.labels import label, label_at
@@ -284,23 +284,25 @@ def agreement(
     """Every node must agree on ``value_of(node)``: group nodes by value, report each outlier
     group against the majority (primary = outliers, related = the majority), with each node's
     value and origin. On a tie every group is reported against the others. Nodes are grouped,
-    never compared pairwise, so the cost is linear in the number of nodes."""
+    never compared pairwise: what the findings of one outlier group share (the other groups'
+    labels, the confidence) is built once per group, not once per node."""
     groups: dict[Hashable, list[Node]] = defaultdict(list)
     for node in cluster.nodes:
         if not skip(node):
             groups[value_of(node)].append(node)
+    confidence: Confidence | None = None
     for value, nodes, others, tie in outliers(groups):
+        if confidence is None:
+            confidence = worst_confidence([setting_of(n) for n in cluster.nodes])
         shown = show(value)
+        related = tuple(
+            label(n, setting_of(n), _value_text(n, show(v), setting_of(n)), key=subject) for v, ns in others for n in ns
+        )
+        against = "; ".join(f"{node_names(ns)}: {show(v)}" for v, ns in others) if tie else ""
         for node in nodes:
             setting = setting_of(node)
             primary = label(node, setting, _value_text(node, shown, setting), key=subject)
-            related = tuple(
-                label(n, setting_of(n), _value_text(n, show(v), setting_of(n)), key=subject)
-                for v, ns in others
-                for n in ns
-            )
             if tie:
-                against = "; ".join(f"{node_names(ns)}: {show(v)}" for v, ns in others)
                 message = f"{what} differs between nodes (tie): {node.name} has {shown}; {against}"
             else:
                 reference = others[0]  # the majority
@@ -308,14 +310,7 @@ def agreement(
                     f"{what} differs between nodes: {node.name} has {shown}, "
                     f"{node_names(reference[1])} {'has' if len(reference[1]) == 1 else 'have'} {show(reference[0])}"
                 )
-            yield Finding(
-                message,
-                primary,
-                related,
-                help=help,
-                confidence=worst_confidence([setting_of(n) for n in cluster.nodes]),
-                subject=subject,
-            )
+            yield Finding(message, primary, related, help=help, confidence=confidence, subject=subject)
 
 
 # ----------------------------------------------------------------------------- keys and files
@@ -340,7 +335,97 @@ def key_glob(pattern: str) -> re.Pattern[str]:
     """A key glob of a rule option as a regex for ``fullmatch``: ``*`` is any run of characters (dots
     included), ``?`` one character, everything else literal (``[`` too: keys such as
     ``multicast.group.address["x"]`` hold brackets)."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
+    return re.compile(_glob_regex(pattern))
+
+
+def _glob_regex(pattern: str) -> str:
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def memoize(fn: Callable[P, R]) -> Callable[P, R]:
+    """Remember the results of a pure function of hashable arguments for the whole process
+    (bounded): the nodes of a cluster ask the same questions about the same keys."""
+    return cast("Callable[P, R]", functools.lru_cache(maxsize=8192)(fn))
+
+
+class LazyPattern:
+    """``re.compile(pattern, flags)``, compiled when first used: a rule module's patterns are built at
+    import on every start although most runs never need most of them. After the first use the
+    methods are the compiled pattern's own (bound on the instance), so hot loops pay nothing."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        regex = re.compile(self.pattern, self.flags)
+        for name in ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer"):
+            self.__dict__[name] = getattr(regex, name)
+        self.__dict__["compiled"] = lambda: regex
+        return regex
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def subn(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> tuple[str, int]:
+        return self.compiled().subn(repl, string, count)
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        return self.compiled().split(string, maxsplit)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled().findall(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+
+class KeyGlobs:
+    """Several key globs tested at once: ``matches(key)`` is ``any(key_glob(p).fullmatch(key) for p in
+    patterns)``. A literal key is a set lookup and ``prefix*`` a prefix test (``*`` does not match a
+    newline, as ``.*`` does not); only the other shapes share one regular expression, compiled on
+    first use. Compiling a pattern per glob cost a rule pack ~10 ms on every start."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(patterns)
+        self._literal: set[str] = set()
+        prefixes: list[str] = []
+        self._other: list[str] = []
+        for p in self.patterns:
+            if "*" not in p and "?" not in p:
+                self._literal.add(p)
+            elif p.endswith("*") and "*" not in p[:-1] and "?" not in p:
+                prefixes.append(p[:-1])
+            else:
+                self._other.append(p)
+        self._prefixes = tuple(prefixes)
+        self._regex: re.Pattern[str] | None = None
+
+    def matches(self, key: str) -> bool:
+        if key in self._literal:
+            return True
+        if self._prefixes and key.startswith(self._prefixes):
+            for prefix in self._prefixes:
+                if key.startswith(prefix) and "\n" not in key[len(prefix) :]:
+                    return True
+        if not self._other:
+            return False
+        if self._regex is None:
+            self._regex = re.compile("|".join(f"(?:{_glob_regex(p)})" for p in self._other))
+        return self._regex.fullmatch(key) is not None
 
 
 # ----------------------------------------------------------------------------- reader types for rules
@@ -350,7 +435,7 @@ from linter.labels import stack_label  # noqa: E402
 from linter.liferay.defaults import liferay_default  # noqa: E402
 from linter.liferay.versions import is_6x  # noqa: E402
 from linter.redact import is_secret_key  # noqa: E402
-from linter.references import CACHE_KEYS, Reference, channel_keys  # noqa: E402
+from linter.references import CACHE_KEYS, Reference  # noqa: E402
 from linter.sources.ehcache import Cache, EhcacheConfig, Factory  # noqa: E402
 from linter.sources.jgroups import (  # noqa: E402
     HostPort,
@@ -374,6 +459,8 @@ __all__ += [
     "HostPort",
     "JGroupsStack",
     "JvmFlag",
+    "KeyGlobs",
+    "LazyPattern",
     "OsgiConfig",
     "OsgiEntry",
     "PropertyEntry",
@@ -389,6 +476,7 @@ __all__ += [
     "is_secret_key",
     "key_glob",
     "liferay_default",
+    "memoize",
     "nearest",
     "node_names",
     "outliers",
@@ -401,14 +489,19 @@ __all__ += [
 ]
 
 _SECRET_KEY = os.urandom(32)
+try:
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - an interpreter built without _blake2
+    from hashlib import blake2b as _blake2b
 
 
 def secret_digest(value: str | None) -> str | None:
     """A keyed digest to compare secrets across nodes. The key is random per run, so the digest
-    means nothing outside this process; never put it (or the value) in a finding."""
+    means nothing outside this process; never put it (or the value) in a finding. Keyed BLAKE2b
+    (a MAC by design) from ``_blake2``: ``hmac``/``hashlib`` load OpenSSL, ~4 ms of every start."""
     if value is None:
         return None
-    return hmac.new(_SECRET_KEY, value.encode("utf-8", "surrogatepass"), "sha256").hexdigest()
+    return _blake2b(value.encode("utf-8", "surrogatepass"), key=_SECRET_KEY, digest_size=32).hexdigest()
 
 
 # ----------------------------------------------------------------------------- shared Liferay models for rules
@@ -445,6 +538,7 @@ from linter.liferay.channels import (  # noqa: E402
     TCP_TRANSPORTS,
     ChannelValue,
     channel_attribute,
+    channel_keys,
     channel_stacks,
     channel_system_properties,
     channel_system_property,
@@ -461,6 +555,8 @@ from linter.liferay.jdbc import (  # noqa: E402
     parse_jdbc,
     url_defined,
 )
+from linter.liferay.memo import keys_with_prefix  # noqa: E402
+from linter.liferay.memo import per_object as per_run  # noqa: E402
 from linter.liferay.multicast import (  # noqa: E402
     MulticastGroup,
     MulticastValue,
@@ -556,11 +652,13 @@ __all__ += [
     "is_unresolved",
     "jgroups_value",
     "jndi_setting",
+    "keys_with_prefix",
     "multicast_groups",
     "normal_address",
     "normal_port",
     "other_search_engine",
     "parse_jdbc",
+    "per_run",
     "port_number",
     "remote_config_elsewhere",
     "search_configs",
@@ -638,3 +736,9 @@ def _legacy_index(table: str) -> dict[str, LegacyKey]:
         for old, new, module in rows:
             out.setdefault(old, LegacyKey(kind, old, new, module, table))
     return out
+
+
+from linter.liferay.mounts import container_path, mount_at, shared_mount  # noqa: E402
+from linter.tree import Mount, Plugin  # noqa: E402
+
+__all__ += ["Mount", "Plugin", "container_path", "mount_at", "shared_mount"]

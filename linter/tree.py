@@ -14,19 +14,19 @@ and no path leads outside what is being audited.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import posixpath
 import stat
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from linter.model import Origin, Problem
 from linter.sources.files import Limits, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
+T = TypeVar("T")
 _MAX_SEARCH_DEPTH = 8
 _DIGEST_CHUNK = 1 << 20
 
@@ -78,8 +78,14 @@ class Tree(ABC):
     def identity(self, path: str) -> str:
         """Equal for two paths that are the same file (links resolved)."""
 
+    def unlistable(self, path: str) -> Problem | None:
+        """An HA001 problem when ``path`` is a directory whose entries cannot be listed."""
+        return None
+
     def digest(self, path: str) -> str | None:
         """sha256 of a file's content, whatever its size; None when unreadable."""
+        import hashlib
+
         data = self.read(path, Limits(max_file_size=1 << 40))
         return None if isinstance(data, Problem) else hashlib.sha256(data).hexdigest()
 
@@ -101,8 +107,23 @@ class Tree(ABC):
         return "" if norm == "." else norm
 
     def find_by_name(self, name: str) -> str | None:
-        """The first file called ``name`` anywhere below the home (depth-first, sorted)."""
-        return next((p for p in self.walk_files("", _MAX_SEARCH_DEPTH) if posixpath.basename(p) == name), None)
+        """The first file called ``name`` anywhere below the home (depth-first, sorted); the
+        tree is walked once and indexed, as a node may look up several names."""
+
+        def build() -> dict[str, str]:
+            index: dict[str, str] = {}
+            for found in self.walk_files("", _MAX_SEARCH_DEPTH):
+                index.setdefault(posixpath.basename(found), found)
+            return index
+
+        return self.cached("by-name", build).get(name)
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per tree: the loader asks some questions several times."""
+        store: dict[str, Any] = self.__dict__.setdefault("_cached", {})
+        if key not in store:
+            store[key] = compute()
+        return cast(T, store[key])
 
     def walk_files(self, path: str, depth: int) -> Iterator[str]:
         if depth < 0:
@@ -120,8 +141,14 @@ class Tree(ABC):
         return True
 
 
-def _posix(path: str) -> str:
-    return path.replace("\\", "/")
+def _unlistable(directory: Path, display: str) -> Problem | None:
+    try:
+        os.listdir(directory)
+    except PermissionError:
+        return unreadable(display, "permission denied: cannot list the directory")
+    except OSError as exc:
+        return unreadable(display, f"cannot list the directory: {exc.strerror or exc}")
+    return None
 
 
 class DiskTree(Tree):
@@ -131,6 +158,7 @@ class DiskTree(Tree):
         self.root = root
         self._display = display
         self._real_root = os.path.realpath(root)
+        self._shown: dict[str, str] = {}
 
     def path(self, path: str) -> Path | None:
         """The path on disk; absolute paths count only when they lie inside the home."""
@@ -167,6 +195,12 @@ class DiskTree(Tree):
         except (OSError, ValueError):
             return []
 
+    def unlistable(self, path: str) -> Problem | None:
+        target = self.path(path)
+        if target is None or self.kind(path) != "dir":
+            return None
+        return _unlistable(target, self.display(path))
+
     def read(self, path: str, limits: Limits) -> bytes | Problem:
         target = self.path(path)
         if target is None:
@@ -174,6 +208,8 @@ class DiskTree(Tree):
         return read_bytes(target, self.display(path), limits)
 
     def digest(self, path: str) -> str | None:
+        import hashlib
+
         target = self.path(path)
         if target is None:
             return None
@@ -187,10 +223,14 @@ class DiskTree(Tree):
         return sha.hexdigest()
 
     def display(self, path: str) -> str:
-        from linter.discovery import display_path
+        shown = self._shown.get(path)
+        if shown is None:
+            from linter.discovery import display_path
 
-        target = self.path(path)
-        return display_path(target) if target is not None else path
+            target = self.path(path)
+            shown = display_path(target) if target is not None else path
+            self._shown[path] = shown
+        return shown
 
     def identity(self, path: str) -> str:
         target = self.path(path)
@@ -331,6 +371,15 @@ class MountTree(Tree):
                 if any(name == rest for name, _ in source.folder):
                     return "file"
         return "dir" if self._children_of_mount_points(full) else None
+
+    def unlistable(self, path: str) -> Problem | None:
+        found = self._find(self.absolute(path))
+        if found is None or found[0].host is None:
+            return None
+        host = self._host(*found)
+        if not os.path.isdir(host):  # nothing there (a folder that only holds a deeper mount point)
+            return None
+        return _unlistable(host, self.display(path))
 
     def lexists(self, path: str) -> bool:
         full = self.absolute(path)

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterator
 
-from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, cluster_link_enabled, rule
+from linter.ruleapi import (
+    ERROR,
+    Cluster,
+    Context,
+    Finding,
+    LazyPattern,
+    Node,
+    Setting,
+    agreement,
+    cluster_link_enabled,
+    keys_with_prefix,
+    rule,
+)
 
 CONTROL = "cluster.link.channel.name.control"
-TRANSPORT = re.compile(r"cluster\.link\.channel\.name\.transport\.(\d+)")
+TRANSPORT = LazyPattern(r"cluster\.link\.channel\.name\.transport\.(\d+)")
 
 
 def _keys(cluster: Cluster) -> list[str]:
     """The control channel's name and the name of every transport channel some node defines."""
     numbers: set[int] = set()
     for node in cluster.nodes:
-        for key in node.settings:
+        for key in keys_with_prefix(node.settings, "cluster.link.channel.name.transport."):
             match = TRANSPORT.fullmatch(key)
             if match:
                 numbers.add(int(match.group(1)))

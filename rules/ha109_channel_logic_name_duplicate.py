@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
@@ -11,14 +10,16 @@ from linter.ruleapi import (
     Confidence,
     Context,
     Finding,
+    LazyPattern,
     Node,
     Setting,
     cluster_link_enabled,
+    keys_with_prefix,
     label,
     rule,
 )
 
-LOGIC_NAME = re.compile(r"cluster\.link\.channel\.logic\.name\.(control|transport\.\d+)")
+LOGIC_NAME = LazyPattern(r"cluster\.link\.channel\.logic\.name\.(control|transport\.\d+)")
 
 
 def _order(key: str) -> tuple[int, int]:
@@ -56,7 +57,15 @@ def _order(key: str) -> tuple[int, int]:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    keys = sorted({k for n in cluster.nodes for k in n.settings if LOGIC_NAME.fullmatch(k)}, key=_order)
+    keys = sorted(
+        {
+            k
+            for n in cluster.nodes
+            for k in keys_with_prefix(n.settings, "cluster.link.channel.logic.name.")
+            if LOGIC_NAME.fullmatch(k)
+        },
+        key=_order,
+    )
     for key in keys:
         users: dict[str, list[tuple[Node, Setting]]] = {}
         for node in cluster.nodes:

@@ -16,12 +16,14 @@ from linter.ruleapi import (
     multicast_groups,
     normal_address,
     normal_port,
+    per_run,
     rule,
 )
 
 
+@per_run  # every cluster compares itself with every other: each cluster's groups are found once
 def _in_use(cluster: Cluster) -> dict[tuple[str, str], list[MulticastGroup]]:
-    """Every multicast group some node of the cluster joins, by normalised address and port."""
+    """Every multicast group some node of the cluster joins, by normalised address and port (read-only)."""
     family = cluster.version or "7.4"
     out: dict[tuple[str, str], list[MulticastGroup]] = {}
     for node in cluster.nodes:

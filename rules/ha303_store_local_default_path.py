@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from linter.ruleapi import (
     DEFAULT_STORE_ROOT_7X,
     WARNING,
+    Cluster,
     Context,
     Finding,
     Node,
     OriginKind,
+    container_path,
     is_6x,
     label,
+    per_run,
     rule,
+    shared_mount,
     store_impl,
     store_impl_key,
     store_kind,
@@ -38,8 +42,10 @@ from linter.ruleapi import (
         "on 7.x), and any relative root sit inside each node's own Liferay home, so by default every node keeps "
         "its own files and documents uploaded on one node are missing on the others. A shared volume can be "
         "mounted exactly there (common with containers), which is why this is a warning: confirm the mount or "
-        "move the root to the shared path explicitly. On 7.x the portal properties do not set the root at all "
-        "(see HA305): only the store's OSGi configuration does."
+        "move the root to the shared path explicitly. When the nodes come from a compose file or Kubernetes "
+        "manifests, the mounts are known: a root on storage that every container mounts (one named volume, "
+        "bind path, claim or NFS export) is shared and the rule stays silent. On 7.x the portal properties do "
+        "not set the root at all (see HA305): only the store's OSGi configuration does."
     ),
     fix="Put the root on shared storage and configure it explicitly on every node: "
     "dl.store.file.system.root.dir (dl.hook.file.system.root.dir on 6.0), or on 7.x rootDir in "
@@ -64,6 +70,8 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
     loc = store_location(node, ctx.version)
     if loc is None or loc.compare is None or not (loc.default or loc.relative):
         return
+    if _on_shared_mount(ctx, loc.shown):
+        return  # every container mounts one and the same volume, claim or bind path there
     empty = not loc.setting.value.strip()
     if empty and not is_6x(ctx.version):
         return  # a blank 7.x rootDir stops the store from starting; not a question of sharing
@@ -95,3 +103,21 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         confidence=loc.setting.confidence,
         subject=f"{short}:root",
     )
+
+
+def _on_shared_mount(ctx: Context, shown: str) -> bool:
+    """Deployment files say where storage is mounted: a root on storage that every container of
+    the cluster mounts (one named volume, claim, bind path or NFS export) is shared."""
+    return _shared_root(ctx.cluster, shown)
+
+
+@per_run
+def _shared_root(cluster: Cluster, shown: str) -> bool:
+    """Once per cluster and root (not once per node: the answer is the cluster's)."""
+    if not all(n.mounts for n in cluster.nodes):
+        return False
+
+    def path_of(other: Node) -> str | None:
+        return container_path(other, shown)
+
+    return shared_mount(cluster.nodes, path_of) is not None

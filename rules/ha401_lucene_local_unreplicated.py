@@ -6,7 +6,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter.ruleapi import WARNING, Confidence, Context, Finding, Node, OriginKind, Setting, get_boolean, label, rule
+from linter.ruleapi import (
+    WARNING,
+    Confidence,
+    Context,
+    Finding,
+    Node,
+    OriginKind,
+    Setting,
+    get_boolean,
+    label,
+    per_run,
+    rule,
+)
 
 REPLICATE = "lucene.replicate.write"
 STORE_TYPE = "lucene.store.type"
@@ -51,10 +63,18 @@ def _normal(path: str) -> str:
 
 def _shared_dir(node: Node, ctx: Context) -> bool:
     """Every node names the same explicit lucene.dir outside its Liferay home: a shared (SAN) index."""
-    if _local_dir(node):
-        return False
-    mine = _normal(_value(node, DIR))
-    return all(not _local_dir(other) and _normal(_value(other, DIR)) == mine for other in ctx.cluster.nodes)
+    return _cluster_shares_dir(ctx.cluster.nodes)
+
+
+@per_run
+def _cluster_shares_dir(nodes: tuple[Node, ...]) -> bool:
+    """A property of the whole cluster, decided once per run (asked node by node it was quadratic)."""
+    dirs: set[str] = set()
+    for node in nodes:
+        if _local_dir(node):
+            return False
+        dirs.add(_normal(_value(node, DIR)))
+    return len(dirs) <= 1
 
 
 @rule(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label, legacy_key, rule
+from linter.ruleapi import (
+    WARNING,
+    Context,
+    Finding,
+    Node,
+    OriginKind,
+    keys_with_prefix,
+    label,
+    legacy_key,
+    rule,
+)
 
 
 def _is_lucene_key(key: str) -> bool:
@@ -49,7 +59,8 @@ def _verify(version: str, key: str) -> str:
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
-    for key in sorted(k for k in node.settings if _is_lucene_key(k)):
+    candidates = (*keys_with_prefix(node.settings, "lucene."), *keys_with_prefix(node.settings, "index.read.only"))
+    for key in sorted(k for k in candidates if _is_lucene_key(k)):
         setting = node.settings[key]
         if setting.origin.kind is OriginKind.DEFAULT:
             continue

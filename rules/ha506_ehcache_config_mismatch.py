@@ -24,6 +24,7 @@ from linter.ruleapi import (
     agreement,
     cache_file,
     cluster_link_enabled,
+    keys_with_prefix,
     rule,
     setting_true,
     short_class,
@@ -187,7 +188,7 @@ def _check_7x(cluster: Cluster) -> Iterator[Finding]:
     def skip(node: Node) -> bool:
         return not cluster_link_enabled(node)
 
-    keys = sorted({k for n in cluster.nodes if not skip(n) for k in n.settings if k.startswith(REPLICATOR_PREFIX)})
+    keys = sorted({k for n in cluster.nodes if not skip(n) for k in keys_with_prefix(n.settings, REPLICATOR_PREFIX)})
     for key in keys:
         yield from _agree_setting(cluster, key, skip)
 

@@ -15,6 +15,8 @@ from linter.ruleapi import (
     Confidence,
     Context,
     Finding,
+    KeyGlobs,
+    LazyPattern,
     Node,
     Origin,
     OriginKind,
@@ -24,7 +26,7 @@ from linter.ruleapi import (
     agreement,
     is_osgi_file,
     is_secret_key,
-    key_glob,
+    keys_with_prefix,
     rule,
 )
 from linter.ruleapi import secret_digest as _digest
@@ -44,9 +46,6 @@ DEDICATED = (
 @dataclass(frozen=True)
 class Options:
     exclude: tuple[str, ...] = ()  # PIDs or PID:key pairs (globs with * and ?) never compared
-
-
-_DEDICATED = tuple(key_glob(p) for p, _ in DEDICATED)
 
 
 def _pid(config: OsgiConfig) -> str:
@@ -75,8 +74,8 @@ class _Item(NamedTuple):
     origin: Origin
 
 
-_TYPED = re.compile(r'^(?P<marker>[TILFDXSCBtilfdxscb]?)(?P<body>"(?:[^"\\]|\\.)*"|\[.*\]|\(.*\))$', re.DOTALL)
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_TYPED = LazyPattern(r'^(?P<marker>[TILFDXSCBtilfdxscb]?)(?P<body>"(?:[^"\\]|\\.)*"|\[.*\]|\(.*\))$', re.DOTALL)
+_QUOTED = LazyPattern(r'"((?:[^"\\]|\\.)*)"')
 
 
 def _typed(marker: str, raw: str) -> str:
@@ -160,18 +159,17 @@ class _Side:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    excluded = [key_glob(p) for p in options.exclude]
+    excluded = KeyGlobs(options.exclude)
+    excluded_keys = KeyGlobs((*options.exclude, *(p for p, _ in DEDICATED)))
     nodes = list(cluster.nodes)
     if len(nodes) < 2:
         return
     sides: dict[str, dict[str, _Side]] = defaultdict(dict)
     for node in nodes:
         for config in node.osgi:
-            if is_osgi_file(config.path):
+            if is_osgi_file(config.where):
                 sides[_pid(config)].setdefault(node.name, _Side()).add_file(config)
-        for key in sorted(node.settings):
-            if not key.startswith(OVERRIDE_PREFIX):
-                continue
+        for key in sorted(keys_with_prefix(node.settings, OVERRIDE_PREFIX)):
             setting = node.settings[key]
             rest = key[len(OVERRIDE_PREFIX) :]
             index = rest.find("_")  # Liferay splits at the first underscore
@@ -180,7 +178,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
                 continue
             sides[rest[:index]].setdefault(node.name, _Side()).add_override(rest[index + 1 :], value, setting)
     for pid in sorted(sides):
-        if any(p.fullmatch(pid) for p in excluded):
+        if excluded.matches(pid):
             continue
         present = sides[pid]
 
@@ -189,7 +187,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             continue
         keys = sorted({k for side in present.values() for k in side.items})
         for key in keys:
-            if any(p.fullmatch(f"{pid}:{key}") for p in (*excluded, *_DEDICATED)):
+            if excluded_keys.matches(f"{pid}:{key}"):
                 continue
             yield from _compare_key(cluster, pid, key, present)
 

@@ -11,6 +11,7 @@ from linter.ruleapi import (
     Context,
     Finding,
     Label,
+    LazyPattern,
     Node,
     OriginKind,
     is_osgi_file,
@@ -19,8 +20,8 @@ from linter.ruleapi import (
 )
 
 # A PID is a dotted symbolic name (Felix ConfigurationHandler NAME_CHARS: letters, digits, '_', '-', '.').
-_PID = re.compile(r"[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)+")
-_SUBNAME = re.compile(r"[\w.$@-]+")
+_PID = LazyPattern(r"[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)+")
+_SUBNAME = LazyPattern(r"[\w.$@-]+")
 _INTEGER_RANGES = {
     "X": (-(2**7), 2**7 - 1),
     "S": (-(2**15), 2**15 - 1),
@@ -28,8 +29,8 @@ _INTEGER_RANGES = {
     "L": (-(2**63), 2**63 - 1),
 }
 _TYPE_NAMES = {"X": "Byte", "S": "Short", "I": "Integer", "L": "Long"}
-_TYPED_OR_QUOTED = re.compile(r'^[TILFDXSCBtilfdxscb]?["\[(]')
-_SPACE_BETWEEN_ITEMS = re.compile(r'"\s*,\s+"|"\s+,')
+_TYPED_OR_QUOTED = LazyPattern(r'^[TILFDXSCBtilfdxscb]?["\[(]')
+_SPACE_BETWEEN_ITEMS = LazyPattern(r'"\s*,\s+"|"\s+,')
 
 
 def _items(text: str) -> list[str]:
@@ -108,9 +109,9 @@ def _pid_problem(pid: str, factory: str | None, file_name: str) -> str | None:
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
     for config in node.osgi:
-        if not is_osgi_file(config.path):
+        if not is_osgi_file(config.where):
             continue
-        name = config.path.rsplit("/", 1)[-1]
+        name = config.where.rsplit("/", 1)[-1]
         problem = _pid_problem(config.pid, config.factory_pid, name)
         if problem is not None:
             yield Finding(

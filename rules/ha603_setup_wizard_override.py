@@ -3,19 +3,18 @@ portal-ext.properties."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, Setting, is_secret_key, label, rule
+from linter.ruleapi import WARNING, Context, Finding, LazyPattern, Node, OriginKind, Setting, is_secret_key, label, rule
 
 WIZARD = "portal-setup-wizard.properties"
 # Keys whose node-local override splits the cluster (facts §2-§7.1); node-local keys excluded.
-_RELEVANT = re.compile(
+_RELEVANT = LazyPattern(
     r"(cluster\.link\.|multicast\.|jdbc\.|dl\.store\.|dl\.hook\.|jcr\.|lucene\.|index\.|ehcache\.|net\.sf\.ehcache\."
     r"|hibernate\.|counter\.|spring\.|web\.server\.|session\.timeout|org\.quartz\.).*|company\.default\.web\.id"
     r"|scheduler\.enabled"
 )
-_NODE_LOCAL = re.compile(
+_NODE_LOCAL = LazyPattern(
     r"cluster\.link\.bind\.addr.*|cluster\.link\.channel\.logic\.name\..*|cluster\.link\.autodetect\.address"
     r"|web\.server\.display\.node|counter\.data\.center\.deployment\.id|lucene\.dir"
 )

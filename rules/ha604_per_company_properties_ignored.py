@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Label, Node, label_at, rule
+from linter.ruleapi import WARNING, Context, Finding, Label, LazyPattern, Node, label_at, rule
 
-_PER_COMPANY = re.compile(r"portal-(\d+|\$\{easyconf:companyId\})\.properties")
+_PER_COMPANY = LazyPattern(r"portal-(\d+|\$\{easyconf:companyId\})\.properties")
 
 
 def _unread_files(node: Node) -> tuple[str, ...]:

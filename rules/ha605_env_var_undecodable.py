@@ -11,6 +11,7 @@ from linter.ruleapi import (
     WARNING,
     Context,
     Finding,
+    LazyPattern,
     Node,
     OriginKind,
     known_keys,
@@ -58,18 +59,18 @@ _ENCODE = {
     ">": "GREATERTHAN",
 }
 # CharPool names that, outside a pair of underscores, are certainly a forgotten underscore.
-_STRAY_NAME = re.compile(
+_STRAY_NAME = LazyPattern(
     r"(period|minus|openbracket|closebracket|quote|underline|colon|forwardslash|number\d|uppercase[a-z]|lowercase[a-z])"
 )
-_DYNAMIC = re.compile(
+_DYNAMIC = LazyPattern(
     r"jdbc\.[^.\s]+\..+|multicast\.group\.(address|port)\[.+\]|configuration\.override\..+|value\.object\..+"
     r"|ehcache\.replicator\.properties\..+|com\.liferay\.[\w.$]*Filter(\..+)?|hibernate\..+"
     r"|module\.framework\.properties\..+|feature\.flag\..+|(memory|persisted)\.scheduler\.org\.quartz\..+"
     r"|mail\.session\.mail\..+|jndi\.environment\..+|ldap\.[\w.]+\.\d+|auth\.verifier\.[A-Za-z]+\..+"
 )
-_BRACKET = re.compile(r"^(?P<base>[^\[]+)\[.*\]$")
-_DEDICATED_7X = re.compile(r"dl\.store\.(advanced\.)?file\.system\.root\.dir|lucene\..+|index\.read\.only")
-_INDEXED = re.compile(r"^(?P<base>.+)\.\d+$")
+_BRACKET = LazyPattern(r"^(?P<base>[^\[]+)\[.*\]$")
+_DEDICATED_7X = LazyPattern(r"dl\.store\.(advanced\.)?file\.system\.root\.dir|lucene\..+|index\.read\.only")
+_INDEXED = LazyPattern(r"^(?P<base>.+)\.\d+$")
 
 
 def encode(key: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
@@ -12,10 +11,10 @@ from linter.ruleapi import (
     Cluster,
     Context,
     Finding,
+    KeyGlobs,
     Node,
     agreement,
     is_secret_key,
-    key_glob,
     rule,
     secret_digest,
 )
@@ -106,9 +105,6 @@ class Options:
     keys: tuple[str, ...] = ()  # more keys or globs that must agree
     node_specific: tuple[str, ...] = NODE_SPECIFIC  # keys or globs that may differ by design
     exclude: tuple[str, ...] = ()  # more keys or globs never compared
-
-
-_DEDICATED = tuple((key_glob(p), rule_id) for p, rule_id in DEDICATED)
 
 
 def _short(value: str) -> str:
@@ -214,21 +210,16 @@ def _compare(cluster: Cluster, key: str) -> Iterator[Finding]:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    include = _union([key_glob(p) for p in (*options.must_agree, *options.keys)])
-    skip = _union([key_glob(p) for p in (*options.node_specific, *options.exclude)] + [p for p, _ in _DEDICATED])
+    include = KeyGlobs((*options.must_agree, *options.keys))
+    skip = KeyGlobs((*options.node_specific, *options.exclude, *(p for p, _ in DEDICATED)))
     first, *others = cluster.nodes
-    keys = sorted({k for n in cluster.nodes for k in n.settings})
-    for key in keys:
+    keys: set[str] = set()
+    for n in cluster.nodes:
+        keys.update(n.settings)
+    for key in sorted(keys):
+        if not include.matches(key) or skip.matches(key):
+            continue  # tested first: one test per key, where the next one looks at every node
         setting = first.settings.get(key)
         if setting is not None and all(n.settings.get(key) is setting for n in others):
             continue  # the same Setting object everywhere: an untouched shared default
-        if include.fullmatch(key) is None or skip.fullmatch(key) is not None:
-            continue
         yield from _compare(cluster, key)
-
-
-def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
-    """One pattern for a list of globs (a key is tested once instead of once per glob)."""
-    if not patterns:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
@@ -10,6 +9,7 @@ from linter.ruleapi import (
     WARNING,
     Context,
     Finding,
+    LazyPattern,
     Node,
     OriginKind,
     is_secret_key,
@@ -20,7 +20,7 @@ from linter.ruleapi import (
 
 # Keys whose comma-joined value breaks the cluster (a URL, a class name, an address, a port):
 # RULES.md rates a duplicate of these as an error.
-_CRITICAL = re.compile(r"(cluster\.link\.|jdbc\.|multicast\.|dl\.store\.|dl\.hook\.).*")
+_CRITICAL = LazyPattern(r"(cluster\.link\.|jdbc\.|multicast\.|dl\.store\.|dl\.hook\.).*")
 _IGNORED = frozenset({"", "include-and-override"})  # include-and-override is a list by design
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
     WARNING,
     Context,
     Finding,
+    LazyPattern,
     Node,
     known_keys,
     label_at,
     legacy_key,
     liferay_default,
+    memoize,
     nearest,
     rule,
     written_entries,
@@ -172,37 +173,37 @@ _CODE_ONLY: dict[str, tuple[str, ...]] = {
 }
 
 # Families of keys whose names are built at run time (facts §1.2, §1.4, §2, §3, §6, §7.3).
-_DYNAMIC: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"jdbc\.[^.\s]+\..+"), "data source keys jdbc.<name>.* (any pool property)"),
-    (re.compile(r"multicast\.group\.(address|port)\[.+\]"), "multicast groups per channel"),
-    (re.compile(r"ehcache\.replicator\.properties\..+"), "Ehcache replicator properties per cache"),
-    (re.compile(r"ehcache\.bootstrap\.cache\.loader\.properties\..+"), "Ehcache bootstrap loader per cache"),
-    (re.compile(r"value\.object\..+"), "value.object.* per model class"),
-    (re.compile(r"com\.liferay\.[\w.$]*Filter(\..+)?"), "servlet filter switches"),
-    (re.compile(r"hibernate\..+"), "Hibernate properties passed through"),
-    (re.compile(r"module\.framework\.properties\..+"), "OSGi framework properties passed through"),
-    (re.compile(r"(memory|persisted)\.scheduler\.org\.quartz\..+"), "Quartz properties passed through"),
-    (re.compile(r"mail\.session\.mail\..+"), "JavaMail session properties passed through"),
-    (re.compile(r"jndi\.environment\..+"), "JNDI environment passed through"),
-    (re.compile(r"jpa\.provider\.property\..+"), "JPA provider properties passed through"),
-    (re.compile(r"transaction\.manager\.property\..+"), "transaction manager properties passed through"),
-    (re.compile(r"auth\.verifier\.[A-Za-z]+\..+"), "auth verifier settings per verifier"),
-    (re.compile(r"ldap\.[\w.]+\.\d+"), "LDAP server settings per server index"),
-    (re.compile(r"include-and-override"), "include-and-override"),
+_DYNAMIC: tuple[tuple[LazyPattern, str], ...] = (
+    (LazyPattern(r"jdbc\.[^.\s]+\..+"), "data source keys jdbc.<name>.* (any pool property)"),
+    (LazyPattern(r"multicast\.group\.(address|port)\[.+\]"), "multicast groups per channel"),
+    (LazyPattern(r"ehcache\.replicator\.properties\..+"), "Ehcache replicator properties per cache"),
+    (LazyPattern(r"ehcache\.bootstrap\.cache\.loader\.properties\..+"), "Ehcache bootstrap loader per cache"),
+    (LazyPattern(r"value\.object\..+"), "value.object.* per model class"),
+    (LazyPattern(r"com\.liferay\.[\w.$]*Filter(\..+)?"), "servlet filter switches"),
+    (LazyPattern(r"hibernate\..+"), "Hibernate properties passed through"),
+    (LazyPattern(r"module\.framework\.properties\..+"), "OSGi framework properties passed through"),
+    (LazyPattern(r"(memory|persisted)\.scheduler\.org\.quartz\..+"), "Quartz properties passed through"),
+    (LazyPattern(r"mail\.session\.mail\..+"), "JavaMail session properties passed through"),
+    (LazyPattern(r"jndi\.environment\..+"), "JNDI environment passed through"),
+    (LazyPattern(r"jpa\.provider\.property\..+"), "JPA provider properties passed through"),
+    (LazyPattern(r"transaction\.manager\.property\..+"), "transaction manager properties passed through"),
+    (LazyPattern(r"auth\.verifier\.[A-Za-z]+\..+"), "auth verifier settings per verifier"),
+    (LazyPattern(r"ldap\.[\w.]+\.\d+"), "LDAP server settings per server index"),
+    (LazyPattern(r"include-and-override"), "include-and-override"),
 )
-_DYNAMIC_BY_VERSION: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    (re.compile(r"org\.quartz\..+"), "Quartz properties (6.0)", ("6.0",)),
+_DYNAMIC_BY_VERSION: tuple[tuple[LazyPattern, str, tuple[str, ...]], ...] = (
+    (LazyPattern(r"org\.quartz\..+"), "Quartz properties (6.0)", ("6.0",)),
     (
-        re.compile(r"configuration\.override\..+"),
+        LazyPattern(r"configuration\.override\..+"),
         "OSGi overrides configuration.override.<pid>_<key>",
         ("7.2", "7.3", "7.4"),
     ),
-    (re.compile(r"feature\.flag\..+"), "feature flags", ("7.4",)),
+    (LazyPattern(r"feature\.flag\..+"), "feature flags", ("7.4",)),
 )
 
-_BRACKET = re.compile(r"^(?P<base>[^\[]+)(?P<q>\[.*\])$")
-_INDEXED = re.compile(r"^(?P<base>.+)\.(?P<n>\d+)$")
-_CLASS_SUFFIX = re.compile(r"^(?P<base>[a-z][\w.-]*?)\.(?P<cls>(?:com|org|net|javax?)\.[\w.$]+)$")
+_BRACKET = LazyPattern(r"^(?P<base>[^\[]+)(?P<q>\[.*\])$")
+_INDEXED = LazyPattern(r"^(?P<base>.+)\.(?P<n>\d+)$")
+_CLASS_SUFFIX = LazyPattern(r"^(?P<base>[a-z][\w.-]*?)\.(?P<cls>(?:com|org|net|javax?)\.[\w.$]+)$")
 _BOM_PREFIXES = ("\ufeff", "\u00ef\u00bb\u00bf")
 _URL_SCHEMES = frozenset({"http", "https", "ftp"})
 
@@ -231,6 +232,7 @@ def _pool(family: str) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     return _POOLS[family]
 
 
+@memoize  # nodes of a cluster repeat the same keys
 def _known(family: str, key: str) -> bool:
     keys, bases, lower = _pool(family)
     if key in keys:

@@ -3,14 +3,24 @@ modularized for the version."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, known_keys, label_at, legacy_key, rule, written_entries
+from linter.ruleapi import (
+    WARNING,
+    Context,
+    Finding,
+    LazyPattern,
+    Node,
+    known_keys,
+    label_at,
+    legacy_key,
+    rule,
+    written_entries,
+)
 
 # Keys a dedicated rule reports on 7.x with more context: HA305 (file-system store root as a
 # property, where only the OSGi rootDir counts) and HA403 (Lucene keys on 7.x).
-_DEDICATED_7X = re.compile(r"dl\.store\.(advanced\.)?file\.system\.root\.dir|lucene\..+|index\.read\.only")
+_DEDICATED_7X = LazyPattern(r"dl\.store\.(advanced\.)?file\.system\.root\.dir|lucene\..+|index\.read\.only")
 
 
 def _what(kind: str, key: str, new: str, module: str, family: str, table: str) -> tuple[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
@@ -13,25 +12,28 @@ from linter.ruleapi import (
     Context,
     Finding,
     Label,
+    LazyPattern,
     Node,
     Origin,
     OriginKind,
     is_recognised_boolean,
     label_at,
     liferay_default,
+    memoize,
     property_key,
     rule,
 )
 
-_BRACKET = re.compile(r"^(?P<base>[^\[]+)\[.*\]$")
-_INDEXED = re.compile(r"^(?P<base>.+)\.\d+$")
-_CLASS_SUFFIX = re.compile(r"^(?P<base>[a-z][\w.-]*?)\.(?:com|org|net|javax?)\.[\w.$]+$")
-_FILTER = re.compile(r"com\.liferay\.[\w.$]*Filter")
+_BRACKET = LazyPattern(r"^(?P<base>[^\[]+)\[.*\]$")
+_INDEXED = LazyPattern(r"^(?P<base>.+)\.\d+$")
+_CLASS_SUFFIX = LazyPattern(r"^(?P<base>[a-z][\w.-]*?)\.(?:com|org|net|javax?)\.[\w.$]+$")
+_FILTER = LazyPattern(r"com\.liferay\.[\w.$]*Filter")
 # Booleans read by code without a default in that version's portal.properties (facts §6.1, §2.1).
 _CODE_BOOLEANS = frozenset({"ehcache.cluster.link.replication.enabled", "org.quartz.jobStore.isClustered"})
 _CRITICAL = frozenset({"cluster.link.enabled"})
 
 
+@memoize  # nodes of a cluster repeat the same keys
 def _is_boolean_key(family: str, key: str) -> bool:
     if key in _CODE_BOOLEANS or _FILTER.fullmatch(key):
         return True

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Label, Node, OriginKind, rule
+from linter.ruleapi import WARNING, Context, Finding, Label, LazyPattern, Node, OriginKind, rule
 
 # UTF-8 multi-byte sequences as they look after an ISO-8859-1 decoding (lead byte, then
 # continuation bytes U+0080-U+00BF): what a Liferay 6.x node sees instead of the intended text.
-_MOJIBAKE = re.compile(
+_MOJIBAKE = LazyPattern(
     r"[\u00c2-\u00df][\u0080-\u00bf]|[\u00e0-\u00ef][\u0080-\u00bf]{2}|[\u00f0-\u00f4][\u0080-\u00bf]{3}"
 )
 _LATIN1_BOM = "\u00ef\u00bb\u00bf"

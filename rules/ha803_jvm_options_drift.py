@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
@@ -14,12 +13,13 @@ from linter.ruleapi import (
     Context,
     Finding,
     JvmFlag,
+    KeyGlobs,
+    LazyPattern,
     Node,
     Origin,
     Setting,
     agreement,
     is_secret_key,
-    key_glob,
     rule,
     secret_digest,
     size_bytes,
@@ -72,7 +72,7 @@ def _identity(flag: JvmFlag) -> tuple[str, str]:
     return text, "present"
 
 
-_COLLECTOR = re.compile(r"-XX:([+-])Use(\w+?)(?:Old)?GC")
+_COLLECTOR = LazyPattern(r"-XX:([+-])Use(\w+?)(?:Old)?GC")
 GARBAGE_COLLECTOR = "garbage-collector"
 
 
@@ -130,14 +130,14 @@ def _jvm_file(node: Node) -> str:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     options: Options = ctx.options or Options()
-    patterns = [key_glob(p) for p in (*options.exclude, *(() if options.compare_node_specific else NODE_SPECIFIC))]
+    patterns = KeyGlobs((*options.exclude, *(() if options.compare_node_specific else NODE_SPECIFIC)))
     nodes = [n for n in cluster.nodes if any(not f.unresolved for f in n.jvm_flags)]
     if len(nodes) < 2:
         return
     per_node = {n.name: _options(n) for n in nodes}
     names = sorted({name for opts in per_node.values() for name in opts})
     for name in names:
-        if not any(p.fullmatch(name) for p in patterns):
+        if not patterns.matches(name):
             yield from _compare(cluster, name, per_node)
 
 

@@ -140,8 +140,9 @@ def test_unreadable_input_is_a_finding_not_a_crash(tmp_path: Path, capsys: pytes
     (tmp_path / "n2" / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
     code, doc = _json(capsys, str(tmp_path))
     assert code == 1 and any(f["rule"] == "HA001" for f in doc["findings"])
-    code, doc = _json(capsys, str(tmp_path / "missing"))
-    assert code == 1 and doc["findings"][0]["rule"] == "HA001"
+    # a path to check that does not exist is a usage error, not a finding
+    assert main(["check", "--format", "json", str(tmp_path / "missing")]) == 2
+    assert capsys.readouterr().err.endswith("missing: no such file or directory\n")
 
 
 def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,8 +72,8 @@ def test_text_output_marks_differences_and_names_nodes(tmp_path: Path) -> None:
 
 
 def test_missing_path_and_bad_version_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["show", "does-not-exist"]) == 1
-    assert "HA001" in capsys.readouterr().out
+    assert main(["show", "does-not-exist"]) == 2  # a path to check that does not exist is a usage error
+    assert capsys.readouterr().err == "liferay-ha-lint: error: does-not-exist: no such file or directory\n"
     assert main(["show", "--liferay-version", "9.9", str(FIXTURES)]) == 2
 
 

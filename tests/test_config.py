@@ -41,6 +41,7 @@ class TransportOptions:
 @dataclass(frozen=True)
 class DriftOptions:
     ignore_keys: tuple[str, ...] = ("a",)
+    keys: tuple[str, ...] = ()  # what the top-level must-agree extends
 
 
 # Annotations as real types (a rule module without ``from __future__ import annotations``).
@@ -167,6 +168,7 @@ EVERY_KEY = """
     must-agree = ["cluster.link.enabled", "jdbc.default.url"]
     inline-suppressions = false
     max-file-size = 1048576
+    secret-keys = ["license.blob", 're:^acme\\.sig$']
 
     [{prefix}severity]
     HA101 = "warning"
@@ -191,7 +193,10 @@ def check_every_key(config: Config, path: Path) -> None:
     assert config.extend_select == ["HA607"]
     assert config.extend_ignore == ["input"]
     assert config.severity == {"HA101": Severity.WARNING, "cluster-link": Severity.INFO}
-    assert config.options == {"HA110": {"max-nodes": 4, "allowed": ["tcp.xml"]}, "HA607": {"ignore_keys": ["x", "y"]}}
+    assert config.options == {
+        "HA110": {"max-nodes": 4, "allowed": ["tcp.xml"]},
+        "HA607": {"ignore_keys": ["x", "y"], "keys": ["cluster.link.enabled", "jdbc.default.url"]},
+    }
     assert config.per_path_ignores == {"legacy/**": ["HA6", "drift"], "*.config": ["HA607"]}
     base = path.parent.absolute()
     assert config.clusters == [base / "prod", base.parent / "staging" / "cluster"]
@@ -201,6 +206,7 @@ def check_every_key(config: Config, path: Path) -> None:
     assert config.must_agree == ["cluster.link.enabled", "jdbc.default.url"]
     assert config.inline_suppressions is False
     assert config.max_file_size == 1048576
+    assert config.secret_keys == ["license.blob", "re:^acme\\.sig$"]
     assert config.path == path
     validate_against_rules(config, RULES)
 
@@ -237,6 +243,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.ignore == [] and config.severity == {} and config.options == {}
     assert config.inline_suppressions is True
     assert config.fail_on is None and config.liferay_version is None and config.max_file_size is None
+    assert config.secret_keys == []
 
 
 def test_pyproject_without_table_gives_defaults(tmp_path: Path) -> None:
@@ -298,6 +305,10 @@ def test_tool_table_in_own_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("max-file-size = 1.5", '"max-file-size" must be a positive integer (bytes), got float 1.5'),
         ("options = {HA110 = 3}", '[tool.liferay-ha-lint.options] "HA110" must be a table, got integer 3'),
         ("rules = []", '"rules" must be a table, got array'),
+        ('secret-keys = "token"', '"secret-keys" must be a list of key patterns, got string "token"'),
+        ('secret-keys = ["re:("]', '"secret-keys": "re:(": bad regular expression: missing ), unterminated subpattern'),
+        ('secret-keys = ["re:.*"]', '"secret-keys": "re:.*": matches the empty string, so every key would be secret'),
+        ('secret-keys = ["*"]', '"secret-keys": "*": a fragment needs at least one letter or digit'),
     ],
 )
 def test_wrong_types(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, expected: str) -> None:
@@ -559,3 +570,26 @@ def test_path_ignored() -> None:
     assert not path_ignored("prod/n/portal-ext.properties", rule("HA201"), ppi, RULES)
     assert path_ignored("staging/n/portal-ext.properties", rule("HA001"), ppi, RULES)
     assert not path_ignored("prod/n/portal-ext.properties", rule("HA001"), {}, RULES)
+
+
+def test_must_agree_extends_the_setting_drift_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The top-level ``must-agree`` list reaches HA607: a key outside its defaults is compared."""
+    import json
+    import shutil
+
+    from linter.cli import main
+
+    cluster = tmp_path / "cluster"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures/clusters/healthy-74-unicast-tcpping", cluster)
+    with (cluster / "node2" / "portal-ext.properties").open("a", encoding="utf-8") as handle:
+        handle.write("layout.user.private.layouts.enabled=false\n")
+    config = tmp_path / "liferay-ha-lint.toml"
+
+    def drift(config_text: str) -> list[str]:
+        config.write_text(config_text, encoding="utf-8")
+        main(["check", "--config", str(config), "--select", "HA607", "--format", "json", str(cluster)])
+        findings = json.loads(capsys.readouterr().out)["findings"]
+        return [f["message"].split(" ", 1)[0] for f in findings]
+
+    assert drift("") == []
+    assert drift('must-agree = ["layout.user.private.layouts.enabled"]\n') == ["layout.user.private.layouts.enabled"]

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from linter.diagnostics import Label
 from linter.labels import label, label_at, stack_label
 from linter.liferay.getter import get_boolean
+from linter.liferay.memo import keys_with_prefix, per_object
 from linter.model import Confidence
-from linter.references import channel_keys
+from linter.references import channel_keys as _scan_channel_keys
 from linter.sources.jgroups import split_placeholder
 from linter.sources.properties import commons_list
 
 if TYPE_CHECKING:
+    from linter.model import Setting
     from linter.node import Node
     from linter.references import Reference
     from linter.sources.jgroups import JGroupsStack, Protocol
@@ -87,6 +89,18 @@ def jgroups_value(node: Node, raw: str | None, family: str | None = None) -> tup
     if default is not None:
         return default, Confidence.DEFAULT
     return None, Confidence.UNRESOLVED
+
+
+@per_object
+def _channel_keys_of(settings: dict[str, Setting]) -> tuple[str, ...]:
+    # the same scan on the keys that can match (in the same order): a node holds ~1,200 keys
+    return tuple(_scan_channel_keys({k: settings[k] for k in keys_with_prefix(settings, CHANNEL_PREFIX)}))
+
+
+def channel_keys(settings: dict[str, Setting]) -> list[str]:
+    """The Cluster Link channel keys the settings define, control first, then transport.N in order
+    (``linter.references.channel_keys``; a scan of every key, so memoized per node within a run)."""
+    return list(_channel_keys_of(settings))
 
 
 def cluster_channel_keys(nodes: Iterable[Node]) -> list[str]:

@@ -55,12 +55,18 @@ def clues_from_pid(pid: str, where: str) -> list[Clue]:
 _HOME_VERSION = re.compile(r"(?:liferay|dxp|portal)[^/\\]*?[-_](\d)\.(\d)(?:[.\-_]|$)", re.IGNORECASE)
 
 
+def family_in_path(path: str) -> str | None:
+    """The version family a bundle's folder name carries (``liferay-ce-portal-7.2.0-ga1`` -> 7.2)."""
+    m = _HOME_VERSION.search(path)
+    family = f"{m.group(1)}.{m.group(2)}" if m else None
+    return family if family in FAMILIES else None
+
+
 def clues_from_properties(values: dict[str, str], where: str) -> list[Clue]:
     out: list[Clue] = []
     home = values.get("liferay.home", "")
-    m = _HOME_VERSION.search(home)
-    if m and f"{m.group(1)}.{m.group(2)}" in FAMILIES:
-        family = f"{m.group(1)}.{m.group(2)}"
+    family = family_in_path(home)
+    if family is not None:
         out.append(Clue(_range(family, family), f"{where}: liferay.home {home} names Liferay {family}"))
     if "dl.hook.impl" in values:
         out.append(Clue(_range("6.0", "6.0"), f"{where}: dl.hook.impl (6.0 key)"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from linter.liferay.memo import keys_with_prefix, per_object
 from linter.liferay.osgi import OVERRIDE_PREFIX
 from linter.model import Origin
 
@@ -97,7 +98,13 @@ def typed_value(text: str) -> object:
 
 def search_configs(node: Node, version: str) -> list[SearchConfig]:
     """The node's search configurations: files, then configuration.override.* portal properties, which
-    win over the files (7.2 FP14+, 7.3 FP1+, 7.4; ignored on 7.0-7.1: facts §1.4, LL-CFG)."""
+    win over the files (7.2 FP14+, 7.3 FP1+, 7.4; ignored on 7.0-7.1: facts §1.4, LL-CFG). Several rules
+    ask for them: built once per node within a run (treat the configurations as read-only)."""
+    return list(_search_configs(node, version))
+
+
+@per_object
+def _search_configs(node: Node, version: str) -> tuple[SearchConfig, ...]:
     found: dict[str, SearchConfig] = {}
     for config in node.osgi:
         if not config.base_pid.startswith(SEARCH_PREFIX):
@@ -105,10 +112,9 @@ def search_configs(node: Node, version: str) -> list[SearchConfig]:
         values = {e.key: SearchValue(e.value, e.text, e.origin) for e in config.entries}
         found[config.pid] = SearchConfig(config.pid, config.base_pid, config.path, Origin(config.path, 1, 1), values)
     if version in ("7.0", "7.1"):
-        return list(found.values())
-    for key in sorted(node.settings):
-        if not key.startswith(OVERRIDE_PREFIX + SEARCH_PREFIX):
-            continue
+        return tuple(found.values())
+    prefix = OVERRIDE_PREFIX + SEARCH_PREFIX
+    for key in sorted(keys_with_prefix(node.settings, prefix)):
         pid, _, attribute = key[len(OVERRIDE_PREFIX) :].rpartition("_")
         if not pid or not attribute:
             continue
@@ -118,7 +124,7 @@ def search_configs(node: Node, version: str) -> list[SearchConfig]:
             conf = SearchConfig(pid, pid, f"{OVERRIDE_PREFIX}{pid}_*", setting.origin, {})
             found[pid] = conf
         conf.values[attribute] = SearchValue(typed_value(setting.value), setting.value.strip(), setting.origin)
-    return list(found.values())
+    return tuple(found.values())
 
 
 def search_text(value: object) -> str:
@@ -166,14 +172,25 @@ def remote_config_elsewhere(node: Node, nodes: tuple[Node, ...], version: str) -
     """Another node's deployed .config (not a configuration.override.*, which stays on its node) that puts the
     connector in remote mode: Liferay stores deployed files in the database and applies them on every node
     (liferay-learn using-configuration-files.md, 'Configuration Files and Clustering')."""
-    readable = ES_CONNECTORS_BY_FAMILY.get(version, ())
-    for other in nodes:
-        if other is node:
-            continue
-        for conf in search_configs(other, version):
-            if conf.base in readable and not conf.where.startswith(OVERRIDE_PREFIX) and is_remote_mode(conf, version):
-                return other.name
+    for other in _remote_deployers(nodes, version):
+        if other is not node:
+            return other.name
     return None
+
+
+@per_object
+def _remote_deployers(nodes: tuple[Node, ...], version: str) -> tuple[Node, ...]:
+    """The nodes (in order) with a deployed remote-mode configuration: found once per cluster and run,
+    so asking for every node stays linear in the number of nodes."""
+    readable = ES_CONNECTORS_BY_FAMILY.get(version, ())
+    return tuple(
+        other
+        for other in nodes
+        if any(
+            conf.base in readable and not conf.where.startswith(OVERRIDE_PREFIX) and is_remote_mode(conf, version)
+            for conf in search_configs(other, version)
+        )
+    )
 
 
 def search_summary(conf: SearchConfig) -> str:

@@ -143,7 +143,7 @@ def _osgi(node: Node, version: str, pid: str, attribute: str) -> tuple[Setting |
     if config is None:
         return None, f"{attribute} in {pid}.config", f"there is no osgi/configs/{pid}.config or .cfg file"
     entry = config.get(attribute)
-    name = config.path.replace("\\", "/").rsplit("/", 1)[-1]
+    name = config.where.replace("\\", "/").rsplit("/", 1)[-1]
     if entry is None:
         return None, f"{attribute} in {name}", f"{name} does not set {attribute}"
     return _entry_setting(attribute, entry), f"{attribute} in {name}", ""

@@ -24,6 +24,7 @@ from linter.redact import mask_inline
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
+    from linter.node import Cluster
     from linter.ruleapi import Rule
 
 TOOL_NAME = "liferay-ha-lint"
@@ -36,6 +37,7 @@ class Context(NamedTuple):
     root: Path = Path(".")  # repository root: CI paths are relative to it
     cwd: Path = Path(".")  # display paths in the report are relative to this
     baseline: Outcome | None = None
+    clusters: Sequence[Cluster] = ()  # the loaded clusters, in report order (the HTML drift matrix reads them)
 
 
 def find_root(cwd: Path) -> Path:

@@ -22,14 +22,21 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
-from linter.sources.dockerfile import OFFICIAL_HOME, is_official_image, parse_dockerfile, version_from_image
+from linter.sources.compose_files import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
+from linter.sources.dockerfile import (
+    OFFICIAL_HOME,
+    is_official_image,
+    parse_dockerfile,
+    version_from_home,
+    version_from_image,
+)
 from linter.sources.env_file import EnvVar, parse_env_text
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
 from linter.sources.yaml_safe import YNode, parse_yaml
 from linter.tree import Mount, MountTree, Source, image_mounts
 
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+__all__ = ["COMPOSE_NAMES", "find_compose_file", "looks_like_compose", "override_for", "read_compose"]
 _NOT_LIFERAY = {
     "db", "database", "mysql", "mariadb", "postgres", "postgresql", "oracle", "mssql", "sqlserver",
     "elasticsearch", "es", "search", "opensearch", "solr", "haproxy", "nginx", "httpd", "apache", "proxy",
@@ -60,28 +67,6 @@ class Deployment(NamedTuple):
     version: str | None = None
     version_source: str | None = None
     problems: tuple[Problem, ...] = ()
-
-
-def find_compose_file(directory: Path) -> Path | None:
-    for name in COMPOSE_NAMES:
-        candidate = directory / name
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def override_for(path: Path) -> Path | None:
-    """``docker-compose.override.yml`` beside ``docker-compose.yml`` (read by default by compose)."""
-    stem, dot, suffix = path.name.rpartition(".")
-    candidate = path.with_name(f"{stem}.override{dot}{suffix}")
-    return candidate if candidate.is_file() else None
-
-
-def looks_like_compose(path: Path) -> bool:
-    name = path.name.lower()
-    return name in COMPOSE_NAMES or (
-        name.endswith((".yml", ".yaml")) and ("compose" in name or name.startswith("docker-compose"))
-    )
 
 
 def interpolate(text: str, variables: dict[str, str]) -> str:
@@ -167,6 +152,10 @@ def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits)
             version = version_from_image(node.image)
             if version is not None and node.image_origin is not None:
                 versions.setdefault(version, f"image {node.image} ({node.image_origin.describe()})")
+            elif version is None:
+                home_version = version_from_home(node.tree.home)
+                if home_version is not None:
+                    versions.setdefault(home_version, f"the Liferay home {node.tree.home} of service {service.name}")
     display = display_of[files[0]]
     if not nodes:
         return Problem(
@@ -289,14 +278,16 @@ def _env_vars(reader: _Reader, service: _Service) -> list[EnvVar]:
             parsed = parse_env_text(data.decode("utf-8", errors="replace"), env_display)
             reader.problems.extend(parsed.problems)
             for var in parsed.variables:
-                merged[var.name] = var._replace(value=_unquote(var.value) if var.value is not None else None)
+                passed = "${env." + var.name + "}"
+                merged[var.name] = var._replace(value=_unquote(var.value) if var.value is not None else passed)
     for display, env in _merged(service, "environment"):
         if env.items():
             for item in env.items():
                 if item.scalar is None:
                     continue
                 name, sep, _value = item.scalar.partition("=")
-                value = interpolate(_value, reader.variables) if sep else None
+                # a bare NAME passes the variable of the environment compose runs in: unknown here
+                value = interpolate(_value, reader.variables) if sep else "${env." + name + "}"
                 origin = Origin(
                     display,
                     item.line,
@@ -311,9 +302,9 @@ def _env_vars(reader: _Reader, service: _Service) -> list[EnvVar]:
                 merged[name] = EnvVar(name, value, origin)
         else:
             for name, value_node in env.mapping().items():
-                value = reader.text(value_node)
+                mapped = reader.text(value_node) if value_node.value is not None else "${env." + name + "}"
                 origin = value_node.origin(display)._replace(kind=OriginKind.ENV, detail=name)
-                merged[name] = EnvVar(name, value, origin)
+                merged[name] = EnvVar(name, mapped, origin)
     return list(merged.values())
 
 
@@ -341,7 +332,18 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
     build = _build(reader, service)
     if build is not None:
         context, dockerfile = build
-        if dockerfile.is_file() and _inside(dockerfile, reader.project_dir):
+        if not dockerfile.is_file():
+            found_build = _last(service, "build")
+            where = found_build[1].origin(found_build[0]) if found_build else Origin(files[0])
+            problems.append(
+                Problem(
+                    "HA001",
+                    f"the service is built from {_display(dockerfile)}, which is not here: the files and "
+                    "environment the image adds are unknown",
+                    where,
+                )
+            )
+        elif _inside(dockerfile, reader.project_dir):
             display = _display(dockerfile)
             data = read_bytes(dockerfile, display, reader.limits)
             if isinstance(data, Problem):
@@ -371,7 +373,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
                 volume_entries.append((display, item))
     targets = [_volume_parts(reader, item)[1] or "" for _, item in volume_entries] + [t for t, _ in mounts_in]
     if home is None:
-        home = OFFICIAL_HOME if is_official_image(image) else _infer_home(targets)
+        home = OFFICIAL_HOME if is_official_image(image) else infer_home(targets)
     mounts: list[tuple[str, Source]] = list(mounts_in)
     shared: list[tuple[str, str, str, Origin, bool]] = []  # target, source, identity, origin, per-container
     for display, item in volume_entries:
@@ -455,7 +457,7 @@ _HOME_MARKERS = (
 )
 
 
-def _infer_home(targets: list[str]) -> str:
+def infer_home(targets: list[str]) -> str:
     """The Liferay home of an unofficial image, from where files are mounted into it."""
     for marker in _HOME_MARKERS:
         for target in targets:

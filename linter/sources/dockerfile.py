@@ -171,3 +171,10 @@ def version_from_image(image: str | None) -> str | None:
     if m is None:
         return None
     return f"{m.group(1)}.{m.group(2)}"
+
+
+def version_from_home(home: str) -> str | None:
+    """The version a bundle's folder names (``/usr/local/liferay-ce-portal-7.2.0-ga1`` -> 7.2)."""
+    from linter.liferay.detect import family_in_path
+
+    return family_in_path(posixpath.basename(home.rstrip("/")))

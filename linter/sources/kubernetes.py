@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
-from linter.sources.compose import DeployedNode, Deployment
+from linter.sources.compose import DeployedNode, Deployment, infer_home
 from linter.sources.dockerfile import OFFICIAL_HOME, is_official_image, version_from_image
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
@@ -32,6 +32,7 @@ from linter.tree import Blob, Mount, MountTree, Source, image_mounts
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod")
 _TEMPLATE = re.compile(r"\{\{-?\s")
 _MAX_FILES = 500
+_EMPTY = YNode([], 1, 1, 1, 1)
 
 
 class _Doc(NamedTuple):
@@ -69,7 +70,7 @@ def read_manifests(
     """Liferay workloads in a set of manifest files, one cluster per namespace."""
     docs: list[_Doc] = []
     problems: list[Problem] = []
-    helm: list[str] = []
+    helm: list[tuple[str, int]] = []
     for path in files:
         display = display_of[path]
         data = read_bytes(path, display, limits)
@@ -77,7 +78,8 @@ def read_manifests(
             problems.append(data)
             continue
         if is_helm_template(data):
-            helm.append(display)
+            line = data[: _TEMPLATE.search(data.decode("utf-8", "replace")).start()].count(b"\n") + 1  # type: ignore[union-attr]
+            helm.append((display, line))
             continue
         parsed = parse_yaml(data, display)
         problems.extend(parsed.problems)
@@ -109,7 +111,7 @@ def read_manifests(
                 "HA001",
                 "Helm chart template (Go template syntax), not rendered by liferay-ha-lint: run "
                 "`helm template` and check its output",
-                Origin(helm[0]),
+                Origin(helm[0][0], helm[0][1], 1),
             )
         return Problem(
             "HA002",
@@ -122,7 +124,7 @@ def read_manifests(
     for namespace, nodes in by_namespace.items():
         found = versions.get(namespace, {})
         version, source = next(iter(found.items())) if len(found) == 1 else (None, None)
-        cluster_name = name or nodes[0].name.rsplit("-", 1)[0]
+        cluster_name = name or nodes[0].name.rsplit("-", 1)[0]  # a directory's name, or the first workload's
         if len(by_namespace) > 1:
             cluster_name = f"{cluster_name}@{namespace}"
         out.append(Deployment(cluster_name, root, first, tuple(nodes), version, source, tuple(problems)))
@@ -199,15 +201,9 @@ def _workload_nodes(
             secret = secrets.get((namespace, secret_ref.text("name") or ""))
             if secret is not None:
                 for section in ("data", "stringData"):
-                    data = secret.node.get(section)
-                    for key in data.mapping() if data else {}:
-                        origin = (
-                            data.mapping()[key]
-                            .origin(secret.display)
-                            ._replace(  # type: ignore[union-attr]
-                                kind=OriginKind.ENV, detail=prefix + key
-                            )
-                        )
+                    entries = secret.node.get(section)
+                    for key, entry in (entries.mapping() if entries is not None else {}).items():
+                        origin = entry.origin(secret.display)._replace(kind=OriginKind.ENV, detail=prefix + key)
                         env.append(EnvVar(prefix + key, "${env." + prefix + key + "}", origin))
     for item in container.get("env").items() if container.get("env") else []:  # type: ignore[union-attr]
         var = item.text("name")
@@ -226,11 +222,13 @@ def _workload_nodes(
             env_value = "${env." + var + "}"  # a Secret, a field of the pod: known at run time only
             if cm_ref is not None:
                 cm = config_maps.get((namespace, cm_ref.text("name") or ""))
-                entry = cm.node.get("data").get(cm_ref.text("key") or "") if cm and cm.node.get("data") else None  # type: ignore[union-attr]
-                if cm is not None and entry is not None and entry.scalar is not None:
-                    env_value = entry.scalar
-                    origin = entry.origin(cm.display)._replace(kind=OriginKind.ENV, detail=var)
+                cm_data = cm.node.get("data") if cm is not None else None
+                cm_entry = cm_data.get(cm_ref.text("key") or "") if cm_data is not None else None
+                if cm is not None and cm_entry is not None and cm_entry.scalar is not None:
+                    env_value = cm_entry.scalar
+                    origin = cm_entry.origin(cm.display)._replace(kind=OriginKind.ENV, detail=var)
             env.append(EnvVar(var, env_value, origin))
+    env = _expand_references(env)
     flags: list[JvmFlag] = []
     for key in ("command", "args"):
         for arg in container.get(key).items() if container.get(key) else []:  # type: ignore[union-attr]
@@ -240,7 +238,8 @@ def _workload_nodes(
     image = container.text("image")
     image_origin = container.get("image").origin(display) if container.get("image") else None  # type: ignore[union-attr]
     env_home = next((v.value for v in env if v.name == "LIFERAY_HOME" and v.value), None)
-    home = env_home or OFFICIAL_HOME
+    mount_paths = [m.text("mountPath") or "" for m in (container.get("volumeMounts") or _EMPTY).items()]
+    home = env_home or (OFFICIAL_HOME if is_official_image(container.text("image")) else infer_home(mount_paths))
     volumes = {v.text("name"): v for v in (pod.get("volumes").items() if pod.get("volumes") else [])}  # type: ignore[union-attr]
     claim_templates = {
         (t.get("metadata").text("name") if t.get("metadata") else None)  # type: ignore[union-attr]
@@ -344,3 +343,27 @@ def _volume_identity(volume: YNode, namespace: str) -> tuple[str, str, bool]:
     kinds = [k for k in volume.mapping() if k != "name"]
     kind = kinds[0] if kinds else "volume"
     return f"{kind}:{volume.text('name')}", f"{kind} {volume.text('name')}", True
+
+
+_REFERENCE = re.compile(r"\$\$|\$\((\w+)\)")
+
+
+def _expand_references(env: list[EnvVar]) -> list[EnvVar]:
+    """Kubernetes' ``$(NAME)`` in an env value: replaced by a variable defined earlier in the
+    list; ``$$`` is a literal ``$``; a reference to nothing known stays as written."""
+    known: dict[str, str] = {}
+    out: list[EnvVar] = []
+    for var in env:
+        value = var.value
+        if value is not None and "$" in value:
+
+            def repl(m: re.Match[str]) -> str:
+                if m.group(0) == "$$":
+                    return "$"
+                return known.get(m.group(1), m.group(0))
+
+            value = _REFERENCE.sub(repl, value)
+        if value is not None:
+            known[var.name] = value
+        out.append(var._replace(value=value))
+    return out

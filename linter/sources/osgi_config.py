@@ -40,6 +40,12 @@ class OsgiConfig(NamedTuple):
     entries: tuple[OsgiEntry, ...]
     problems: tuple[Problem, ...] = ()
     comments: tuple[tuple[int, str], ...] = ()
+    location: str = ""  # where the node has the file (osgi/configs/x.config), when not its display path
+
+    @property
+    def where(self) -> str:
+        """The file's path in the node: its name decides the PID and whether it is OSGi's."""
+        return self.location or self.path
 
     def get(self, key: str) -> OsgiEntry | None:
         for entry in reversed(self.entries):
@@ -258,15 +264,15 @@ def parse_cfg_text(text: str, display: str) -> OsgiConfig:
     return OsgiConfig(display, pid, factory, entries, props.problems, comments)
 
 
-def osgi_config_from(data: bytes | Problem, name: str, display: str) -> OsgiConfig:
+def osgi_config_from(data: bytes | Problem, name: str, display: str, location: str = "") -> OsgiConfig:
     """The configuration in a file called ``name`` (its PID comes from the name), already read."""
     pid, factory = pid_from_filename(name)
     if isinstance(data, Problem):
-        return OsgiConfig(display, pid, factory, (), (data,))
+        return OsgiConfig(display, pid, factory, (), (data,), location=location or name)
     text = data.decode("utf-8", errors="replace")
-    if name.endswith(".cfg"):
-        return parse_cfg_text(text, display)
-    return parse_config_text(text, display)
+    parsed = parse_cfg_text(text, display) if name.endswith(".cfg") else parse_config_text(text, display)
+    # the PID comes from the file's own name (a ConfigMap entry is displayed as its manifest)
+    return parsed._replace(pid=pid, factory_pid=factory, location=location or name)
 
 
 def read_osgi_config(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> OsgiConfig:

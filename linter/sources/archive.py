@@ -1,0 +1,239 @@
+"""A node packed in an archive (a support bundle, a backup of a Liferay home), read in place.
+
+``.tar``, ``.tar.gz``/``.tgz`` and ``.zip`` are read member by member into memory, never
+extracted to disk. Members whose names are absolute or climb out with ``..`` are refused with a
+finding; links inside the archive are not followed. Configuration members are kept (up to the
+file-size limit), deployable artifacts only by name and digest. The Liferay home is the
+shallowest folder that looks like one (``portal-ext.properties``, ``osgi/``, ``tomcat*``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from linter.model import Origin, Problem
+from linter.sources.files import Limits, unreadable
+from linter.tree import Kind, Tree
+
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".zip")
+_CONFIG_SUFFIXES = (".properties", ".config", ".cfg", ".xml", ".sh", ".bat", ".cmd", ".options", ".env")
+_ARTIFACT_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
+MAX_MEMBERS = 200_000
+MAX_DIGEST_BYTES = 4 << 30  # decompressed bytes hashed per archive (a zip bomb stops here)
+_CHUNK = 1 << 20
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def archive_stem(path: Path) -> str:
+    name = path.name
+    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or name
+    return name
+
+
+class _Member(NamedTuple):
+    kind: Kind
+    data: bytes | Problem | None  # configuration content; None for members not kept
+    digest: str | None
+
+
+class ArchiveTree(Tree):
+    """The files of one archive, indexed once; paths are relative to the home inside it."""
+
+    def __init__(self, path: Path, display: str, limits: Limits) -> None:
+        self.path = path
+        self.archive_display = display
+        self.problems: list[Problem] = []
+        self.unreadable = False  # the archive itself could not be opened or read
+        self._members: dict[str, _Member] = {}
+        self._dirs: set[str] = {""}
+        self._index(limits)
+        self._children: dict[str, set[str]] = {}
+        for name in [*self._members, *self._dirs]:
+            if name:
+                parent, _, base = name.rpartition("/")
+                self._children.setdefault(parent, set()).add(base)
+        self.prefix = self._find_home()
+
+    # -- index
+
+    def _add(self, name: str, kind: Kind, data: bytes | Problem | None, digest: str | None) -> None:
+        self._members[name] = _Member(kind, data, digest)
+        parent = posixpath.dirname(name)
+        while parent not in self._dirs:
+            self._dirs.add(parent)
+            parent = posixpath.dirname(parent)
+
+    def _member_name(self, raw: str) -> str | None:
+        name = raw.replace("\\", "/")
+        parts = [p for p in name.split("/") if p not in ("", ".")]
+        if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts:
+            self.problems.append(
+                Problem(
+                    "HA001",
+                    f"archive member {raw!r} has an absolute path or climbs out with '..'; refused",
+                    Origin(self.archive_display),
+                )
+            )
+            return None
+        return "/".join(parts)
+
+    def _keep(self, name: str, size: int, stream: IO[bytes] | None, limits: Limits, budget: list[int]) -> None:
+        lower = name.lower()
+        if lower.endswith(_CONFIG_SUFFIXES):
+            if size > limits.max_file_size:
+                data: bytes | Problem = unreadable(
+                    self._show(name),
+                    f"file is {size} bytes, over the {limits.max_file_size}-byte limit (raise it with --max-file-size)",
+                )
+            elif stream is None:
+                data = unreadable(self._show(name), "cannot read archive member")
+            else:
+                content = stream.read(limits.max_file_size + 1)
+                if len(content) > limits.max_file_size:
+                    data = unreadable(self._show(name), f"member is over the {limits.max_file_size}-byte limit")
+                elif b"\x00" in content[:8192]:
+                    data = unreadable(self._show(name), "binary content (NUL bytes), not a text configuration file")
+                else:
+                    data = content
+            self._add(name, "file", data, None)
+        elif lower.endswith(_ARTIFACT_SUFFIXES) and stream is not None and budget[0] > 0:
+            sha = hashlib.sha256()
+            while budget[0] > 0 and (chunk := stream.read(_CHUNK)):
+                budget[0] -= len(chunk)
+                sha.update(chunk)
+            self._add(name, "file", None, sha.hexdigest() if budget[0] > 0 else None)
+        else:
+            self._add(name, "file", None, None)
+
+    def _index(self, limits: Limits) -> None:
+        budget = [MAX_DIGEST_BYTES]
+        try:
+            if self.path.name.lower().endswith(".zip"):
+                self._index_zip(limits, budget)
+            else:
+                self._index_tar(limits, budget)
+        except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            self.unreadable = not self._members
+            self.problems.append(Problem("HA002", f"archive cannot be read: {exc}", Origin(self.archive_display)))
+
+    def _index_tar(self, limits: Limits, budget: list[int]) -> None:
+        with tarfile.open(self.path, mode="r:*") as archive:
+            for count, member in enumerate(archive):
+                if count >= MAX_MEMBERS:
+                    self.problems.append(
+                        Problem(
+                            "HA001", f"more than {MAX_MEMBERS} members; the rest ignored", Origin(self.archive_display)
+                        )
+                    )
+                    break
+                name = self._member_name(member.name)
+                if not name:
+                    continue
+                if member.isdir():
+                    self._add_dir(name)
+                elif member.isfile():
+                    self._keep(name, member.size, archive.extractfile(member), limits, budget)
+                else:  # links, devices: never followed
+                    self._add(name, "other", None, None)
+
+    def _index_zip(self, limits: Limits, budget: list[int]) -> None:
+        with zipfile.ZipFile(self.path) as archive:
+            for count, info in enumerate(archive.infolist()):
+                if count >= MAX_MEMBERS:
+                    break
+                name = self._member_name(info.filename)
+                if not name:
+                    continue
+                if info.is_dir():
+                    self._add_dir(name)
+                    continue
+                with archive.open(info) as stream:
+                    self._keep(name, info.file_size, stream, limits, budget)
+
+    def _add_dir(self, name: str) -> None:
+        while name not in self._dirs:
+            self._dirs.add(name)
+            name = posixpath.dirname(name)
+
+    def _find_home(self) -> str:
+        markers = ("portal-ext.properties", "portal-setup-wizard.properties", "osgi", "portal-bundle.properties")
+        candidates = sorted(self._dirs, key=lambda d: (d.count("/") if d else -1, d))
+        for directory in candidates:
+            names = self._names(directory)
+            if any(m in names for m in markers) or any(n.startswith("tomcat") for n in names):
+                return directory
+        return ""
+
+    # -- Tree
+
+    def _full(self, path: str) -> str | None:
+        if path.startswith("/"):
+            return None  # a path on the server: not in the archive
+        return posixpath.normpath(posixpath.join(self.prefix, path)).lstrip("/") if (path or self.prefix) else ""
+
+    def _names(self, directory: str) -> set[str]:
+        return self._children.get(directory, set())
+
+    def kind(self, path: str) -> Kind | None:
+        full = self._full(path)
+        if full is None:
+            return None
+        if full in self._dirs or full == ".":
+            return "dir"
+        member = self._members.get(full)
+        return member.kind if member is not None else None
+
+    def lexists(self, path: str) -> bool:
+        return self.kind(path) is not None
+
+    def listdir(self, path: str) -> list[str]:
+        full = self._full(path)
+        if full is None or (full not in self._dirs and full != "."):
+            return []
+        return sorted(self._names("" if full == "." else full))
+
+    def read(self, path: str, limits: Limits) -> bytes | Problem:
+        full = self._full(path)
+        member = self._members.get(full) if full is not None else None
+        if member is None or member.kind != "file":
+            return unreadable(self.display(path), "not a file in the archive")
+        if member.data is None:
+            return unreadable(self.display(path), "not kept: not a configuration file")
+        if isinstance(member.data, bytes) and len(member.data) > limits.max_file_size:
+            return unreadable(self.display(path), f"member is over the {limits.max_file_size}-byte limit")
+        return member.data
+
+    def digest(self, path: str) -> str | None:
+        full = self._full(path)
+        member = self._members.get(full) if full is not None else None
+        if member is None:
+            return None
+        if member.digest is not None:
+            return member.digest
+        return hashlib.sha256(member.data).hexdigest() if isinstance(member.data, bytes) else None
+
+    def _show(self, full: str) -> str:
+        return f"{self.archive_display}!/{full}"
+
+    def display(self, path: str) -> str:
+        full = self._full(path)
+        return self._show(full) if full is not None else path
+
+    def identity(self, path: str) -> str:
+        full = self._full(path)
+        return f"{self.path}!/{full}"
+
+    def files(self) -> Iterator[str]:
+        yield from self._members

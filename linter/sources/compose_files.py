@@ -1,0 +1,33 @@
+"""Which files are docker-compose files (names only: cheap enough for discovery of every path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def find_compose_file(directory: Path) -> Path | None:
+    """The compose file a directory holds, in the order ``docker compose`` looks for one."""
+    for name in COMPOSE_NAMES:
+        candidate = directory / name
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
+def override_for(path: Path) -> Path | None:
+    """``docker-compose.override.yml`` beside ``docker-compose.yml`` (read by default by compose)."""
+    stem, dot, suffix = path.name.rpartition(".")
+    candidate = path.with_name(f"{stem}.override{dot}{suffix}")
+    return candidate if candidate.is_file() else None
+
+
+def looks_like_compose(path: Path) -> bool:
+    name = path.name.lower()
+    return name in COMPOSE_NAMES or (
+        name.endswith((".yml", ".yaml")) and ("compose" in name or name.startswith("docker-compose"))
+    )
