@@ -26,22 +26,19 @@ from linter.sources.compose_files import COMPOSE_NAMES, find_compose_file, looks
 from linter.sources.dockerfile import (
     OFFICIAL_HOME,
     is_official_image,
+    liferay_image,
+    names_liferay,
     parse_dockerfile,
     version_from_home,
     version_from_image,
 )
 from linter.sources.env_file import EnvVar, parse_env_text
-from linter.sources.files import Limits, read_bytes
+from linter.sources.files import Limits, read_bytes, within
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
 from linter.sources.yaml_safe import YNode, parse_yaml
 from linter.tree import Mount, MountTree, Source, image_mounts
 
 __all__ = ["COMPOSE_NAMES", "find_compose_file", "looks_like_compose", "override_for", "read_compose"]
-_NOT_LIFERAY = {
-    "db", "database", "mysql", "mariadb", "postgres", "postgresql", "oracle", "mssql", "sqlserver",
-    "elasticsearch", "es", "search", "opensearch", "solr", "haproxy", "nginx", "httpd", "apache", "proxy",
-    "lb", "balancer", "redis", "memcached", "pgadmin", "adminer", "minio", "kibana", "mailhog",
-}  # fmt: skip
 _INTERPOLATION = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
 
 
@@ -189,10 +186,6 @@ def _marker(service: _Service) -> YNode | None:
     return found[1] if found else None
 
 
-def _tokens(name: str) -> set[str]:
-    return {t for t in re.split(r"[-_./:]", name.lower()) if t}
-
-
 def _build(reader: _Reader, service: _Service) -> tuple[Path, Path] | None:
     found = _last(service, "build")
     if found is None:
@@ -214,14 +207,8 @@ def _is_liferay(reader: _Reader, service: _Service) -> bool:
     marker = _marker(service)
     if marker is not None and marker.get("node") is not None:
         return (reader.text(marker.get("node")) or "").lower() in ("true", "yes", "on", "1")
-    image = _image(reader, service)
-    if image is not None:
-        if is_official_image(image):
-            return True
-        repo = image.rsplit(":", 1)[0] if "/" in image or ":" in image else image
-        last = repo.rsplit("/", 1)[-1]
-        if "liferay" in last and not (_tokens(last) & _NOT_LIFERAY):
-            return True
+    if liferay_image(_image(reader, service)):
+        return True
     build = _build(reader, service)
     if build is not None and build[1].is_file():
         data = read_bytes(build[1], str(build[1]), reader.limits)
@@ -238,7 +225,7 @@ def _is_liferay(reader: _Reader, service: _Service) -> bool:
             target = _volume_parts(reader, item)[1]
             if target and target.startswith(("/opt/liferay", "/mnt/liferay", "/etc/liferay")):
                 return True
-    return "liferay" in service.name.lower() and not (_tokens(service.name) & _NOT_LIFERAY)
+    return names_liferay(service.name)
 
 
 def _volume_parts(reader: _Reader, item: YNode) -> tuple[str | None, str | None, str]:
@@ -314,11 +301,6 @@ def _display(path: Path) -> str:
     return display_path(path)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip("/") + "/")
-
-
 def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[DeployedNode]:
     problems: list[Problem] = []
     files = list(dict.fromkeys(display for display, _ in service.nodes))
@@ -343,7 +325,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
                     where,
                 )
             )
-        elif _inside(dockerfile, reader.project_dir):
+        elif within(dockerfile, reader.project_dir):
             display = _display(dockerfile)
             data = read_bytes(dockerfile, display, reader.limits)
             if isinstance(data, Problem):
@@ -356,7 +338,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
                 image = image or parsed.image
                 image_origin = image_origin or parsed.image_origin
                 for copy in parsed.copies:
-                    if _inside(copy.source, reader.project_dir):
+                    if within(copy.source, reader.project_dir):
                         mounts_in.append((copy.target, Source(host=copy.source, host_display=_display(copy.source))))
     env_vars = {v.name: v for v in env}
     env_vars.update({v.name: v for v in _env_vars(reader, service)})
@@ -383,7 +365,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
         origin = item.origin(display)
         if kind == "bind" and source:
             host = Path(os.path.expanduser(source)) if source.startswith("~") else reader.project_dir / source
-            if source.startswith("~") or not _inside(host, reader.project_dir):
+            if source.startswith("~") or not within(host, reader.project_dir):
                 problems.append(
                     Problem("HA001", f"{source} is bound from outside the compose project; not read", origin)
                 )

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
 from linter.sources.env_file import EnvVar
+from linter.sources.files import within
 
 OFFICIAL_HOME = "/opt/liferay"
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
@@ -80,11 +81,6 @@ def _args(rest: str) -> list[str]:
         return rest.split()
 
 
-def _inside(path: Path, root: Path) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip("/") + "/")
-
-
 def parse_dockerfile(text: str, display: str, context: Path) -> Dockerfile:
     image: str | None = None
     image_origin: Origin | None = None
@@ -133,7 +129,7 @@ def parse_dockerfile(text: str, display: str, context: Path) -> Dockerfile:
                 matches = sorted(glob.glob(pattern)) if glob.has_magic(src) else [pattern]
                 for match in matches:
                     path = Path(match)
-                    if not _inside(path, context):
+                    if not within(path, context):
                         problems.append(
                             Problem("HA001", f"{op} source {src!r} lies outside the build context; not read", origin)
                         )
@@ -155,6 +151,32 @@ def _official(image: str) -> bool:
 
 def is_official_image(image: str | None) -> bool:
     return image is not None and _official(image)
+
+
+# words that name another service of a Liferay deployment (an image or service called liferay-search
+# or liferaycloud/elasticsearch is not a Liferay node)
+NOT_LIFERAY = frozenset(
+    {
+        "db", "database", "mysql", "mariadb", "postgres", "postgresql", "oracle", "mssql", "sqlserver",
+        "elasticsearch", "es", "search", "opensearch", "solr", "haproxy", "nginx", "httpd", "apache", "proxy",
+        "lb", "balancer", "redis", "memcached", "pgadmin", "adminer", "minio", "kibana", "mailhog",
+    }
+)  # fmt: skip
+
+
+def names_liferay(name: str) -> bool:
+    """A service, container or image repository name that says Liferay and nothing else."""
+    words = {w for w in re.split(r"[-_./:]", name.lower()) if w}
+    return "liferay" in name.lower() and not (words & NOT_LIFERAY)
+
+
+def liferay_image(image: str | None) -> bool:
+    """An official Liferay image, or an image whose repository name says Liferay."""
+    if not image:
+        return False
+    if _official(image):
+        return True
+    return names_liferay(image.split("@", 1)[0].rsplit(":", 1)[0].rsplit("/", 1)[-1])
 
 
 _TAG_VERSION = re.compile(r"^(\d+)\.(\d+)")

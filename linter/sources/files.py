@@ -32,6 +32,12 @@ def unreadable(display: str, message: str, line: int | None = None) -> Problem:
     return Problem("HA001", message, Origin(file=display, line=line, column=1 if line else None))
 
 
+def within(path: Path, root: Path) -> bool:
+    """Whether ``path``, links resolved, is ``root`` or lies below it."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip("/") + "/")
+
+
 def looks_binary(data: bytes) -> bool:
     """A NUL byte in the first 8 KiB marks binary content (the heuristic git and grep use)."""
     return b"\x00" in data[:_BINARY_PROBE]

@@ -22,7 +22,13 @@ from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
 from linter.sources.compose import DeployedNode, Deployment, infer_home
-from linter.sources.dockerfile import OFFICIAL_HOME, is_official_image, version_from_image
+from linter.sources.dockerfile import (
+    OFFICIAL_HOME,
+    is_official_image,
+    liferay_image,
+    names_liferay,
+    version_from_image,
+)
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
@@ -149,11 +155,7 @@ def _index(docs: list[_Doc], kind: str) -> dict[tuple[str, str], _Doc]:
 
 
 def _is_liferay(container: YNode) -> bool:
-    image = container.text("image") or ""
-    if is_official_image(image):
-        return True
-    last = image.rsplit(":", 1)[0].rsplit("/", 1)[-1].lower()
-    if "liferay" in last and not re.search(r"elastic|search|mysql|postgres|proxy|nginx", last):
+    if liferay_image(container.text("image")):
         return True
     env = container.get("env")
     if env and any((item.text("name") or "").startswith("LIFERAY_") for item in env.items()):
@@ -161,7 +163,7 @@ def _is_liferay(container: YNode) -> bool:
     mounts = container.get("volumeMounts")
     if mounts and any((m.text("mountPath") or "").startswith(("/opt/liferay", "/mnt/liferay")) for m in mounts.items()):
         return True
-    return "liferay" in (container.text("name") or "").lower()
+    return names_liferay(container.text("name") or "")
 
 
 def _workload_nodes(
