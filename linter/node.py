@@ -173,9 +173,7 @@ def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
         if problem is not None:
             raw.problems.append(problem)
     for path in _iter_osgi_files(tree):
-        display = tree.display(path)
-        location = display if display.endswith(posixpath.basename(path)) else path
-        config = osgi_config_from(tree.read(path, limits), posixpath.basename(path), display, location)
+        config = osgi_config_from(tree.read(path, limits), posixpath.basename(path), tree.display(path), path)
         raw.osgi.append(config)
         raw.files.append(config.path)
         raw.problems.extend(config.problems)

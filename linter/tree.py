@@ -131,13 +131,17 @@ class Tree(ABC):
         for name in self.listdir(path):
             child = self.join(path, name)
             kind = self.kind(child)
-            if kind == "file":
+            if kind == "file" and self.reachable(child):
                 yield child
             elif kind == "dir" and self.descend(child):
                 yield from self.walk_files(child, depth - 1)
 
     def descend(self, path: str) -> bool:
         """Whether a directory search may enter this directory."""
+        return True
+
+    def reachable(self, path: str) -> bool:
+        """Whether a directory search may return this file."""
         return True
 
 
@@ -253,11 +257,10 @@ class DiskTree(Tree):
         target = self.path(path)
         return target is not None and not os.path.islink(target)
 
-    def walk_files(self, path: str, depth: int) -> Iterator[str]:
-        for child in super().walk_files(path, depth):
-            target = self.path(child)
-            if target is not None and (not os.path.islink(target) or self.contains(child)):
-                yield child
+    def reachable(self, path: str) -> bool:
+        """A link found by a search counts only when it stays inside the tree."""
+        target = self.path(path)
+        return target is not None and (not os.path.islink(target) or self.contains(path))
 
 
 # ----------------------------------------------------------------------------- mounts

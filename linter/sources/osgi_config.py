@@ -40,7 +40,7 @@ class OsgiConfig(NamedTuple):
     entries: tuple[OsgiEntry, ...]
     problems: tuple[Problem, ...] = ()
     comments: tuple[tuple[int, str], ...] = ()
-    location: str = ""  # where the node has the file (osgi/configs/x.config), when not its display path
+    location: str = ""  # where the node has the file (osgi/configs/x.config); its display path may be a manifest
 
     @property
     def where(self) -> str:
