@@ -38,6 +38,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MANIFEST = "liferay-ha.toml"
+_LIMITS = Limits()
 NODE_MARKERS = (
     "portal-ext.properties",
     "portal-setup-wizard.properties",
@@ -301,11 +302,13 @@ def deployment_cluster(deployment: Deployment, declared: str | None, kind: str) 
     )
 
 
-def _compose_cluster(files: list[Path], declared: str | None, problems: list[Problem]) -> ClusterSpec | None:
+def _compose_cluster(
+    files: list[Path], declared: str | None, problems: list[Problem], limits: Limits = _LIMITS
+) -> ClusterSpec | None:
     from linter.sources.compose import read_compose
 
     display_of = {f: display_path(f) for f in files}
-    deployment = read_compose(files, display_of, Limits())
+    deployment = read_compose(files, display_of, limits)
     if isinstance(deployment, Problem):
         problems.append(deployment)
         return None
@@ -313,12 +316,16 @@ def _compose_cluster(files: list[Path], declared: str | None, problems: list[Pro
 
 
 def _kubernetes_clusters(
-    files: list[Path], declared: str | None, problems: list[Problem], name: str | None = None
+    files: list[Path],
+    declared: str | None,
+    problems: list[Problem],
+    name: str | None = None,
+    limits: Limits = _LIMITS,
 ) -> list[ClusterSpec]:
     from linter.sources.kubernetes import read_manifests
 
     display_of = {f: display_path(f) for f in files}
-    deployments = read_manifests(files, display_of, Limits(), name)
+    deployments = read_manifests(files, display_of, limits, name)
     if isinstance(deployments, Problem):
         problems.append(deployments)
         return []
@@ -334,7 +341,7 @@ def _archives_in(root: Path) -> list[Path]:
         return []
 
 
-def _helm_chart(root: Path) -> Problem | None:
+def _helm_chart(root: Path, limits: Limits = _LIMITS) -> Problem | None:
     """A Helm chart's sources (``Chart.yaml``, or ``values.yaml`` beside ``templates/``) are Go
     templates, not manifests: one HA001 pointing at the first template expression."""
     templates = root / "templates"
@@ -343,7 +350,7 @@ def _helm_chart(root: Path) -> Problem | None:
     from linter.sources.kubernetes import manifest_files, read_manifests
 
     files = manifest_files(templates, depth=1) if _is_dir(templates) else []
-    found = read_manifests(files, {f: display_path(f) for f in files}, Limits()) if files else None
+    found = read_manifests(files, {f: display_path(f) for f in files}, limits) if files else None
     if isinstance(found, Problem) and "helm template" in found.message:
         return found
     return Problem(
@@ -353,20 +360,22 @@ def _helm_chart(root: Path) -> Problem | None:
     )
 
 
-def _manifests_in(root: Path, depth: int = 0) -> list[Path]:
+def _manifests_in(root: Path, depth: int = 0, limits: Limits = _LIMITS) -> list[Path]:
     """Kubernetes manifests in a directory (with ``depth``, also in its subdirectories, as
     ``helm template --output-dir`` writes them)."""
     from linter.sources.kubernetes import is_manifest, manifest_files
 
     files = []
     for path in manifest_files(root, depth=depth):
-        head = read_bytes(path, str(path), Limits())
+        head = read_bytes(path, str(path), limits)
         if isinstance(head, bytes) and is_manifest(head):
             files.append(path)
     return files
 
 
-def _cluster_from_dir(root: Path, declared: str | None, problems: list[Problem]) -> ClusterSpec | None:
+def _cluster_from_dir(
+    root: Path, declared: str | None, problems: list[Problem], limits: Limits = _LIMITS
+) -> ClusterSpec | None:
     manifest = root / MANIFEST
     if manifest.is_file():
         loaded = load_manifest(manifest, declared)
@@ -380,14 +389,14 @@ def _cluster_from_dir(root: Path, declared: str | None, problems: list[Problem])
     compose = find_compose_file(root)
     if compose is not None:
         override = override_for(compose)
-        return _compose_cluster([compose, *([override] if override else [])], declared, problems)
-    chart = _helm_chart(root)
+        return _compose_cluster([compose, *([override] if override else [])], declared, problems, limits)
+    chart = _helm_chart(root, limits)
     if chart is not None:
         problems.append(chart)
         return None
-    manifests = _manifests_in(root)
+    manifests = _manifests_in(root, limits=limits)
     if manifests:
-        clusters = _kubernetes_clusters(manifests, declared, problems, root.resolve().name or None)
+        clusters = _kubernetes_clusters(manifests, declared, problems, root.resolve().name or None, limits)
         if len(clusters) > 1:
             raise _Many(clusters)
         return clusters[0] if clusters else None
@@ -454,7 +463,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
 
     def add_dir(root: Path) -> bool:
         try:
-            cluster = _cluster_from_dir(root, declared_version, result.problems)
+            cluster = _cluster_from_dir(root, declared_version, result.problems, limits)
         except _Many as many:
             for c in many.clusters:
                 add(c)
@@ -472,7 +481,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             if child.is_symlink() and not _inside(child, root):
                 continue
             try:
-                sub = _cluster_from_dir(child, declared_version, result.problems)
+                sub = _cluster_from_dir(child, declared_version, result.problems, limits)
             except _Many as many:
                 for c in many.clusters:
                     add(c)
@@ -483,9 +492,10 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
                 found = True
         if not found and not is_node_dir(root):
             # manifests further down (``helm template --output-dir out``: out/<chart>/templates/)
-            deep = _manifests_in(root, depth=3)
+            deep = _manifests_in(root, depth=3, limits=limits)
             if deep:
-                for k8s in _kubernetes_clusters(deep, declared_version, result.problems, root.resolve().name or None):
+                name = root.resolve().name or None
+                for k8s in _kubernetes_clusters(deep, declared_version, result.problems, name, limits):
                     add(k8s)
                     found = True
         return found
@@ -497,13 +507,13 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
         if _is_file(Path(p)) and Path(p).suffix in (".yaml", ".yml") and Path(p) not in compose_files
     ]
     if yaml_files:
-        for k8s_cluster in _kubernetes_clusters(yaml_files, declared_version, result.problems):
+        for k8s_cluster in _kubernetes_clusters(yaml_files, declared_version, result.problems, None, limits):
             add(k8s_cluster)
     by_project: dict[Path, list[Path]] = {}
     for file in compose_files:
         by_project.setdefault(file.resolve().parent, []).append(file)
     for files in by_project.values():
-        compose_cluster = _compose_cluster(files, declared_version, result.problems)
+        compose_cluster = _compose_cluster(files, declared_version, result.problems, limits)
         if compose_cluster is not None:
             add(compose_cluster)
     for raw in paths:
@@ -517,7 +527,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             result.problems.append(Problem("HA001", "path not found", Origin(str(raw))))
             continue
         if _is_dir(path):
-            if (path / MANIFEST).is_file() or find_compose_file(path) is not None or _manifests_in(path):
+            if (path / MANIFEST).is_file() or find_compose_file(path) is not None or _manifests_in(path, limits=limits):
                 add_dir(path)  # a broken manifest or compose file is reported as such
                 continue
             if not is_node_dir(path):

@@ -182,3 +182,17 @@ def test_binary_member_is_refused(tmp_path: Path) -> None:
 )
 def test_compose_interpolation(text: str, expected: str) -> None:
     assert interpolate(text, {"A": "1", "E": ""}) == expected
+
+
+def test_max_file_size_applies_to_deployment_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import shutil
+
+    from linter.cli import main
+
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "clusters" / "compose-74-healthy", project)
+    main(["check", "--format", "json", "--max-file-size", "200", str(project)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    refused = [f for f in findings if f["rule"] == "HA001" and f["location"]["file"].endswith("docker-compose.yml")]
+    assert refused and "200-byte limit" in refused[0]["message"]

@@ -154,6 +154,8 @@ def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits)
                 if home_version is not None:
                     versions.setdefault(home_version, f"the Liferay home {node.tree.home} of service {service.name}")
     display = display_of[files[0]]
+    if not nodes and reader.problems:
+        return reader.problems[0]  # the file could not be read or parsed: say that, not "no service"
     if not nodes:
         return Problem(
             "HA002",
