@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from linter.liferay.versions import parse_version
 from linter.model import Origin, Problem
-from linter.sources.compose_files import find_compose_file, looks_like_compose, override_for
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
+from linter.sources.input_names import archive_stem, find_compose_file, is_archive, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag
 from linter.tree import Mount, Tree
 
@@ -333,8 +333,6 @@ def _kubernetes_clusters(
 
 
 def _archives_in(root: Path) -> list[Path]:
-    from linter.sources.archive import is_archive
-
     try:
         return sorted(p for p in root.iterdir() if is_archive(p) and _is_file(p) and not p.name.startswith("."))
     except OSError:
@@ -421,15 +419,13 @@ class _Many(Exception):
 
 def is_deployment_file(path: Path) -> bool:
     """A file that is a whole input of its own: an archive, a compose file, Kubernetes manifests."""
-    from linter.sources.archive import is_archive
-
     return is_archive(path) or path.suffix.lower() in (".yaml", ".yml")
 
 
 def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[Problem]) -> NodeSpec | None:
     """A node read from an archive; an archive that cannot be opened is a problem, not a node
     (a node of nothing but defaults would only add noise)."""
-    from linter.sources.archive import ArchiveTree, archive_stem
+    from linter.sources.archive import ArchiveTree
 
     display = display_path(path)
     tree = ArchiveTree(path, display, limits)
@@ -447,8 +443,6 @@ def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[P
 
 def discover(paths: list[Path], declared_version: str | None = None, limits: Limits | None = None) -> Discovery:
     """Turn command-line paths into clusters; never raises on bad paths."""
-    from linter.sources.archive import is_archive
-
     limits = limits or Limits()
     result = Discovery()
     archives: list[Path] = []

@@ -63,6 +63,13 @@ def test_pre_commit_file_mode_on_a_clean_cluster_does_not_load_rich() -> None:
     changed = WITH_XML / "node1" / "portal-ext.properties"
     loaded = _modules_after(_check(str(changed)))
     assert "rich" not in loaded
+    # nor the deployment readers' stacks: YAML, archives, digests
+    assert not loaded & {"yaml", "tarfile", "zipfile", "hashlib"}, sorted(loaded & {"yaml", "tarfile", "zipfile"})
+
+
+def test_deployment_readers_load_yaml_only_for_a_deployment() -> None:
+    loaded = _modules_after(_check("-q", str(FIXTURES / "clusters" / "compose-74-healthy")))
+    assert "yaml" in loaded and "rich" not in loaded
 
 
 # ----------------------------------------------------------------------------- helpers behind the budgets

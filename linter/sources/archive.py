@@ -20,26 +20,15 @@ from typing import IO, NamedTuple
 
 from linter.model import Origin, Problem
 from linter.sources.files import Limits, unreadable
+from linter.sources.input_names import ARCHIVE_SUFFIXES, archive_stem, is_archive
 from linter.tree import Kind, Tree
 
-ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".zip")
 _CONFIG_SUFFIXES = (".properties", ".config", ".cfg", ".xml", ".sh", ".bat", ".cmd", ".options", ".env")
 _ARTIFACT_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
+__all__ = ["ARCHIVE_SUFFIXES", "ArchiveTree", "archive_stem", "is_archive"]
 MAX_MEMBERS = 200_000
 MAX_DIGEST_BYTES = 4 << 30  # decompressed bytes hashed per archive (a zip bomb stops here)
 _CHUNK = 1 << 20
-
-
-def is_archive(path: Path) -> bool:
-    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
-
-
-def archive_stem(path: Path) -> str:
-    name = path.name
-    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)] or name
-    return name
 
 
 class _Member(NamedTuple):

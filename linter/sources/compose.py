@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
-from linter.sources.compose_files import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.dockerfile import (
     OFFICIAL_HOME,
     is_official_image,
@@ -34,6 +33,7 @@ from linter.sources.dockerfile import (
 )
 from linter.sources.env_file import EnvVar, parse_env_text
 from linter.sources.files import Limits, read_bytes, within
+from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
 from linter.sources.yaml_safe import YNode, parse_yaml
 from linter.tree import Mount, MountTree, Source, image_mounts

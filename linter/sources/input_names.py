@@ -1,4 +1,5 @@
-"""Which files are docker-compose files (names only: cheap enough for discovery of every path)."""
+"""Which files are which kind of input, by name only (cheap enough for every path discovery sees):
+docker-compose files and node archives."""
 
 from __future__ import annotations
 
@@ -31,3 +32,19 @@ def looks_like_compose(path: Path) -> bool:
     return name in COMPOSE_NAMES or (
         name.endswith((".yml", ".yaml")) and ("compose" in name or name.startswith("docker-compose"))
     )
+
+
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".zip")
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def archive_stem(path: Path) -> str:
+    """The node name an archive gives: its file name without the archive suffix."""
+    name = path.name
+    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] or name
+    return name
