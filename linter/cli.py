@@ -420,6 +420,8 @@ def check(
     except (config_mod.ConfigError, SelectionError, ValueError) as exc:
         raise _usage_error(str(exc)) from None
     report = engine.run(clusters, found.problems)
+    if found.notes:
+        report = report._replace(notes=(*report.notes, *found.notes))
     if file_mode and skipped:
         skipped_notes = [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]
         report = report._replace(notes=(*report.notes, *skipped_notes))

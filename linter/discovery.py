@@ -89,6 +89,7 @@ class ClusterSpec(NamedTuple):
 class Discovery:
     clusters: list[ClusterSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # inputs that hold no Liferay node, said once
 
 
 @functools.lru_cache(maxsize=4)
@@ -303,14 +304,17 @@ def deployment_cluster(deployment: Deployment, declared: str | None, kind: str) 
 
 
 def _compose_cluster(
-    files: list[Path], declared: str | None, problems: list[Problem], limits: Limits = _LIMITS
+    files: list[Path], declared: str | None, found: Discovery, limits: Limits = _LIMITS
 ) -> ClusterSpec | None:
-    from linter.sources.compose import read_compose
+    from linter.sources.compose import NoNodes, read_compose
 
     display_of = {f: display_path(f) for f in files}
     deployment = read_compose(files, display_of, limits)
+    if isinstance(deployment, NoNodes):
+        found.notes.append(f"{deployment.origin.file}: {deployment.message}; not checked")
+        return None
     if isinstance(deployment, Problem):
-        problems.append(deployment)
+        found.problems.append(deployment)
         return None
     return deployment_cluster(deployment, declared, "compose")
 
@@ -318,16 +322,20 @@ def _compose_cluster(
 def _kubernetes_clusters(
     files: list[Path],
     declared: str | None,
-    problems: list[Problem],
+    found: Discovery,
     name: str | None = None,
     limits: Limits = _LIMITS,
 ) -> list[ClusterSpec]:
+    from linter.sources.compose import NoNodes
     from linter.sources.kubernetes import read_manifests
 
     display_of = {f: display_path(f) for f in files}
     deployments = read_manifests(files, display_of, limits, name)
+    if isinstance(deployments, NoNodes):
+        found.notes.append(f"{deployments.origin.file}: {deployments.message}; not checked")
+        return []
     if isinstance(deployments, Problem):
-        problems.append(deployments)
+        found.problems.append(deployments)
         return []
     return [deployment_cluster(d, declared, "kubernetes") for d in deployments]
 
@@ -372,8 +380,9 @@ def _manifests_in(root: Path, depth: int = 0, limits: Limits = _LIMITS) -> list[
 
 
 def _cluster_from_dir(
-    root: Path, declared: str | None, problems: list[Problem], limits: Limits = _LIMITS
+    root: Path, declared: str | None, found: Discovery, limits: Limits = _LIMITS
 ) -> ClusterSpec | None:
+    problems = found.problems
     manifest = root / MANIFEST
     if manifest.is_file():
         loaded = load_manifest(manifest, declared)
@@ -387,14 +396,14 @@ def _cluster_from_dir(
     compose = find_compose_file(root)
     if compose is not None:
         override = override_for(compose)
-        return _compose_cluster([compose, *([override] if override else [])], declared, problems, limits)
+        return _compose_cluster([compose, *([override] if override else [])], declared, found, limits)
     chart = _helm_chart(root, limits)
     if chart is not None:
         problems.append(chart)
         return None
     manifests = _manifests_in(root, limits=limits)
     if manifests:
-        clusters = _kubernetes_clusters(manifests, declared, problems, root.resolve().name or None, limits)
+        clusters = _kubernetes_clusters(manifests, declared, found, root.resolve().name or None, limits)
         if len(clusters) > 1:
             raise _Many(clusters)
         return clusters[0] if clusters else None
@@ -457,7 +466,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
 
     def add_dir(root: Path) -> bool:
         try:
-            cluster = _cluster_from_dir(root, declared_version, result.problems, limits)
+            cluster = _cluster_from_dir(root, declared_version, result, limits)
         except _Many as many:
             for c in many.clusters:
                 add(c)
@@ -475,7 +484,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             if child.is_symlink() and not _inside(child, root):
                 continue
             try:
-                sub = _cluster_from_dir(child, declared_version, result.problems, limits)
+                sub = _cluster_from_dir(child, declared_version, result, limits)
             except _Many as many:
                 for c in many.clusters:
                     add(c)
@@ -489,7 +498,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             deep = _manifests_in(root, depth=3, limits=limits)
             if deep:
                 name = root.resolve().name or None
-                for k8s in _kubernetes_clusters(deep, declared_version, result.problems, name, limits):
+                for k8s in _kubernetes_clusters(deep, declared_version, result, name, limits):
                     add(k8s)
                     found = True
         return found
@@ -501,13 +510,13 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
         if _is_file(Path(p)) and Path(p).suffix in (".yaml", ".yml") and Path(p) not in compose_files
     ]
     if yaml_files:
-        for k8s_cluster in _kubernetes_clusters(yaml_files, declared_version, result.problems, None, limits):
+        for k8s_cluster in _kubernetes_clusters(yaml_files, declared_version, result, None, limits):
             add(k8s_cluster)
     by_project: dict[Path, list[Path]] = {}
     for file in compose_files:
         by_project.setdefault(file.resolve().parent, []).append(file)
     for files in by_project.values():
-        compose_cluster = _compose_cluster(files, declared_version, result.problems, limits)
+        compose_cluster = _compose_cluster(files, declared_version, result, limits)
         if compose_cluster is not None:
             add(compose_cluster)
     for raw in paths:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from linter.model import Problem
 from linter.sources.archive import ArchiveTree
-from linter.sources.compose import interpolate, read_compose
+from linter.sources.compose import NoNodes, interpolate, read_compose
 from linter.sources.dockerfile import parse_dockerfile, version_from_image
 from linter.sources.files import Limits
 from linter.sources.kubernetes import read_manifests
@@ -77,9 +77,15 @@ def test_yaml_compose_and_manifest_readers(tmp_path: Path, text: str, raw: bytes
         path = tmp_path / "docker-compose.yml"
         path.write_bytes(data)
         result = read_compose([path], {path: "docker-compose.yml"}, Limits())
-        _positioned([result] if isinstance(result, Problem) else result.problems)
+        if isinstance(result, NoNodes):
+            assert result.origin.file == "docker-compose.yml" and result.message
+        else:
+            _positioned([result] if isinstance(result, Problem) else result.problems)
         manifests = read_manifests([path], {path: "docker-compose.yml"}, Limits())
-        _positioned([manifests] if isinstance(manifests, Problem) else [p for d in manifests for p in d.problems])
+        if isinstance(manifests, NoNodes):
+            assert manifests.message
+        else:
+            _positioned([manifests] if isinstance(manifests, Problem) else [p for d in manifests for p in d.problems])
 
 
 @FUZZ
@@ -196,3 +202,20 @@ def test_max_file_size_applies_to_deployment_files(tmp_path: Path, capsys: pytes
     findings = json.loads(capsys.readouterr().out)["findings"]
     refused = [f for f in findings if f["rule"] == "HA001" and f["location"]["file"].endswith("docker-compose.yml")]
     assert refused and "200-byte limit" in refused[0]["message"]
+
+
+def test_a_compose_file_without_liferay_is_a_note_not_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pre-commit passes every changed compose file; one for other services is not bad input."""
+    import json
+
+    from linter.cli import main
+
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("services:\n  db:\n    image: postgres:16\n", encoding="utf-8")
+    code = main(["check", "--format", "json", str(compose)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["findings"] == [] and report["clusters"] == []
+    assert main(["check", "--verbose", "--color", "never", str(compose)]) == 0
+    assert "docker-compose.yml: no service runs Liferay" in capsys.readouterr().out  # said with --verbose

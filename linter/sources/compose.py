@@ -56,6 +56,14 @@ class DeployedNode(NamedTuple):
     image_origin: Origin | None
 
 
+class NoNodes(NamedTuple):
+    """A deployment file that runs no Liferay (a compose file for other services): not an error,
+    nothing to check."""
+
+    message: str
+    origin: Origin
+
+
 class Deployment(NamedTuple):
     name: str
     root: Path  # the directory of the (first) deployment file
@@ -118,7 +126,7 @@ class _Service(NamedTuple):
     nodes: list[tuple[str, YNode]]  # (display of the file, the service's mapping) in merge order
 
 
-def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits) -> Deployment | Problem:
+def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits) -> Deployment | NoNodes | Problem:
     """The Liferay nodes of a compose project made of ``files`` (later files override)."""
     reader = _Reader(files, display_of, limits)
     services: dict[str, _Service] = {}
@@ -157,10 +165,9 @@ def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits)
     if not nodes and reader.problems:
         return reader.problems[0]  # the file could not be read or parsed: say that, not "no service"
     if not nodes:
-        return Problem(
-            "HA002",
-            "compose file defines no service that runs Liferay (a liferay/portal or liferay/dxp image, "
-            "LIFERAY_* variables, or mounts into /opt/liferay; mark others with x-liferay-ha-lint: {node: true})",
+        return NoNodes(
+            "no service runs Liferay (a liferay/portal or liferay/dxp image, LIFERAY_* variables, mounts "
+            "into /opt/liferay, or x-liferay-ha-lint: {node: true} on the service)",
             Origin(display),
         )
     version = source = None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.model import Origin, OriginKind, Problem
-from linter.sources.compose import DeployedNode, Deployment, infer_home
+from linter.sources.compose import DeployedNode, Deployment, NoNodes, infer_home
 from linter.sources.dockerfile import (
     OFFICIAL_HOME,
     is_official_image,
@@ -72,7 +72,7 @@ def is_helm_template(data: bytes) -> bool:
 
 def read_manifests(
     files: list[Path], display_of: dict[Path, str], limits: Limits, name: str | None = None
-) -> list[Deployment] | Problem:
+) -> list[Deployment] | NoNodes | Problem:
     """Liferay workloads in a set of manifest files, one cluster per namespace."""
     docs: list[_Doc] = []
     problems: list[Problem] = []
@@ -119,10 +119,9 @@ def read_manifests(
                 "`helm template` and check its output",
                 Origin(helm[0][0], helm[0][1], 1),
             )
-        return Problem(
-            "HA002",
-            "no Deployment, StatefulSet or Pod that runs Liferay in these manifests (a liferay/portal or "
-            "liferay/dxp image, LIFERAY_* variables, or mounts into /opt/liferay)",
+        return NoNodes(
+            "no Deployment, StatefulSet, DaemonSet or Pod runs Liferay in these manifests (a liferay/portal "
+            "or liferay/dxp image, LIFERAY_* variables, or mounts into /opt/liferay)",
             Origin(first),
         )
     root = files[0].parent
