@@ -49,6 +49,19 @@ class Mount(NamedTuple):
     origin: Origin
 
 
+class MountSpec(NamedTuple):
+    """A mount as a deployment file declares it, for every node the declaration makes."""
+
+    target: str
+    source: str
+    identity: str
+    origin: Origin
+    per_node: bool  # each node (container, pod) gets storage of its own: anonymous volume, emptyDir, ...
+
+    def for_node(self, node: str) -> Mount:
+        return Mount(self.target, self.source, self.identity + (f"#{node}" if self.per_node else ""), self.origin)
+
+
 class Tree(ABC):
     """The questions the node loader asks about a node's files."""
 

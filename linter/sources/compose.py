@@ -36,7 +36,7 @@ from linter.sources.files import Limits, read_bytes, within
 from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
 from linter.sources.yaml_safe import YNode, parse_yaml
-from linter.tree import Mount, MountTree, Source, image_mounts
+from linter.tree import Mount, MountSpec, MountTree, Source, image_mounts
 
 __all__ = ["COMPOSE_NAMES", "find_compose_file", "looks_like_compose", "override_for", "read_compose"]
 _INTERPOLATION = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
@@ -366,7 +366,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
     if home is None:
         home = OFFICIAL_HOME if is_official_image(image) else infer_home(targets)
     mounts: list[tuple[str, Source]] = list(mounts_in)
-    shared: list[tuple[str, str, str, Origin, bool]] = []  # target, source, identity, origin, per-container
+    shared: list[MountSpec] = []
     for display, item in volume_entries:
         source, target, kind = _volume_parts(reader, item)
         if not target:
@@ -378,15 +378,15 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
                 problems.append(
                     Problem("HA001", f"{source} is bound from outside the compose project; not read", origin)
                 )
-                shared.append((target, source, "host:" + os.path.abspath(host), origin, False))
+                shared.append(MountSpec(target, source, "host:" + os.path.abspath(host), origin, False))
                 continue
             for sub_target, sub in image_mounts(target, Source(host=host, host_display=_display(host)), home):
                 mounts.append((sub_target, sub))
-            shared.append((target, source, "host:" + os.path.realpath(host), origin, False))
+            shared.append(MountSpec(target, source, "host:" + os.path.realpath(host), origin, False))
         elif kind == "volume" and source:
-            shared.append((target, f"volume {source}", f"volume:{project}/{source}", origin, False))
+            shared.append(MountSpec(target, f"volume {source}", f"volume:{project}/{source}", origin, False))
         else:
-            shared.append((target, f"{kind} volume", f"{kind}:{target}", origin, True))
+            shared.append(MountSpec(target, f"{kind} volume", f"{kind}:{target}", origin, True))
     command_flags: list[JvmFlag] = []
     for key in ("entrypoint", "command"):
         found = _last(service, key)
@@ -403,10 +403,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
     out: list[DeployedNode] = []
     for index in range(1, replicas + 1):
         node_name = service.name if replicas == 1 else f"{service.name}-{index}"
-        node_mounts = tuple(
-            Mount(target, source, identity + (f"#{node_name}" if per_container else ""), origin)
-            for target, source, identity, origin, per_container in shared
-        )
+        node_mounts = tuple(spec.for_node(node_name) for spec in shared)
         out.append(
             DeployedNode(
                 node_name,

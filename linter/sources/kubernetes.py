@@ -33,12 +33,11 @@ from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
 from linter.sources.yaml_safe import YNode, block_content, parse_yaml
-from linter.tree import Blob, Mount, MountTree, Source, image_mounts
+from linter.tree import Blob, MountSpec, MountTree, Source, image_mounts
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod")
 _TEMPLATE = re.compile(r"\{\{-?\s")
 _MAX_FILES = 500
-_EMPTY = YNode([], 1, 1, 1, 1)
 
 
 class _Doc(NamedTuple):
@@ -84,7 +83,8 @@ def read_manifests(
             problems.append(data)
             continue
         if is_helm_template(data):
-            line = data[: _TEMPLATE.search(data.decode("utf-8", "replace")).start()].count(b"\n") + 1  # type: ignore[union-attr]
+            match = _TEMPLATE.search(data.decode("utf-8", "replace"))
+            line = data[: match.start()].count(b"\n") + 1 if match is not None else 1
             helm.append((display, line))
             continue
         parsed = parse_yaml(data, display)
@@ -178,18 +178,18 @@ def _workload_nodes(
     spec = doc.node.get("spec")
     if spec is None:
         return []
-    pod = spec if kind == "Pod" else (spec.get("template").get("spec") if spec.get("template") else None)  # type: ignore[union-attr]
+    pod = spec if kind == "Pod" else spec.at("template", "spec")
     if pod is None:
         return []
-    containers = [c for c in (pod.get("containers").items() if pod.get("containers") else []) if _is_liferay(c)]  # type: ignore[union-attr]
+    containers = [c for c in pod.seq("containers") if _is_liferay(c)]
     if not containers:
         return []
     container = containers[0]
     display = doc.display
     env: list[EnvVar] = []
-    for source in container.get("envFrom").items() if container.get("envFrom") else []:  # type: ignore[union-attr]
-        prefix = source.text("prefix") or ""
-        ref = source.get("configMapRef")
+    for env_from in container.seq("envFrom"):
+        prefix = env_from.text("prefix") or ""
+        ref = env_from.get("configMapRef")
         if ref is not None and ref.text("name"):
             cm = config_maps.get((namespace, ref.text("name") or ""))
             if cm is not None:
@@ -197,7 +197,7 @@ def _workload_nodes(
                 for key, value in data.mapping().items() if data else []:
                     origin = value.origin(cm.display)._replace(kind=OriginKind.ENV, detail=prefix + key)
                     env.append(EnvVar(prefix + key, value.scalar, origin))
-        secret_ref = source.get("secretRef")
+        secret_ref = env_from.get("secretRef")
         if secret_ref is not None and secret_ref.text("name"):
             secret = secrets.get((namespace, secret_ref.text("name") or ""))
             if secret is not None:
@@ -206,7 +206,7 @@ def _workload_nodes(
                     for key, entry in (entries.mapping() if entries is not None else {}).items():
                         origin = entry.origin(secret.display)._replace(kind=OriginKind.ENV, detail=prefix + key)
                         env.append(EnvVar(prefix + key, "${env." + prefix + key + "}", origin))
-    for item in container.get("env").items() if container.get("env") else []:  # type: ignore[union-attr]
+    for item in container.seq("env"):
         var = item.text("name")
         if not var:
             continue
@@ -232,23 +232,25 @@ def _workload_nodes(
     env = _expand_references(env)
     flags: list[JvmFlag] = []
     for key in ("command", "args"):
-        for arg in container.get(key).items() if container.get(key) else []:  # type: ignore[union-attr]
+        for arg in container.seq(key):
             text = arg.scalar or ""
             if text.startswith(("-D", "-X")) or " -D" in text:
                 flags += flags_in_value(text, display, arg.line, arg.column)
     image = container.text("image")
-    image_origin = container.get("image").origin(display) if container.get("image") else None  # type: ignore[union-attr]
+    image_node = container.get("image")
+    image_origin = image_node.origin(display) if image_node is not None else None
     env_home = next((v.value for v in env if v.name == "LIFERAY_HOME" and v.value), None)
-    mount_paths = [m.text("mountPath") or "" for m in (container.get("volumeMounts") or _EMPTY).items()]
+    mount_paths = [m.text("mountPath") or "" for m in container.seq("volumeMounts")]
     home = env_home or (OFFICIAL_HOME if is_official_image(container.text("image")) else infer_home(mount_paths))
-    volumes = {v.text("name"): v for v in (pod.get("volumes").items() if pod.get("volumes") else [])}  # type: ignore[union-attr]
+    volumes = {v.text("name"): v for v in pod.seq("volumes")}
     claim_templates = {
-        (t.get("metadata").text("name") if t.get("metadata") else None)  # type: ignore[union-attr]
-        for t in (spec.get("volumeClaimTemplates").items() if spec.get("volumeClaimTemplates") else [])  # type: ignore[union-attr]
+        metadata.text("name")
+        for template in spec.seq("volumeClaimTemplates")
+        if (metadata := template.get("metadata")) is not None
     }
     tree_mounts: list[tuple[str, Source]] = []
-    shared: list[tuple[str, str, str, Origin, bool]] = []
-    for mount in container.get("volumeMounts").items() if container.get("volumeMounts") else []:  # type: ignore[union-attr]
+    shared: list[MountSpec] = []
+    for mount in container.seq("volumeMounts"):
         target = mount.text("mountPath")
         volume_name = mount.text("name") or ""
         if not target:
@@ -258,7 +260,9 @@ def _workload_nodes(
         volume = volumes.get(volume_name)
         if volume is None:
             if volume_name in claim_templates:
-                shared.append((target, f"claim template {volume_name}", f"pvc:{namespace}/{volume_name}", origin, True))
+                shared.append(
+                    MountSpec(target, f"claim template {volume_name}", f"pvc:{namespace}/{volume_name}", origin, True)
+                )
             else:
                 problems.append(
                     Problem("HA003", f"volumeMount names volume {volume_name!r}, which the pod does not define", origin)
@@ -268,7 +272,7 @@ def _workload_nodes(
         if source is not None:
             tree_mounts += image_mounts(target, source, home)
         identity, label, per_pod = _volume_identity(volume, namespace)
-        shared.append((target, label, identity + (f"/{sub_path}" if sub_path else ""), origin, per_pod))
+        shared.append(MountSpec(target, label, identity + (f"/{sub_path}" if sub_path else ""), origin, per_pod))
     tree = MountTree(home, tree_mounts)
     replicas_text = spec.text("replicas") if kind not in ("Pod", "DaemonSet") else "1"
     replicas = int(replicas_text) if replicas_text and replicas_text.isdigit() else 1
@@ -277,10 +281,7 @@ def _workload_nodes(
     out: list[DeployedNode] = []
     for index in range(start, start + replicas):
         pod_name = name if kind == "Pod" else f"{name}-{index}"
-        mounts = tuple(
-            Mount(target, label, identity + (f"#{pod_name}" if per_pod else ""), origin)
-            for target, label, identity, origin, per_pod in shared
-        )
+        mounts = tuple(spec.for_node(pod_name) for spec in shared)
         out.append(DeployedNode(pod_name, tree, tuple(env), tuple(flags), (), (display,), mounts, image, image_origin))
     return out
 

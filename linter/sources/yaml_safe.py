@@ -39,6 +39,18 @@ class YNode(NamedTuple):
     def items(self) -> list[YNode]:
         return self.value if isinstance(self.value, list) else []
 
+    def seq(self, key: str) -> list[YNode]:
+        """The items of the sequence under ``key``; empty when it is absent or not a sequence."""
+        child = self.get(key)
+        return child.items() if child is not None else []
+
+    def at(self, *keys: str) -> YNode | None:
+        """The value down a path of mapping keys (``spec``, ``template``, ``spec``), or None."""
+        node: YNode | None = self
+        for key in keys:
+            node = node.get(key) if node is not None else None
+        return node
+
     def mapping(self) -> dict[str, YNode]:
         return self.value if isinstance(self.value, dict) else {}
 
