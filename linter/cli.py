@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from linter.baseline import Outcome
     from linter.config import Config
     from linter.diagnostics import Report
-    from linter.node import Cluster
+    from linter.model import Cluster
     from linter.ruleapi import Rule
 
 EXIT_OK = 0
@@ -137,9 +137,9 @@ def show(
     ] = None,
 ) -> None:
     """Show the HA-relevant effective settings of every node side by side, with origins."""
-    from linter.discovery import discover
     from linter.liferay.versions import parse_version
-    from linter.node import load_cluster
+    from linter.load.discovery import discover
+    from linter.load.loader import load_cluster
     from linter.sources.files import Limits
 
     if liferay_version is not None and parse_version(liferay_version) is None:
@@ -354,9 +354,9 @@ def check(
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter import config as config_mod
     from linter import progress
-    from linter.discovery import discover, discover_files, is_deployment_file
     from linter.engine import Engine, RunSettings
     from linter.liferay.versions import parse_version
+    from linter.load.discovery import discover, discover_files, is_deployment_file
     from linter.pack import PackError, load_rules
     from linter.select import SelectionError, resolve_selector
     from linter.sources.files import DEFAULT_MAX_FILE_SIZE, Limits

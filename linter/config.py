@@ -13,22 +13,20 @@ to the fields of the rule's options dataclass.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import os
 import re
 import sys
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal
 
 from linter.diagnostics import Severity
-from linter.discovery import display_path
 from linter.liferay.versions import parse_version
-from linter.select import SelectionError, resolve_selector, specificity
+from linter.options import convert_option, describe_value
+from linter.paths import display_path
+from linter.select import SelectionError, resolve_selector
+from linter.suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,8 +34,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 if TYPE_CHECKING:
-    import ast
-
     from linter.ruleapi import Rule
 
 __all__ = [
@@ -48,12 +44,8 @@ __all__ = [
     "Config",
     "ConfigError",
     "FailOn",
-    "build_options",
     "find_config",
-    "glob_matches",
     "load_config",
-    "options_for",
-    "path_ignored",
     "validate_against_rules",
 ]
 
@@ -166,40 +158,6 @@ def find_config(start: Path) -> Path | None:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
-def _toml_kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    if isinstance(value, dict):
-        return "table"
-    return type(value).__name__
-
-
-def _got(value: object) -> str:
-    kind = _toml_kind(value)
-    if isinstance(value, str | int | float) and len(repr(value)) <= 40:
-        if isinstance(value, str):
-            shown = f'"{value}"'
-        else:
-            shown = str(value).lower() if isinstance(value, bool) else str(value)
-        return f"{kind} {shown}"
-    return kind
-
-
-def _did_you_mean(word: str, choices: Sequence[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
 class _Where:
     """Where a config value lives, for messages: file display path and table name."""
 
@@ -216,7 +174,7 @@ class _Where:
 
 def _string_list(where: _Where, key: str, value: object, *, table: str = "", what: str = "strings") -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise where.error(f'"{key}" must be a list of {what}, got {_got(value)}', table=table, key=key)
+        raise where.error(f'"{key}" must be a list of {what}, got {describe_value(value)}', table=table, key=key)
     if any(not v.strip() for v in value):
         raise where.error(f'"{key}" contains an empty string', table=table, key=key)
     return [v.strip() for v in value]
@@ -224,7 +182,7 @@ def _string_list(where: _Where, key: str, value: object, *, table: str = "", wha
 
 def _table(where: _Where, key: str, value: object, *, table: str = "") -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise where.error(f'"{key}" must be a table, got {_got(value)}', table=table, key=key)
+        raise where.error(f'"{key}" must be a table, got {describe_value(value)}', table=table, key=key)
     return value
 
 
@@ -245,7 +203,7 @@ def _parse_options(where: _Where, key: str, value: object, into: dict[str, dict[
 def _parse(data: Mapping[str, Any], where: _Where) -> Config:
     for key in data:
         if key not in KEYS:
-            hint = _did_you_mean(key, KEYS)
+            hint = did_you_mean(key, KEYS)
             if key == "tool" and where.base == "":
                 hint = f" (in {CONFIG_FILE} the settings are top-level keys, without [tool.{TOOL_TABLE}])"
             raise where.error(f'unknown key "{key}"{hint}', key=key)
@@ -262,7 +220,7 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
         for selector, level in _table(where, "severity", data["severity"]).items():
             if not isinstance(level, str):
                 raise where.error(
-                    f'"{selector}" must be a severity string (error, warning or info), got {_got(level)}',
+                    f'"{selector}" must be a severity string (error, warning or info), got {describe_value(level)}',
                     table="severity",
                     key="severity",
                 )
@@ -300,7 +258,8 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
         version = data["liferay-version"]
         if not isinstance(version, str):
             quote = f' (quote it: liferay-version = "{version}")' if isinstance(version, int | float) else ""
-            raise where.error(f'"liferay-version" must be a string, got {_got(version)}{quote}', key="liferay-version")
+            got = describe_value(version)
+            raise where.error(f'"liferay-version" must be a string, got {got}{quote}', key="liferay-version")
         if parse_version(version) is None:
             raise where.error(
                 f'"liferay-version": unknown Liferay version "{version}" (expected e.g. 6.2, 7.3, 7.4 or 2024.q1)',
@@ -312,7 +271,7 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
         fail_on = data["fail-on"]
         if not isinstance(fail_on, str) or fail_on.strip().lower() not in FAIL_ON_VALUES:
             raise where.error(
-                f'"fail-on" must be one of {", ".join(FAIL_ON_VALUES)}, got {_got(fail_on)}', key="fail-on"
+                f'"fail-on" must be one of {", ".join(FAIL_ON_VALUES)}, got {describe_value(fail_on)}', key="fail-on"
             )
         values["fail_on"] = fail_on.strip().lower()
 
@@ -326,7 +285,7 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
         inline = data["inline-suppressions"]
         if not isinstance(inline, bool):
             raise where.error(
-                f'"inline-suppressions" must be true or false, got {_got(inline)}', key="inline-suppressions"
+                f'"inline-suppressions" must be true or false, got {describe_value(inline)}', key="inline-suppressions"
             )
         values["inline_suppressions"] = inline
 
@@ -334,7 +293,7 @@ def _parse(data: Mapping[str, Any], where: _Where) -> Config:
         size = data["max-file-size"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise where.error(
-                f'"max-file-size" must be a positive integer (bytes), got {_got(size)}', key="max-file-size"
+                f'"max-file-size" must be a positive integer (bytes), got {describe_value(size)}', key="max-file-size"
             )
         values["max_file_size"] = size
 
@@ -388,215 +347,14 @@ def load_config(path: Path) -> Config:
             return Config(path=path)
         table = tool[TOOL_TABLE]
         if not isinstance(table, dict):
+            got = describe_value(table)
             raise ConfigError(
-                f"{where.display}: [tool.{TOOL_TABLE}] must be a table, got {_got(table)}", path=path, key=TOOL_TABLE
+                f"{where.display}: [tool.{TOOL_TABLE}] must be a table, got {got}",
+                path=path,
+                key=TOOL_TABLE,
             )
         return _parse(table, where)
     return _parse(data, where)
-
-
-# ----------------------------------------------------------------------------- option types
-
-
-class _Unsupported(Exception):
-    pass
-
-
-# A small type language for option fields: ("int"|"float"|"bool"|"str"|"none",), ("list", T),
-# ("tuple", T) for tuple[T, ...], ("literal", values), ("union", (T, ...)).
-_Spec = tuple[Any, ...]
-_SCALARS = {"int": "int", "float": "float", "bool": "bool", "str": "str", "None": "none", "NoneType": "none"}
-_LISTS = {"list": "list", "List": "list", "Sequence": "tuple", "tuple": "tuple", "Tuple": "tuple"}
-
-
-def _spec_from_ast(node: ast.expr) -> _Spec:
-    import ast
-
-    if isinstance(node, ast.Constant) and node.value is None:
-        return ("none",)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return _spec_from_ast(ast.parse(node.value, mode="eval").body)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return ("union", (_spec_from_ast(node.left), _spec_from_ast(node.right)))
-    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-    if name is not None:
-        if name in _SCALARS:
-            return (_SCALARS[name],)
-        raise _Unsupported(name)
-    if isinstance(node, ast.Subscript):
-        head = node.value
-        base = head.id if isinstance(head, ast.Name) else head.attr if isinstance(head, ast.Attribute) else ""
-        args = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if base in ("Optional",) and len(args) == 1:
-            return ("union", (_spec_from_ast(args[0]), ("none",)))
-        if base == "Union":
-            return ("union", tuple(_spec_from_ast(a) for a in args))
-        if base == "Literal":
-            if not all(isinstance(a, ast.Constant) for a in args):
-                raise _Unsupported("Literal")
-            return ("literal", tuple(a.value for a in args if isinstance(a, ast.Constant)))
-        if base in _LISTS:
-            kind = _LISTS[base]
-            if base in ("tuple", "Tuple"):
-                if len(args) != 2 or not (isinstance(args[1], ast.Constant) and args[1].value is Ellipsis):
-                    raise _Unsupported(base)
-                return ("tuple", _spec_from_ast(args[0]))
-            if len(args) != 1:
-                raise _Unsupported(base)
-            return (kind, _spec_from_ast(args[0]))
-    raise _Unsupported(ast.dump(node))
-
-
-def _spec_from_type(tp: object) -> _Spec:
-    import ast
-
-    if isinstance(tp, str):
-        try:
-            return _spec_from_ast(ast.parse(tp, mode="eval").body)
-        except SyntaxError:
-            raise _Unsupported(tp) from None
-    if tp is None or tp is type(None):
-        return ("none",)
-    if tp in (int, float, bool, str):
-        return (typing.cast(type, tp).__name__,)
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Union or origin is types.UnionType:
-        return ("union", tuple(_spec_from_type(a) for a in args))
-    if origin is Literal:
-        return ("literal", tuple(args))
-    if origin is list and len(args) == 1:
-        return ("list", _spec_from_type(args[0]))
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return ("tuple", _spec_from_type(args[0]))
-    if origin is not None and getattr(origin, "__name__", "") == "Sequence" and len(args) == 1:
-        return ("tuple", _spec_from_type(args[0]))
-    raise _Unsupported(repr(tp))
-
-
-def _describe(spec: _Spec) -> str:
-    kind = spec[0]
-    if kind == "int":
-        return "an integer"
-    if kind == "float":
-        return "a number"
-    if kind == "bool":
-        return "true or false"
-    if kind == "str":
-        return "a string"
-    if kind == "none":
-        return "nothing"
-    if kind in ("list", "tuple"):
-        inner = _describe(spec[1])
-        plural = {"an integer": "integers", "a number": "numbers", "a string": "strings"}.get(inner, inner)
-        return f"a list of {plural}"
-    if kind == "literal":
-        return "one of " + ", ".join(f'"{v}"' if isinstance(v, str) else str(v) for v in spec[1])
-    return " or ".join(_describe(s) for s in spec[1] if s[0] != "none")
-
-
-class _Mismatch(Exception):
-    pass
-
-
-def _convert(value: object, spec: _Spec) -> object:
-    kind = spec[0]
-    if kind == "int":
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif kind == "float":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    elif kind == "bool":
-        if isinstance(value, bool):
-            return value
-    elif kind == "str":
-        if isinstance(value, str):
-            return value
-    elif kind == "none":
-        if value is None:
-            return None
-    elif kind in ("list", "tuple"):
-        if isinstance(value, list | tuple):
-            items = [_convert(v, spec[1]) for v in value]
-            return items if kind == "list" else tuple(items)
-    elif kind == "literal":
-        for allowed in spec[1]:
-            if type(value) is type(allowed) and value == allowed:
-                return value
-    elif kind == "union":
-        for arm in spec[1]:
-            try:
-                return _convert(value, arm)
-            except _Mismatch:
-                continue
-    raise _Mismatch
-
-
-@functools.cache
-def _option_fields(options: type) -> dict[str, dataclasses.Field[Any]]:
-    return {f.name: f for f in dataclasses.fields(options) if f.init}
-
-
-def _rule_label(rule: Rule) -> str:
-    return f"{rule.id} ({rule.name})"
-
-
-def _convert_option(rule: Rule, name: str, value: object) -> tuple[str, object]:
-    """(field name, converted value) for one option of ``rule``; ValueError with a message otherwise."""
-    if rule.options is None:
-        raise ValueError(f"rule {_rule_label(rule)} has no options")
-    fields = _option_fields(rule.options)
-    normal = name.replace("-", "_")
-    if normal not in fields:
-        known = [f.replace("_", "-") for f in fields]
-        hint = _did_you_mean(normal.replace("_", "-"), known)
-        listing = f"; its options: {', '.join(known)}" if known else ""
-        raise ValueError(f'unknown option "{name}" for rule {_rule_label(rule)}{hint}{listing}')
-    try:
-        spec = _spec_from_type(fields[normal].type)
-    except _Unsupported:
-        raise ValueError(
-            f'option "{name}" of rule {_rule_label(rule)} has type {fields[normal].type}, '
-            "which cannot be set from a config file"
-        ) from None
-    try:
-        return normal, _convert(value, spec)
-    except _Mismatch:
-        raise ValueError(
-            f'option "{name}" of rule {_rule_label(rule)} must be {_describe(spec)}, got {_got(value)}'
-        ) from None
-
-
-def build_options(rule: Rule, overrides: Mapping[str, object]) -> object:
-    """An instance of ``rule``'s options dataclass with ``overrides`` applied (names in kebab or
-    snake case; lists become tuples for tuple fields); None for a rule without options and no
-    overrides. Bad names or types raise ConfigError."""
-    if rule.options is None and not overrides:
-        return None
-    kwargs: dict[str, object] = {}
-    for name, value in overrides.items():
-        try:
-            field_name, converted = _convert_option(rule, name, value)
-        except ValueError as exc:
-            raise ConfigError(str(exc), key=name) from None
-        kwargs[field_name] = converted
-    assert rule.options is not None
-    return rule.options(**kwargs)
-
-
-def options_for(rule: Rule, options: Mapping[str, Mapping[str, object]]) -> dict[str, object]:
-    """The option overrides that apply to ``rule`` (snake-case names): every matching selector's
-    table merged, the more specific selector winning (``HA607`` over ``HA6`` over a tag)."""
-    matching: list[tuple[int, int, Mapping[str, object]]] = []
-    for order, (selector, table) in enumerate(options.items()):
-        s = specificity(selector, rule)
-        if s is not None:
-            matching.append((s, order, table))
-    merged: dict[str, object] = {}
-    for _, _, table in sorted(matching, key=lambda m: (m[0], m[1])):
-        for name, value in table.items():
-            merged[name.replace("-", "_")] = value
-    return merged
 
 
 # ----------------------------------------------------------------------------- validation
@@ -637,95 +395,6 @@ def validate_against_rules(config: Config, rules: Sequence[Rule]) -> None:
         for r in resolve(selector, None, table="options"):
             for name, value in table.items():
                 try:
-                    _convert_option(r, name, value)
+                    convert_option(r, name, value)
                 except ValueError as exc:
                     raise fail(str(exc), table=f"options.{selector}", key=name) from None
-
-
-# ----------------------------------------------------------------------------- per-path ignores
-
-
-@functools.lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """``*`` and ``?`` stay within one path segment, ``**`` crosses them (``**/`` also matches
-    no directory at all), ``[...]`` is a character class (``[!...]`` negated)."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            j = i
-            while j < n and pattern[j] == "*":
-                j += 1
-            if j - i >= 2:
-                if j < n and pattern[j] == "/":
-                    out.append("(?:.*/)?")
-                    j += 1
-                else:
-                    out.append(".*")
-            else:
-                out.append("[^/]*")
-            i = j
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            # the first character of a class may be "]" itself, as in fnmatch
-            end = pattern.find("]", i + 3 if i + 1 < n and pattern[i + 1] in "!^" else i + 2)
-            if end < 0:
-                out.append(re.escape(c))
-                i += 1
-                continue
-            body = pattern[i + 1 : end]
-            negate = body[:1] in ("!", "^")
-            if negate:
-                body = body[1:]
-            body = body.replace("\\", "\\\\").replace("[", "\\[")
-            out.append(f"[{'^/' if negate else ''}{body}]")
-            i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return re.compile("(?s:" + "".join(out) + r")\Z")
-
-
-def _clean(path: str) -> str:
-    p = path.replace("\\", "/")
-    while p.startswith("./"):
-        p = p[2:]
-    return p
-
-
-def glob_matches(pattern: str, path: str) -> bool:
-    """Whether a per-path-ignores glob matches a display path (posix separators).
-
-    The glob matches the whole path or one of its parent directories (``node-b`` and
-    ``node-b/**`` both cover ``node-b/portal-ext.properties``); a glob without ``/`` also matches
-    any single path component (``*.config``, ``node-b``)."""
-    pat = _clean(pattern).rstrip("/")
-    if not pat:
-        return False
-    target = _clean(path)
-    regex = _glob_regex(pat)
-    parts = target.split("/")
-    candidates = ["/".join(parts[: k + 1]) for k in range(len(parts))]
-    if "/" not in pat:
-        candidates.extend(parts)
-    return any(regex.match(c) for c in candidates)
-
-
-def path_ignored(
-    path: str,
-    rule: Rule,
-    per_path_ignores: Mapping[str, Sequence[str]],
-    rules: Sequence[Rule],
-) -> bool:
-    """Whether ``per_path_ignores`` (glob -> selectors) turns ``rule`` off for the file at
-    ``path`` (a display path). Unknown selectors raise SelectionError."""
-    for pattern, selectors in per_path_ignores.items():
-        if not glob_matches(pattern, path):
-            continue
-        for token in selectors:
-            if any(r.id == rule.id for r in resolve_selector(token, rules)):
-                return True
-    return False

@@ -13,15 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.config import build_options, path_ignored
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
-from linter.liferay import memo
-from linter.model import Problem
-from linter.node import Cluster, Node
+from linter.ignores import path_ignored
+from linter.model import Cluster, Node, Suppression
+from linter.options import build_options, options_for
+from linter.origin import Problem
 from linter.redact import mask_inline, mask_line
-from linter.ruleapi import Context, Finding, Rule, label_at
+from linter.ruleapi import Context, Finding, Rule, label_at, memo
 from linter.select import apply_severity, best_specificity, select_rules
-from linter.suppress import Suppression
 
 INTERNAL_ERROR = "HA009"
 UNUSED_SUPPRESSION = "HA006"
@@ -95,11 +94,7 @@ class Engine:
         }
         self.options: dict[str, Any] = {}
         for r in self.selected:
-            overrides: dict[str, object] = {}
-            for selector, values in settings.options.items():
-                if selector in (r.id, r.name, *r.aliases):
-                    overrides.update(values)
-            self.options[r.id] = build_options(r, overrides)
+            self.options[r.id] = build_options(r, options_for(r, settings.options))
         self.notes: list[str] = []
         self.sources = SourceLines()
         self.audit: tuple[Cluster, ...] = ()

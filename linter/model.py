@@ -1,86 +1,122 @@
-"""The immutable model every other layer shares: origins, problems, settings, nodes."""
+"""The model every layer above the loader shares: a ``Cluster`` of ``Node``s, as data only.
+
+A node is one Liferay server: the properties files of its include-and-override chain in load
+order, its OSGi configurations, JVM flags, environment variables, the XML its properties name
+(``Reference``), inline suppressions, mounts and plugins, and its effective settings with their
+origins. The loader (``linter.load``) builds these; rules, ``show`` and the engine only read them.
+Nothing here reads a file or knows a rule.
+"""
 
 from __future__ import annotations
 
-from enum import Enum
+from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
-
-class OriginKind(str, Enum):
-    """Where a value came from."""
-
-    FILE = "file"  # a line in a file the user can edit
-    DEFAULT = "default"  # Liferay's shipped portal.properties for a version
-    ENV = "env"  # a LIFERAY_* environment variable (from an env file or a manifest)
-    JVM = "jvm"  # a -D JVM flag
-    BUILTIN = "builtin"  # a resource shipped inside Liferay (e.g. jgroups/udp_control.xml)
-    COMPUTED = "computed"  # computed by the portal at start-up (liferay.home)
+from linter.origin import Origin, Problem, Setting
+from linter.sources.ehcache import EhcacheConfig
+from linter.sources.env_file import EnvVar
+from linter.sources.jgroups import JGroupsStack
+from linter.sources.jvm_flags import JvmFlag
+from linter.sources.osgi_config import OsgiConfig
+from linter.sources.properties import PropertiesFile
+from linter.sources.tree import Mount, Plugin
 
 
-class Origin(NamedTuple):
-    """Where something was read: file, key position and value position (1-based).
+class PropertiesSource(NamedTuple):
+    """A properties file that is part of the node's chain, in load order."""
 
-    ``line``/``column`` locate the key (or element, or flag); ``value_line``/``value_column``
-    locate the start of the value; ``end_line``/``end_column`` the end of the whole entry
-    (inclusive column of its last character). For non-file origins only ``kind`` and
-    ``detail`` are meaningful.
-    """
-
-    file: str
-    line: int | None = None
-    column: int | None = None
-    end_line: int | None = None
-    end_column: int | None = None
-    value_line: int | None = None
-    value_column: int | None = None
-    kind: OriginKind = OriginKind.FILE
-    detail: str = ""
-
-    def describe(self) -> str:
-        """A short human description: ``portal-ext.properties:14`` or ``Liferay 7.4 default``."""
-        if self.kind is OriginKind.FILE:
-            if self.line is None:
-                return self.file
-            return f"{self.file}:{self.line}"
-        if self.kind is OriginKind.DEFAULT:
-            return self.detail or "Liferay default"
-        if self.kind is OriginKind.ENV:
-            where = f" ({self.file}:{self.line})" if self.file and self.line else ""
-            return f"env {self.detail}{where}"
-        if self.kind is OriginKind.JVM:
-            where = f" ({self.file}:{self.line})" if self.file and self.line else ""
-            return f"JVM flag {self.detail}{where}"
-        return self.detail or self.kind.value
+    role: str  # "portal-ext.properties", or "include" for include-and-override targets
+    file: PropertiesFile
+    included_by: str | None = None
 
 
-def default_origin(version_label: str) -> Origin:
-    return Origin(file="", kind=OriginKind.DEFAULT, detail=f"Liferay {version_label} default")
+@dataclass(frozen=True)
+class Node:
+    name: str
+    path: str  # display path of the node directory
+    root: Path
+    properties: tuple[PropertiesSource, ...]
+    osgi: tuple[OsgiConfig, ...]
+    jvm_flags: tuple[JvmFlag, ...]
+    env: tuple[EnvVar, ...]
+    settings: dict[str, Setting]
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    references: tuple[Reference, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    unread_files: tuple[str, ...] = ()  # portal-*.properties present on the node that its chain does not load
+    mounts: tuple[Mount, ...] = ()  # storage a compose file or Kubernetes manifest mounts into the container
+    plugins: tuple[Plugin, ...] = ()  # artifacts in osgi/modules, osgi/war, osgi/marketplace, deploy
+    deployment: str | None = None  # "compose", "kubernetes", "archive" or None for a directory
+    home: str | None = None  # the Liferay home in the node's container, when it is one
+
+    def setting(self, key: str) -> Setting | None:
+        return self.settings.get(key)
+
+    def reference(self, key: str) -> Reference | None:
+        for ref in self.references:
+            if ref.key == key:
+                return ref
+        return None
+
+    def osgi_config(self, pid: str) -> OsgiConfig | None:
+        for config in self.osgi:
+            if config.pid == pid:
+                return config
+        return None
+
+    def system_property(self, name: str) -> JvmFlag | None:
+        found = None
+        for flag in self.jvm_flags:
+            if flag.is_system_property and flag.name == name:
+                found = flag
+        return found
 
 
-class Problem(NamedTuple):
-    """An input problem found by a reader or the resolver (rule ids HA001-HA005)."""
+@dataclass(frozen=True)
+class Cluster:
+    name: str
+    path: str
+    version: str | None
+    version_source: str
+    nodes: tuple[Node, ...]
+    problems: tuple[Problem, ...] = ()
 
-    rule: str
-    message: str
-    origin: Origin
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(f for n in self.nodes for f in n.files)
 
 
-class Confidence(str, Enum):
-    EXPLICIT = "explicit"  # set by the user in a file, env var or flag
-    DEFAULT = "default"  # Liferay's default for the detected version
-    UNRESOLVED = "unresolved"  # contains a ${...} nothing provides
+class Reference(NamedTuple):
+    """What one property names: an inline stack, a file, a built-in resource, or nothing found.
 
-
-class Setting(NamedTuple):
-    """One effective portal property with its provenance.
-
-    ``raw`` is the value before ``${...}`` substitution; ``overridden`` lists the earlier
-    definitions that this one replaced, oldest first (default → portal-ext → wizard → env).
+    ``kind`` is ``inline``, ``file``, ``builtin``, ``jgroups-jar``, ``url``, ``unresolved`` (the
+    value still holds ``${...}``) or ``missing``.
     """
 
     key: str
-    value: str
-    raw: str
-    origin: Origin
-    confidence: Confidence
-    overridden: tuple[Setting, ...] = ()
+    setting: Setting
+    kind: str
+    origin: Origin  # where the content is: the file (line 1), the built-in, or the property
+    jgroups: JGroupsStack | None = None
+    ehcache: EhcacheConfig | None = None
+    transport_hint: str | None = None  # for JGroups jar stacks known by name only
+
+    @property
+    def transport(self) -> str | None:
+        if self.jgroups is not None:
+            return self.jgroups.transport_kind
+        return self.transport_hint
+
+
+class Suppression(NamedTuple):
+    file: str
+    line: int  # the comment's line
+    selectors: tuple[str, ...]
+    reason: str
+    first: int  # lines covered (inclusive)
+    last: int
+
+    def covers(self, file: str | None, line: int | None) -> bool:
+        return file == self.file and line is not None and self.first <= line <= self.last

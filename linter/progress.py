@@ -10,8 +10,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from linter.discovery import ClusterSpec
-from linter.node import Cluster, load_cluster
+from linter.load.discovery import ClusterSpec
+from linter.load.loader import load_cluster
+from linter.model import Cluster
 from linter.sources.files import Limits
 
 HANDFUL = 5  # more nodes than this, on a terminal: show progress

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from linter.diagnostics import Severity
+from linter.suggest import close_match
 
 if TYPE_CHECKING:
     from linter.ruleapi import Rule
@@ -110,10 +111,8 @@ def _candidates(rules: Sequence[Rule]) -> list[str]:
 def _suggest(token: str, rules: Sequence[Rule]) -> str | None:
     candidates = _candidates(rules)
     by_lower = {c.lower(): c for c in candidates}
-    import difflib
-
-    close = difflib.get_close_matches(token.strip().lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[close[0]] if close else None
+    close = close_match(token.strip().lower(), by_lower)
+    return by_lower[close] if close else None
 
 
 def resolve_selector(token: str, rules: Sequence[Rule]) -> list[Rule]:

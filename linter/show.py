@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from linter.model import Confidence, Origin, OriginKind
-from linter.node import Cluster, Node
+from linter.model import Cluster, Node
+from linter.origin import Confidence, Origin, OriginKind
 from linter.redact import mask_value
 
 # (section, exact keys or regex patterns); keys always shown even when only defaulted: "!" prefix

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Diagnostic, Label
-from linter.discovery import discover
 from linter.engine import Engine, RunSettings
-from linter.node import load_cluster
+from linter.load.discovery import discover
+from linter.load.loader import load_cluster
 from linter.pack import load_pack
 from linter.ruleapi import Rule
 

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    CLUSTER_LINK_ENABLED,
-    ERROR,
-    Confidence,
-    Context,
-    Finding,
-    Node,
-    OriginKind,
-    get_boolean,
-    label,
-    rule,
-)
+from linter.ruleapi import ERROR, Confidence, Context, Finding, Node, OriginKind, get_boolean, label, rule
+from linter.ruleapi.cluster_link import CLUSTER_LINK_ENABLED
 
 
 @rule(

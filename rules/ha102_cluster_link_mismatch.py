@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from linter.ruleapi import CLUSTER_LINK_ENABLED, ERROR, Cluster, Context, Finding, agreement, cluster_link_enabled, rule
+from linter.ruleapi import ERROR, Cluster, Context, Finding, agreement, rule
+from linter.ruleapi.cluster_link import CLUSTER_LINK_ENABLED, cluster_link_enabled
 
 
 def _show(value: Hashable) -> str:

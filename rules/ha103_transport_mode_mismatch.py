@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.ruleapi import (
-    CHANNEL_PREFIX,
     ERROR,
     Cluster,
     Confidence,
@@ -13,13 +12,13 @@ from linter.ruleapi import (
     Finding,
     Node,
     Reference,
-    cluster_link_enabled,
     label,
     node_names,
     outliers,
     rule,
     stack_label,
 )
+from linter.ruleapi.cluster_link import CHANNEL_PREFIX, cluster_link_enabled
 
 # Stacks whose transport cannot be told (a ${...} value, a URL, a file that is not there) are skipped.
 KNOWN_KINDS = ("inline", "file", "builtin", "jgroups-jar")

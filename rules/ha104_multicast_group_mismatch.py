@@ -5,24 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from linter.ruleapi import (
-    CHANNEL_PREFIX,
-    ERROR,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    MulticastGroup,
-    MulticastValue,
-    Node,
-    cluster_link_enabled,
-    multicast_groups,
-    node_names,
-    normal_address,
-    normal_port,
-    outliers,
-    rule,
-)
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, node_names, outliers, rule
+from linter.ruleapi.cluster_link import CHANNEL_PREFIX, cluster_link_enabled
+from linter.ruleapi.multicast import MulticastGroup, MulticastValue, multicast_groups, normal_address, normal_port
 
 
 def _confidence(values: list[MulticastValue]) -> Confidence:

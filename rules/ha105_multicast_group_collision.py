@@ -5,21 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from linter.ruleapi import (
-    ERROR,
-    Confidence,
-    Context,
-    Finding,
-    Label,
-    MulticastGroup,
-    Node,
-    group_text,
-    label,
-    multicast_groups,
-    normal_address,
-    normal_port,
-    rule,
-)
+from linter.ruleapi import ERROR, Confidence, Context, Finding, Label, Node, label, rule
+from linter.ruleapi.multicast import MulticastGroup, group_text, multicast_groups, normal_address, normal_port
 
 
 def _where(at: Label) -> tuple[object, ...]:

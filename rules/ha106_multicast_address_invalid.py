@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from linter.ruleapi import ERROR, Context, Finding, Node, address_declarations, rule
+from linter.ruleapi import ERROR, Context, Finding, Node, rule
+from linter.ruleapi.addresses import address_declarations
 
 
 def _problem(value: str) -> str | None:

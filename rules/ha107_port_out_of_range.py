@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from linter.ruleapi import ERROR, Context, Finding, Node, address_declarations, rule
+from linter.ruleapi import ERROR, Context, Finding, Node, rule
+from linter.ruleapi.addresses import address_declarations
 
 _RANGES = {
     "port": (1, 65535, "an integer from 1 to 65535"),

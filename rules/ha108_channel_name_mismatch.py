@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 
-from linter.ruleapi import (
-    ERROR,
-    Cluster,
-    Context,
-    Finding,
-    LazyPattern,
-    Node,
-    Setting,
-    agreement,
-    cluster_link_enabled,
-    keys_with_prefix,
-    rule,
-)
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, rule
+from linter.ruleapi.cluster_link import cluster_link_enabled
+from linter.ruleapi.memo import keys_with_prefix
+from linter.ruleapi.text import LazyPattern
 
 CONTROL = "cluster.link.channel.name.control"
 TRANSPORT = LazyPattern(r"cluster\.link\.channel\.name\.transport\.(\d+)")

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    LazyPattern,
-    Node,
-    Setting,
-    cluster_link_enabled,
-    keys_with_prefix,
-    label,
-    rule,
-)
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, label, rule
+from linter.ruleapi.cluster_link import cluster_link_enabled
+from linter.ruleapi.memo import keys_with_prefix
+from linter.ruleapi.text import LazyPattern
 
 LOGIC_NAME = LazyPattern(r"cluster\.link\.channel\.logic\.name\.(control|transport\.\d+)")
 

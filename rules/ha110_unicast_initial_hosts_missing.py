@@ -6,24 +6,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
+from linter.ruleapi import ERROR, Confidence, Context, Finding, Node, Reference, and_list, label, rule, stack_label
+from linter.ruleapi.cluster_link import (
     TCP_TRANSPORTS,
     ChannelValue,
-    Confidence,
-    Context,
-    Finding,
-    Node,
     Protocol,
-    Reference,
-    and_list,
     channel_attribute,
     channel_stacks,
     cluster_link_enabled,
-    label,
-    rule,
     split_placeholder,
-    stack_label,
 )
 
 _HOSTS_FLAG = "jgroups.tcpping.initial_hosts"

@@ -10,25 +10,27 @@ from typing import NamedTuple
 
 from linter.ruleapi import (
     ERROR,
-    JGROUPS_3_FAMILIES,
-    TCP_TRANSPORTS,
-    ChannelValue,
     Cluster,
     Confidence,
     Context,
     Finding,
-    HostPort,
     Label,
     Node,
     Reference,
     and_list,
+    rule,
+    stack_label,
+)
+from linter.ruleapi.cluster_link import (
+    JGROUPS_3_FAMILIES,
+    TCP_TRANSPORTS,
+    ChannelValue,
+    HostPort,
     channel_attribute,
     channel_stacks,
     cluster_link_enabled,
     parse_initial_hosts,
     port_number,
-    rule,
-    stack_label,
 )
 
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})

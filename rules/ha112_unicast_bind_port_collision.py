@@ -8,21 +8,14 @@ import ipaddress
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from linter.ruleapi import (
-    ERROR,
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Label, Node, rule
+from linter.ruleapi.cluster_link import (
     JGROUPS_3_FAMILIES,
     TCP_TRANSPORTS,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    Label,
-    Node,
     channel_attribute,
     channel_stacks,
     cluster_link_enabled,
     port_number,
-    rule,
 )
 
 _NOT_A_HOST = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})

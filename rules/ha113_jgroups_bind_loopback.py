@@ -9,27 +9,29 @@ import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
-    CHANNEL_PREFIX,
-    CHANNEL_SYSTEM_PROPERTIES,
     WARNING,
-    ChannelValue,
     Confidence,
     Context,
     Finding,
     Node,
-    Protocol,
     Reference,
     and_list,
-    channel_keys,
-    cluster_link_enabled,
-    commons_list,
-    jgroups_value,
     label,
     label_at,
     rule,
-    split_placeholder,
     stack_label,
 )
+from linter.ruleapi.cluster_link import (
+    CHANNEL_PREFIX,
+    CHANNEL_SYSTEM_PROPERTIES,
+    ChannelValue,
+    Protocol,
+    channel_keys,
+    cluster_link_enabled,
+    jgroups_value,
+    split_placeholder,
+)
+from linter.ruleapi.keys import commons_list
 
 _AUTODETECT = "cluster.link.autodetect.address"
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "loopback"})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import INFO, Confidence, Context, Finding, Node, OriginKind, cluster_link_enabled, label, rule
+from linter.ruleapi import INFO, Confidence, Context, Finding, Node, OriginKind, label, rule
+from linter.ruleapi.cluster_link import cluster_link_enabled
 
 KEY = "cluster.link.autodetect.address"
 DEFAULT = "www.google.com:80"

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from linter.ruleapi import (
-    CHANNEL_PREFIX,
     ERROR,
     Cluster,
     Confidence,
@@ -19,17 +18,20 @@ from linter.ruleapi import (
     OriginKind,
     Reference,
     and_list,
-    cluster_channel_keys,
-    cluster_link_enabled,
-    jgroups_value,
     label,
     node_names,
     outliers,
     rule,
-    secret_digest,
-    split_placeholder,
     stack_label,
 )
+from linter.ruleapi.cluster_link import (
+    CHANNEL_PREFIX,
+    cluster_channel_keys,
+    cluster_link_enabled,
+    jgroups_value,
+    split_placeholder,
+)
+from linter.ruleapi.secrets import secret_digest
 
 _ENCRYPTION = frozenset({"ASYM_ENCRYPT", "SYM_ENCRYPT", "ENCRYPT"})
 # Liferay's built-in stacks by resource folder: (AUTH token, encryption protocols). The content of

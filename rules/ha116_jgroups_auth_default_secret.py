@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from linter.ruleapi import (
-    CHANNEL_PREFIX,
     WARNING,
     Confidence,
     Context,
@@ -17,16 +16,19 @@ from linter.ruleapi import (
     OriginKind,
     Reference,
     and_list,
+    label,
+    rule,
+    stack_label,
+)
+from linter.ruleapi.cluster_link import (
+    CHANNEL_PREFIX,
     channel_keys,
     cluster_link_enabled,
     jgroups_value,
-    label,
-    liferay_default,
-    rule,
-    secret_digest,
     split_placeholder,
-    stack_label,
 )
+from linter.ruleapi.keys import liferay_default
+from linter.ruleapi.secrets import secret_digest
 
 KEY = "cluster.link.auth.value"
 

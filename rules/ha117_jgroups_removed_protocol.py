@@ -5,20 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    CHANNEL_PREFIX,
-    WARNING,
-    Context,
-    Finding,
-    Node,
-    Reference,
-    and_list,
-    channel_keys,
-    cluster_link_enabled,
-    label,
-    rule,
-    stack_label,
-)
+from linter.ruleapi import WARNING, Context, Finding, Node, Reference, and_list, label, rule, stack_label
+from linter.ruleapi.cluster_link import CHANNEL_PREFIX, channel_keys, cluster_link_enabled
 
 _PACKAGE = "org.jgroups.protocols."
 

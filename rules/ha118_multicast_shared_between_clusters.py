@@ -5,20 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from linter.ruleapi import (
-    WARNING,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    MulticastGroup,
-    group_text,
-    multicast_groups,
-    normal_address,
-    normal_port,
-    per_run,
-    rule,
-)
+from linter.ruleapi import WARNING, Cluster, Confidence, Context, Finding, rule
+from linter.ruleapi.memo import per_run
+from linter.ruleapi.multicast import MulticastGroup, group_text, multicast_groups, normal_address, normal_port
 
 
 @per_run  # every cluster compares itself with every other: each cluster's groups are found once

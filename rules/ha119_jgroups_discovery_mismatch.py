@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from linter.ruleapi import (
-    CHANNEL_PREFIX,
     ERROR,
     Cluster,
     Confidence,
@@ -17,17 +16,20 @@ from linter.ruleapi import (
     Finding,
     Label,
     Node,
-    Protocol,
     Reference,
     and_list,
-    channel_attribute,
-    cluster_channel_keys,
-    cluster_link_enabled,
     label,
     node_names,
     outliers,
     rule,
     stack_label,
+)
+from linter.ruleapi.cluster_link import (
+    CHANNEL_PREFIX,
+    Protocol,
+    channel_attribute,
+    cluster_channel_keys,
+    cluster_link_enabled,
 )
 
 # Stock stacks of the JGroups jar, known by name only (conf/*.xml at JGroups 3.6.20, 4.1.7, 5.4.12).

@@ -6,25 +6,21 @@ import re
 from collections.abc import Iterator
 
 from linter.ruleapi import (
-    EMBEDDED_DATABASES,
     ERROR,
-    JDBC_PREFIXES,
     Confidence,
     Context,
     Finding,
-    JdbcUrl,
     Label,
     Node,
     OriginKind,
     Setting,
     is_unresolved,
-    jndi_setting,
     label,
     label_at,
-    liferay_default,
-    parse_jdbc,
     rule,
 )
+from linter.ruleapi.database import EMBEDDED_DATABASES, JDBC_PREFIXES, JdbcUrl, jndi_setting, parse_jdbc
+from linter.ruleapi.keys import liferay_default
 
 
 def _embedded(url: Setting | None, driver: Setting | None) -> JdbcUrl | None:

@@ -6,7 +6,6 @@ import ipaddress
 from collections.abc import Iterator
 
 from linter.ruleapi import (
-    JDBC_PREFIXES,
     WARNING,
     Confidence,
     Context,
@@ -15,12 +14,11 @@ from linter.ruleapi import (
     Node,
     OriginKind,
     is_unresolved,
-    jndi_setting,
     label,
     label_at,
-    parse_jdbc,
     rule,
 )
+from linter.ruleapi.database import JDBC_PREFIXES, jndi_setting, parse_jdbc
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 

@@ -5,21 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 
-from linter.ruleapi import (
-    ERROR,
-    JDBC_PREFIXES,
-    Cluster,
-    Context,
-    Finding,
-    Node,
-    Setting,
-    agreement,
-    is_unresolved,
-    jndi_setting,
-    parse_jdbc,
-    rule,
-    url_defined,
-)
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, is_unresolved, rule
+from linter.ruleapi.database import JDBC_PREFIXES, jndi_setting, parse_jdbc, url_defined
 
 
 @dataclass(frozen=True)

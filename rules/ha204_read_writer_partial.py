@@ -16,10 +16,10 @@ from linter.ruleapi import (
     OriginKind,
     Setting,
     agreement,
-    commons_list,
     label,
     rule,
 )
+from linter.ruleapi.keys import commons_list
 
 SPRING_CONFIGS = ("spring.configs", "META-INF/dynamic-data-source-spring.xml")
 SPRING_INFRASTRUCTURE = ("spring.infrastructure.configs", "META-INF/dynamic-data-source-infrastructure-spring.xml")

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from linter.ruleapi import (
-    JDBC_PREFIXES,
     WARNING,
     Cluster,
     Confidence,
@@ -16,14 +15,13 @@ from linter.ruleapi import (
     OriginKind,
     Setting,
     is_unresolved,
-    jndi_setting,
     label,
     node_names,
     outliers,
     rule,
-    secret_digest,
-    url_defined,
 )
+from linter.ruleapi.database import JDBC_PREFIXES, jndi_setting, url_defined
+from linter.ruleapi.secrets import secret_digest
 
 FIELDS = (("username", "user name"), ("password", "password"))
 

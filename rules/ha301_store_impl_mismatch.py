@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, agreement, rule, store_impl_key
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Setting, agreement, rule
+from linter.ruleapi.store import store_impl_key
 
 
 def _impl(node: Node, key: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator
 
-from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, rule, store_impl, store_location
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, rule
+from linter.ruleapi.store import store_impl, store_location
 
 
 def _show(value: Hashable) -> str:

@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    DEFAULT_STORE_ROOT_7X,
-    WARNING,
-    Cluster,
-    Context,
-    Finding,
-    Node,
-    OriginKind,
-    container_path,
-    is_6x,
-    label,
-    per_run,
-    rule,
-    shared_mount,
-    store_impl,
-    store_impl_key,
-    store_kind,
-    store_location,
-)
+from linter.ruleapi import WARNING, Cluster, Context, Finding, Node, OriginKind, is_6x, label, rule
+from linter.ruleapi.memo import per_run
+from linter.ruleapi.mounts import container_path, shared_mount
+from linter.ruleapi.store import DEFAULT_STORE_ROOT_7X, store_impl, store_impl_key, store_kind, store_location
 
 
 @rule(

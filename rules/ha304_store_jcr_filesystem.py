@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    WARNING,
-    Confidence,
-    Context,
-    Finding,
-    Label,
-    Node,
-    OriginKind,
-    Setting,
-    label,
-    rule,
-    store_impl_key,
-)
+from linter.ruleapi import WARNING, Confidence, Context, Finding, Label, Node, OriginKind, Setting, label, rule
+from linter.ruleapi.store import store_impl_key
 
 ROOT_KEY = "jcr.jackrabbit.repository.root"
 CONFIG_KEY = "jcr.jackrabbit.config.file.path"

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
-    FS_STORE_PIDS,
-    Context,
-    Finding,
-    Node,
-    OriginKind,
-    label,
-    rule,
-    store_impl,
-    store_kind,
-    store_location,
-)
+from linter.ruleapi import ERROR, Context, Finding, Node, OriginKind, label, rule
+from linter.ruleapi.store import FS_STORE_PIDS, store_impl, store_kind, store_location
 
 # VerifyProperties (master 2024-12) _MODULARIZED_PORTAL_KEYS: these keys moved to the OSGi
 # configuration of module com.liferay.portal.store.filesystem as root.dir (rootDir); the 6.0

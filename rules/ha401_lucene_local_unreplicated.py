@@ -6,19 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter.ruleapi import (
-    WARNING,
-    Confidence,
-    Context,
-    Finding,
-    Node,
-    OriginKind,
-    Setting,
-    get_boolean,
-    label,
-    per_run,
-    rule,
-)
+from linter.ruleapi import WARNING, Confidence, Context, Finding, Node, OriginKind, Setting, get_boolean, label, rule
+from linter.ruleapi.memo import per_run
 
 REPLICATE = "lucene.replicate.write"
 STORE_TYPE = "lucene.store.type"

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    WARNING,
-    Context,
-    Finding,
-    Node,
-    OriginKind,
-    keys_with_prefix,
-    label,
-    legacy_key,
-    rule,
-)
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label, rule
+from linter.ruleapi.keys import legacy_key
+from linter.ruleapi.memo import keys_with_prefix
 
 
 def _is_lucene_key(key: str) -> bool:

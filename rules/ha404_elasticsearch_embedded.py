@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
+from linter.ruleapi import ERROR, Confidence, Context, Finding, Node, label, label_at, rule
+from linter.ruleapi.search import (
     ES_CONNECTOR_NAMES,
     ES_CONNECTORS_BY_FAMILY,
-    Confidence,
-    Context,
-    Finding,
-    Node,
     is_remote_mode,
-    label,
-    label_at,
     other_search_engine,
     remote_config_elsewhere,
-    rule,
     search_configs,
 )
 

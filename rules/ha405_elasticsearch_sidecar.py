@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
+from linter.ruleapi import ERROR, Confidence, Context, Finding, Node, label, label_at, rule
+from linter.ruleapi.search import (
     ES7,
     ES7_CONNECTION,
     ES_CONNECTOR_NAMES,
-    Confidence,
-    Context,
-    Finding,
-    Node,
     is_remote_mode,
-    label,
-    label_at,
     other_search_engine,
     remote_config_elsewhere,
-    rule,
     search_configs,
     short_search_pid,
 )

@@ -7,9 +7,6 @@ from typing import NamedTuple
 
 from linter.ruleapi import (
     ERROR,
-    ES7_CONNECTION,
-    ES_CONNECTORS_BY_FAMILY,
-    ES_TRANSPORT_FAMILIES,
     Cluster,
     Confidence,
     Context,
@@ -17,13 +14,18 @@ from linter.ruleapi import (
     Node,
     Origin,
     OriginKind,
-    SearchConfig,
-    SearchValue,
     Setting,
     agreement,
+    rule,
+)
+from linter.ruleapi.search import (
+    ES7_CONNECTION,
+    ES_CONNECTORS_BY_FAMILY,
+    ES_TRANSPORT_FAMILIES,
+    SearchConfig,
+    SearchValue,
     is_remote_mode,
     other_search_engine,
-    rule,
     search_configs,
     search_items,
     search_text,

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
+from linter.ruleapi import ERROR, Context, Finding, Label, Node, label_at, rule
+from linter.ruleapi.osgi import OVERRIDE_PREFIX
+from linter.ruleapi.search import (
     ES2,
     ES6,
     ES7,
     ES_CONNECTOR_NAMES,
     ES_CONNECTORS_BY_FAMILY,
     ES_TRANSPORT_FAMILIES,
-    OVERRIDE_PREFIX,
-    Context,
-    Finding,
-    Label,
-    Node,
     SearchConfig,
-    label_at,
-    rule,
     search_configs,
     search_summary,
     short_search_pid,

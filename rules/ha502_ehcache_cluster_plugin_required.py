@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    CLUSTER_LINK_ENABLED,
-    EHCACHE_REPLICATION_FLAG,
-    INFO,
-    Context,
-    Finding,
-    Node,
-    get_boolean,
-    label,
-    rule,
-)
+from linter.ruleapi import INFO, Context, Finding, Node, get_boolean, label, rule
+from linter.ruleapi.cluster_link import CLUSTER_LINK_ENABLED
+from linter.ruleapi.ehcache import EHCACHE_REPLICATION_FLAG
 
 
 @rule(

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    CLUSTER_LINK_ENABLED,
+from linter.ruleapi import WARNING, Context, Finding, Node, label, rule
+from linter.ruleapi.cluster_link import CLUSTER_LINK_ENABLED, cluster_link_enabled
+from linter.ruleapi.ehcache import (
     EHCACHE_HIBERNATE,
     EHCACHE_MULTI_VM,
     EHCACHE_REPLICATION_FLAG,
     HIBERNATE_SECOND_LEVEL,
-    WARNING,
-    Context,
-    Finding,
-    Node,
-    cluster_link_enabled,
-    label,
-    liferay_default,
-    rule,
     setting_true,
 )
+from linter.ruleapi.keys import liferay_default
 
 # The cluster-aware cache managers (EhcachePortalCacheManager for the multi-VM file, LiferayEhcacheRegionFactory
 # for Hibernate); the single-VM manager is not cluster-aware, Liferay leaves its file alone.

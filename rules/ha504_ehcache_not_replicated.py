@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
+from linter.ruleapi import ERROR, Context, Finding, Node, label, rule
+from linter.ruleapi.cluster_link import cluster_link_enabled
+from linter.ruleapi.ehcache import (
     EHCACHE_CLUSTER_REPLICATOR,
     EHCACHE_HIBERNATE,
     EHCACHE_MANAGERS,
     EHCACHE_MULTI_VM,
     EHCACHE_RMI_PROVIDER,
-    ERROR,
     CacheFile,
     CacheView,
-    Context,
-    Finding,
-    Node,
     PeerProvider,
     cache_file_label,
     cache_files,
-    cluster_link_enabled,
     describe_cache_file,
-    label,
-    rule,
     short_class,
 )
 

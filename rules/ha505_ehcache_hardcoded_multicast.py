@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
+from linter.ruleapi import WARNING, Context, Finding, Node, label, rule
+from linter.ruleapi.cluster_link import jgroups_value
+from linter.ruleapi.ehcache import (
     EHCACHE_HIBERNATE,
     EHCACHE_MANAGERS,
     EHCACHE_MULTI_VM,
     EHCACHE_RMI_PROVIDER,
     EHCACHE_SINGLE_VM,
-    WARNING,
-    Context,
-    Finding,
-    Node,
     cache_file_label,
     cache_file_name,
     cache_files,
-    jgroups_value,
-    label,
-    rule,
 )
 
 MPING = ('multicast.group.address["cluster-link-mping"]', 'multicast.group.port["cluster-link-mping"]')

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 
-from linter.ruleapi import (
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Origin, Setting, agreement, rule
+from linter.ruleapi.cluster_link import cluster_link_enabled
+from linter.ruleapi.ehcache import (
     EHCACHE_CLUSTER_REPLICATOR,
     EHCACHE_HIBERNATE,
     EHCACHE_MANAGERS,
     EHCACHE_MULTI_VM,
     EHCACHE_REPLICATION_FLAG,
-    ERROR,
     HIBERNATE_SECOND_LEVEL,
     CacheFile,
     CacheView,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    Node,
-    Origin,
-    Setting,
-    agreement,
     cache_file,
-    cluster_link_enabled,
-    keys_with_prefix,
-    rule,
     setting_true,
     short_class,
 )
+from linter.ruleapi.memo import keys_with_prefix
 
 MAX_CACHES = 10  # per cache file: more differing caches are summarised in the last finding
 REPLICATOR_DEFAULTS = {  # RMICacheReplicatorFactory defaults (the JGroups and Liferay replicators take the same keys)

@@ -5,26 +5,16 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from typing import NamedTuple
 
-from linter.ruleapi import (
+from linter.ruleapi import ERROR, Cluster, Confidence, Context, Finding, Node, Origin, Setting, agreement, label, rule
+from linter.ruleapi.ehcache import (
     EHCACHE_HIBERNATE,
     EHCACHE_MANAGERS,
     EHCACHE_MULTI_VM,
     EHCACHE_RMI_PROVIDER,
-    ERROR,
     CacheFile,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    Node,
-    Origin,
     PeerProvider,
-    Setting,
-    agreement,
     cache_file,
     cache_file_name,
-    label,
-    rule,
 )
 
 

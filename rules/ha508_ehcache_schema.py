@@ -5,18 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from linter.ruleapi import (
-    WARNING,
-    Context,
-    EhcacheConfig,
-    Factory,
-    Finding,
-    Label,
-    Node,
-    Reference,
-    edit_distance,
-    rule,
-)
+from linter.ruleapi import WARNING, Context, Finding, Label, Node, Reference, rule
+from linter.ruleapi.ehcache import EhcacheConfig, Factory
+from linter.ruleapi.text import nearest
 
 # ehcache.xsd of Ehcache 2.x (facts A.1, the 2.x schema text): children allowed under each element and
 # attributes each element takes. "*" marks terracottaConfig's free-form tc-config.
@@ -242,10 +233,10 @@ def _at(node: Node, ref: Reference, line: int | None, column: int | None, text: 
 
 def _suggest(name: str, known: frozenset[str] | tuple[str, ...]) -> str:
     """The closest known name within a couple of typos (or a different letter case)."""
+    close = nearest(name, (k for k in known if k != "*"), max(1, min(3, len(name) // 6)), ignore_case=True)
+    if close is not None and name:
+        return f" (did you mean {close}?)"
     lower = name.lower()
-    scored = sorted((edit_distance(lower, k.lower()), k) for k in known if k != "*")
-    if scored and name and scored[0][0] <= max(1, min(3, len(name) // 6)):
-        return f" (did you mean {scored[0][1]}?)"
     truncated = sorted(k for k in known if len(name) >= 6 and k.lower().startswith(lower))
     return f" (did you mean {truncated[0]}?)" if truncated else ""
 

@@ -9,27 +9,23 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from linter.ruleapi import (
-    OVERRIDE_PREFIX,
     WARNING,
     Cluster,
     Confidence,
     Context,
     Finding,
-    KeyGlobs,
-    LazyPattern,
     Node,
     Origin,
     OriginKind,
-    OsgiConfig,
-    OsgiEntry,
     Setting,
     agreement,
-    is_osgi_file,
-    is_secret_key,
-    keys_with_prefix,
     rule,
 )
-from linter.ruleapi import secret_digest as _digest
+from linter.ruleapi.memo import keys_with_prefix
+from linter.ruleapi.osgi import OVERRIDE_PREFIX, OsgiConfig, OsgiEntry, is_osgi_file
+from linter.ruleapi.secrets import is_secret_key
+from linter.ruleapi.secrets import secret_digest as _digest
+from linter.ruleapi.text import KeyGlobs, LazyPattern
 
 # PID:key pairs a dedicated rule compares: HA302 (store root and bucket), HA406 (Elasticsearch target).
 DEDICATED = (

@@ -5,19 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
-    OVERRIDE_PREFIX,
-    Context,
-    Finding,
-    Label,
-    LazyPattern,
-    Node,
-    OriginKind,
-    is_osgi_file,
-    label_at,
-    rule,
-)
+from linter.ruleapi import ERROR, Context, Finding, Label, Node, OriginKind, label_at, rule
+from linter.ruleapi.osgi import OVERRIDE_PREFIX, is_osgi_file
+from linter.ruleapi.text import LazyPattern
 
 # A PID is a dotted symbolic name (Felix ConfigurationHandler NAME_CHARS: letters, digits, '_', '-', '.').
 _PID = LazyPattern(r"[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*)+")

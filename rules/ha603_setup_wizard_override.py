@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, LazyPattern, Node, OriginKind, Setting, is_secret_key, label, rule
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, Setting, label, rule
+from linter.ruleapi.secrets import is_secret_key
+from linter.ruleapi.text import LazyPattern
 
 WIZARD = "portal-setup-wizard.properties"
 # Keys whose node-local override splits the cluster (facts §2-§7.1); node-local keys excluded.

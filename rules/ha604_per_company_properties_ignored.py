@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Label, LazyPattern, Node, label_at, rule
+from linter.ruleapi import WARNING, Context, Finding, Label, Node, label_at, rule
+from linter.ruleapi.text import LazyPattern
 
 _PER_COMPANY = LazyPattern(r"portal-(\d+|\$\{easyconf:companyId\})\.properties")
 

@@ -5,22 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    IMAGE_VARIABLES,
-    NOT_PROPERTY_PREFIXES,
-    WARNING,
-    Context,
-    Finding,
-    LazyPattern,
-    Node,
-    OriginKind,
-    known_keys,
-    label_at,
-    legacy_key,
-    nearest,
-    property_key,
-    rule,
-)
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label_at, rule
+from linter.ruleapi.keys import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, known_keys, legacy_key, property_key
+from linter.ruleapi.text import LazyPattern, nearest
 
 PREFIX = "LIFERAY_"
 # CharPool names (petra-string CharPool; facts §1.3) for the encoder, preferred spelling first.

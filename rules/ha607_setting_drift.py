@@ -6,18 +6,9 @@ from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
-from linter.ruleapi import (
-    WARNING,
-    Cluster,
-    Context,
-    Finding,
-    KeyGlobs,
-    Node,
-    agreement,
-    is_secret_key,
-    rule,
-    secret_digest,
-)
+from linter.ruleapi import WARNING, Cluster, Context, Finding, Node, agreement, rule
+from linter.ruleapi.secrets import is_secret_key, secret_digest
+from linter.ruleapi.text import KeyGlobs
 
 # Keys that must agree on every node (facts §2-§7.1): everything the HA1xx-HA5xx rules read, the
 # default company, counters, session cookie and timeout behaviour, the web server the portal

@@ -5,19 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
 
-from linter.ruleapi import (
-    WARNING,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    Node,
-    Origin,
-    Plugin,
-    Setting,
-    agreement,
-    rule,
-)
+from linter.ruleapi import WARNING, Cluster, Confidence, Context, Finding, Node, Origin, Setting, agreement, rule
+from linter.ruleapi.mounts import Plugin
 
 # node kinds whose deployed plugins we can see: a directory (a live home, a bundle) or an archive;
 # a container's plugins mostly come from its image, which the deployment files do not show

@@ -5,19 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    WARNING,
-    Cluster,
-    Context,
-    Finding,
-    Mount,
-    Node,
-    container_path,
-    label_at,
-    mount_at,
-    node_names,
-    rule,
-)
+from linter.ruleapi import WARNING, Cluster, Context, Finding, Node, label_at, node_names, rule
+from linter.ruleapi.mounts import Mount, container_path, mount_at
 
 DEPLOY_DIR = "auto.deploy.deploy.dir"
 IMAGE_DEPLOY = "/mnt/liferay/deploy"  # the official images link it to ${liferay.home}/deploy

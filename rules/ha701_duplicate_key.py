@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    ERROR,
-    WARNING,
-    Context,
-    Finding,
-    LazyPattern,
-    Node,
-    OriginKind,
-    is_secret_key,
-    label_at,
-    liferay_default,
-    rule,
-)
+from linter.ruleapi import ERROR, WARNING, Context, Finding, Node, OriginKind, label_at, rule
+from linter.ruleapi.keys import liferay_default
+from linter.ruleapi.secrets import is_secret_key
+from linter.ruleapi.text import LazyPattern
 
 # Keys whose comma-joined value breaks the cluster (a URL, a class name, an address, a port):
 # RULES.md rates a duplicate of these as an error.

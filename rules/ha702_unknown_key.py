@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    WARNING,
-    Context,
-    Finding,
-    LazyPattern,
-    Node,
-    known_keys,
-    label_at,
-    legacy_key,
-    liferay_default,
-    memoize,
-    nearest,
-    rule,
-    written_entries,
-)
+from linter.ruleapi import WARNING, Context, Finding, Node, label_at, rule
+from linter.ruleapi.keys import known_keys, legacy_key, liferay_default, written_entries
+from linter.ruleapi.memo import memoize
+from linter.ruleapi.text import LazyPattern, nearest
 
 # Keys Liferay's portal.properties documents only as commented-out examples (``#key=value``), so
 # they have no default and are missing from ``known_keys``; bracket qualifiers stripped. Taken from

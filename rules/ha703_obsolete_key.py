@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import (
-    WARNING,
-    Context,
-    Finding,
-    LazyPattern,
-    Node,
-    known_keys,
-    label_at,
-    legacy_key,
-    rule,
-    written_entries,
-)
+from linter.ruleapi import WARNING, Context, Finding, Node, label_at, rule
+from linter.ruleapi.keys import known_keys, legacy_key, written_entries
+from linter.ruleapi.text import LazyPattern
 
 # Keys a dedicated rule reports on 7.x with more context: HA305 (file-system store root as a
 # property, where only the OSGi rootDir counts) and HA403 (Lucene keys on 7.x).

@@ -6,23 +6,20 @@ from collections.abc import Iterator
 
 from linter.ruleapi import (
     ERROR,
-    IMAGE_VARIABLES,
-    NOT_PROPERTY_PREFIXES,
     WARNING,
     Context,
     Finding,
     Label,
-    LazyPattern,
     Node,
     Origin,
     OriginKind,
     is_recognised_boolean,
     label_at,
-    liferay_default,
-    memoize,
-    property_key,
     rule,
 )
+from linter.ruleapi.keys import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, liferay_default, property_key
+from linter.ruleapi.memo import memoize
+from linter.ruleapi.text import LazyPattern
 
 _BRACKET = LazyPattern(r"^(?P<base>[^\[]+)\[.*\]$")
 _INDEXED = LazyPattern(r"^(?P<base>.+)\.\d+$")

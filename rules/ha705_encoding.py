@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Label, LazyPattern, Node, OriginKind, rule
+from linter.ruleapi import WARNING, Context, Finding, Label, Node, OriginKind, rule
+from linter.ruleapi.text import LazyPattern
 
 # UTF-8 multi-byte sequences as they look after an ISO-8859-1 decoding (lead byte, then
 # continuation bytes U+0080-U+00BF): what a Liferay 6.x node sees instead of the intended text.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label, label_at, liferay_default, rule
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label, label_at, rule
+from linter.ruleapi.keys import liferay_default
 
 
 class _Switch(NamedTuple):

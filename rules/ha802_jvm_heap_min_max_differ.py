@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import INFO, Context, Finding, JvmFlag, Node, label_at, rule, size_bytes
+from linter.ruleapi import INFO, Context, Finding, Node, label_at, rule
+from linter.ruleapi.jvm import JvmFlag, size_bytes
 
 _INITIAL = ("-Xms", "-XX:InitialHeapSize")
 _MAXIMUM = ("-Xmx", "-XX:MaxHeapSize")

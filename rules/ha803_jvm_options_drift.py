@@ -6,24 +6,10 @@ from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
-from linter.ruleapi import (
-    INFO,
-    Cluster,
-    Confidence,
-    Context,
-    Finding,
-    JvmFlag,
-    KeyGlobs,
-    LazyPattern,
-    Node,
-    Origin,
-    Setting,
-    agreement,
-    is_secret_key,
-    rule,
-    secret_digest,
-    size_bytes,
-)
+from linter.ruleapi import INFO, Cluster, Confidence, Context, Finding, Node, Origin, Setting, agreement, rule
+from linter.ruleapi.jvm import JvmFlag, size_bytes
+from linter.ruleapi.secrets import is_secret_key, secret_digest
+from linter.ruleapi.text import KeyGlobs, LazyPattern
 
 # Options that name the node itself or its own paths (facts §7.2: jgroups.bind_addr per node;
 # initial_hosts is HA111's; JMX/RMI host names, dump and log paths, app-server node names).

@@ -14,15 +14,13 @@ from linter.config import (
     CONFIG_FILE,
     Config,
     ConfigError,
-    build_options,
     find_config,
-    glob_matches,
     load_config,
-    options_for,
-    path_ignored,
     validate_against_rules,
 )
 from linter.diagnostics import Severity
+from linter.ignores import glob_matches, path_ignored
+from linter.options import build_options, options_for
 from linter.ruleapi import Rule
 
 
@@ -505,11 +503,11 @@ def test_build_options() -> None:
 
 
 def test_build_options_errors() -> None:
-    with pytest.raises(ConfigError, match="has no options"):
+    with pytest.raises(ValueError, match="has no options"):
         build_options(rule("HA101"), {"x": 1})
-    with pytest.raises(ConfigError, match='unknown option "nope"'):
+    with pytest.raises(ValueError, match='unknown option "nope"'):
         build_options(rule("HA110"), {"nope": 1})
-    with pytest.raises(ConfigError, match="must be an integer, got boolean true"):
+    with pytest.raises(ValueError, match="must be an integer, got boolean true"):
         build_options(rule("HA110"), {"max_nodes": True})
 
 

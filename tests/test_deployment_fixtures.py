@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from linter.cli import main
-from linter.discovery import discover
-from linter.model import Confidence, OriginKind
-from linter.node import Cluster, Node, load_cluster
+from linter.load.discovery import discover
+from linter.load.loader import load_cluster
+from linter.model import Cluster, Node
+from linter.origin import Confidence, OriginKind
 from linter.pack import load_rules
 from tests.conftest import FIXTURES
 

@@ -13,12 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.model import Problem
+from linter.load.compose import interpolate, read_compose
+from linter.load.deployment import NoNodes
+from linter.load.dockerfile import parse_dockerfile, version_from_image
+from linter.load.kubernetes import read_manifests
+from linter.origin import Problem
 from linter.sources.archive import ArchiveTree
-from linter.sources.compose import NoNodes, interpolate, read_compose
-from linter.sources.dockerfile import parse_dockerfile, version_from_image
 from linter.sources.files import Limits
-from linter.sources.kubernetes import read_manifests
 from linter.sources.yaml_safe import block_content, parse_yaml
 from tests.test_fuzz_readers import _positioned
 

@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 
 from linter.cli import main
-from linter.discovery import discover
-from linter.model import Confidence, OriginKind, Problem
-from linter.node import Cluster, Node, load_cluster
+from linter.load.discovery import discover
+from linter.load.loader import load_cluster
+from linter.model import Cluster, Node
+from linter.origin import Confidence, OriginKind, Problem
 
 
 @pytest.fixture(scope="module")
@@ -389,7 +390,7 @@ def test_helm_chart_is_refused_with_one_clear_finding(
     strict=True,
     reason="after the chart's templates are refused, discovery falls back to scanning subdirectories and "
     "turns the Docker build context docker-image/config (two com.liferay.*.config files) into a 1-node "
-    "cluster 'docker-image' with a node 'config' (linter/discovery.py add_dir fallback)",
+    "cluster 'docker-image' with a node 'config' (linter/load/discovery.py add_dir fallback)",
 )
 def test_helm_chart_invents_no_cluster(real: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _code, doc = _check_json(capsys, real / "ibairuiz__liferay-helm")

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.discovery import load_manifest
-from linter.model import Problem
+from linter.load.discovery import load_manifest
+from linter.origin import Problem
 from linter.sources.ehcache import read_ehcache
 from linter.sources.env_file import parse_env_text
 from linter.sources.jgroups import parse_initial_hosts, parse_inline_stack, read_jgroups_xml

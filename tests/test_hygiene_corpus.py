@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.discovery import discover
 from linter.engine import Engine, RunSettings
-from linter.node import load_cluster
+from linter.load.discovery import discover
+from linter.load.loader import load_cluster
 from linter.pack import builtin_pack_dir, load_pack
 from linter.ruleapi import Rule
 

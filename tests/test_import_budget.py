@@ -18,8 +18,9 @@ from types import ModuleType
 
 import pytest
 
-from linter.liferay import memo
-from linter.ruleapi import KeyGlobs, LazyPattern, key_glob, keys_with_prefix
+from linter.ruleapi import memo
+from linter.ruleapi.memo import keys_with_prefix
+from linter.ruleapi.text import KeyGlobs, LazyPattern, key_glob
 from tests.conftest import FIXTURES, REPO
 
 HEAVY = ("rich", "lxml")

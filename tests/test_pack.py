@@ -119,6 +119,7 @@ ALLOWED_IMPORTS = {
     "re",
     "typing",
     "linter.ruleapi",
+    *(f"linter.ruleapi.{m.stem}" for m in (REPO / "linter" / "ruleapi").glob("*.py")),
     "ipaddress",
     "enum",
     "itertools",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from linter import progress
-from linter.discovery import discover
+from linter.load.discovery import discover
 from linter.sources.files import Limits
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from linter.discovery import discover
-from linter.model import Confidence, OriginKind
-from linter.node import Cluster, load_cluster
+from linter.load.discovery import discover
+from linter.load.loader import load_cluster
+from linter.model import Cluster
+from linter.origin import Confidence, OriginKind
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

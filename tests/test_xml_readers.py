@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.model import Problem
+from linter.origin import Problem
 from linter.sources.ehcache import (
     EhcacheConfig,
     load_ehcache,

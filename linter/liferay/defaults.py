@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.liferay.versions import FAMILIES, family_key
-from linter.model import Origin, OriginKind
+from linter.origin import Origin, OriginKind
 
 _DIRECT = ("6.0", "6.1", "6.2", "7.4")
 DATA_DIR = Path(__file__).resolve().parent / "data"

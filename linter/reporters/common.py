@@ -24,7 +24,7 @@ from linter.redact import mask_inline
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
-    from linter.node import Cluster
+    from linter.model import Cluster
     from linter.ruleapi import Rule
 
 TOOL_NAME = "liferay-ha-lint"

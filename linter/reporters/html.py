@@ -25,13 +25,13 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
-from linter.model import Confidence
+from linter.origin import Confidence
 from linter.redact import mask_inline, mask_line
 from linter.reporters.common import TOOL_NAME, Context
 from linter.show import Cell, Row, build_rows
 
 if TYPE_CHECKING:
-    from linter.node import Cluster
+    from linter.model import Cluster
     from linter.ruleapi import Rule
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)

@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from linter import __version__
-from linter.model import Origin, OriginKind, Problem
-from linter.node import Cluster
+from linter.model import Cluster
+from linter.origin import Origin, OriginKind, Problem
 from linter.redact import mask_inline
 from linter.show import build_rows
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from linter.model import Confidence, Problem
-from linter.node import Cluster
+from linter.model import Cluster
+from linter.origin import Confidence, Problem
 from linter.redact import mask_inline
 from linter.show import build_rows
 

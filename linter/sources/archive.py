@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import Limits, unreadable
 from linter.sources.input_names import ARCHIVE_SUFFIXES, archive_stem, is_archive
-from linter.tree import Kind, Tree
+from linter.sources.tree import Kind, Tree
 
 _CONFIG_SUFFIXES = (".properties", ".config", ".cfg", ".xml", ".sh", ".bat", ".cmd", ".options", ".env")
 _ARTIFACT_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.properties import Dialect, parse_properties
 

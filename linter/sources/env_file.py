@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")

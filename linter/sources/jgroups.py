@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 
 if TYPE_CHECKING:  # lxml is imported only when an XML file is actually parsed

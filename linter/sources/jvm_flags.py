@@ -13,7 +13,7 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 
 OPTION_VARIABLES = ("CATALINA_OPTS", "JAVA_OPTS", "LIFERAY_JVM_OPTS", "JVM_OPTS")

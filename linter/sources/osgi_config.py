@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.properties import Dialect, parse_properties
 

@@ -39,7 +39,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes, unreadable
 
 

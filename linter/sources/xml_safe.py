@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import DEFAULT_LIMITS, Limits, unreadable
 
 XINCLUDE_NAMESPACES = frozenset({"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"})

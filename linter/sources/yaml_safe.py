@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 
 MAX_NODES = 200_000  # values produced after alias expansion; real manifests hold a few thousand
 MAX_DEPTH = 200

@@ -30,22 +30,21 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
-from linter.labels import label, label_at, stack_label
-from linter.liferay.channels import (
+from linter.liferay.defaults import liferay_default
+from linter.liferay.getter import get_boolean
+from linter.liferay.versions import is_6x
+from linter.origin import Confidence, Setting
+from linter.ruleapi.cluster_link import (
     CHANNEL_PREFIX,
     CHANNEL_SYSTEM_PROPERTIES,
     INLINE_PLACEHOLDER,
     cluster_link_enabled,
 )
-from linter.liferay.defaults import liferay_default
-from linter.liferay.getter import get_boolean
-from linter.liferay.versions import is_6x
-from linter.model import Confidence, Setting
+from linter.ruleapi.labels import label, label_at, stack_label
 from linter.sources.jgroups import split_placeholder
 
 if TYPE_CHECKING:
-    from linter.node import Node
-    from linter.references import Reference
+    from linter.model import Node, Reference
     from linter.sources.jgroups import Protocol
 
 _REPLICATION_FLAG = "ehcache.cluster.link.replication.enabled"

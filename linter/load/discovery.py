@@ -1,18 +1,19 @@
 """Paths on the command line -> clusters of nodes (ARCHITECTURE §3).
 
 1. a directory holding ``liferay-ha.toml``: clusters and nodes as the manifest declares them;
+2. a compose file, Kubernetes manifests (``linter.load.compose``, ``linter.load.kubernetes``) or an
+   archive of a Liferay home (``linter.sources.archive``): nodes with their own trees;
 3. a directory whose subdirectories hold node sources: one node per subdirectory;
 4. several node directories given as arguments: one cluster of those nodes;
 5. files (as pre-commit passes them): every cluster that contains one of the files, whole.
-(Compose files, item 2, come with the deployment readers.)
 
-Discovery only looks at names and directory structure; reading happens in ``linter.node``.
-Symbolic links are not followed out of the tree being audited.
+Discovery decides which clusters and nodes there are and hands out ``ClusterSpec``s; reading a
+node's files happens in ``linter.load.loader``. Symbolic links are not followed out of the tree
+being audited.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
@@ -22,15 +23,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.liferay.versions import parse_version
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
+from linter.paths import display_path
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.input_names import archive_stem, find_compose_file, is_archive, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag
-from linter.tree import Mount, Tree
+from linter.sources.tree import Mount, Tree
 
 if TYPE_CHECKING:
-    from linter.sources.compose import Deployment
+    from linter.load.deployment import Deployment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,25 +92,6 @@ class Discovery:
     clusters: list[ClusterSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # inputs that hold no Liferay node, said once
-
-
-@functools.lru_cache(maxsize=4)
-def _resolved_cwd(cwd: str) -> Path:
-    return Path(cwd).resolve()
-
-
-def display_path(path: Path, cwd: Path | None = None) -> str:
-    """Relative to the working directory when below it, else absolute (JSON contract §6)."""
-    base = cwd.resolve() if cwd is not None else _resolved_cwd(os.getcwd())
-    try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError):
-        resolved = path.absolute()
-    try:
-        rel = resolved.relative_to(base)
-        return rel.as_posix() if str(rel) != "." else "."
-    except ValueError:
-        return resolved.as_posix()
 
 
 def _is_file(path: Path) -> bool:
@@ -306,7 +289,8 @@ def deployment_cluster(deployment: Deployment, declared: str | None, kind: str) 
 def _compose_cluster(
     files: list[Path], declared: str | None, found: Discovery, limits: Limits = _LIMITS
 ) -> ClusterSpec | None:
-    from linter.sources.compose import NoNodes, read_compose
+    from linter.load.compose import read_compose
+    from linter.load.deployment import NoNodes
 
     display_of = {f: display_path(f) for f in files}
     deployment = read_compose(files, display_of, limits)
@@ -326,8 +310,8 @@ def _kubernetes_clusters(
     name: str | None = None,
     limits: Limits = _LIMITS,
 ) -> list[ClusterSpec]:
-    from linter.sources.compose import NoNodes
-    from linter.sources.kubernetes import read_manifests
+    from linter.load.deployment import NoNodes
+    from linter.load.kubernetes import read_manifests
 
     display_of = {f: display_path(f) for f in files}
     deployments = read_manifests(files, display_of, limits, name)
@@ -353,7 +337,7 @@ def _helm_chart(root: Path, limits: Limits = _LIMITS) -> Problem | None:
     templates = root / "templates"
     if not ((root / "Chart.yaml").is_file() or ((root / "values.yaml").is_file() and _is_dir(templates))):
         return None
-    from linter.sources.kubernetes import manifest_files, read_manifests
+    from linter.load.kubernetes import manifest_files, read_manifests
 
     files = manifest_files(templates, depth=1) if _is_dir(templates) else []
     found = read_manifests(files, {f: display_path(f) for f in files}, limits) if files else None
@@ -369,7 +353,7 @@ def _helm_chart(root: Path, limits: Limits = _LIMITS) -> Problem | None:
 def _manifests_in(root: Path, depth: int = 0, limits: Limits = _LIMITS) -> list[Path]:
     """Kubernetes manifests in a directory (with ``depth``, also in its subdirectories, as
     ``helm template --output-dir`` writes them)."""
-    from linter.sources.kubernetes import is_manifest, manifest_files
+    from linter.load.kubernetes import is_manifest, manifest_files
 
     files = []
     for path in manifest_files(root, depth=depth):

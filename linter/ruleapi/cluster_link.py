@@ -17,18 +17,25 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
-from linter.labels import label, label_at, stack_label
 from linter.liferay.getter import get_boolean
-from linter.liferay.memo import keys_with_prefix, per_object
-from linter.model import Confidence
-from linter.references import channel_keys as _scan_channel_keys
-from linter.sources.jgroups import split_placeholder
+from linter.liferay.keys import channel_keys as _scan_channel_keys
+from linter.origin import Confidence
+from linter.ruleapi.labels import label, label_at, stack_label
+from linter.ruleapi.memo import keys_with_prefix, per_object
+
+# the JGroups reader types and helpers rules of this family use
+from linter.sources.jgroups import HostPort as HostPort
+from linter.sources.jgroups import JGroupsStack as JGroupsStack
+from linter.sources.jgroups import Protocol as Protocol
+from linter.sources.jgroups import ProtocolAttr as ProtocolAttr
+from linter.sources.jgroups import Unresolved as Unresolved
+from linter.sources.jgroups import parse_initial_hosts as parse_initial_hosts
+from linter.sources.jgroups import split_placeholder as split_placeholder
 from linter.sources.properties import commons_list
 
 if TYPE_CHECKING:
-    from linter.model import Setting
-    from linter.node import Node
-    from linter.references import Reference
+    from linter.model import Node, Reference
+    from linter.origin import Setting
     from linter.sources.jgroups import JGroupsStack, Protocol
 
 CLUSTER_LINK_ENABLED = "cluster.link.enabled"
@@ -99,7 +106,7 @@ def _channel_keys_of(settings: dict[str, Setting]) -> tuple[str, ...]:
 
 def channel_keys(settings: dict[str, Setting]) -> list[str]:
     """The Cluster Link channel keys the settings define, control first, then transport.N in order
-    (``linter.references.channel_keys``; a scan of every key, so memoized per node within a run)."""
+    (``linter.liferay.keys.channel_keys``; a scan of every key, so memoized per node within a run)."""
     return list(_channel_keys_of(settings))
 
 

@@ -17,16 +17,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
-from linter.labels import label
-from linter.liferay.channels import cluster_link_enabled
 from linter.liferay.defaults import liferay_default
 from linter.liferay.getter import get_boolean
-from linter.model import OriginKind, Setting
+from linter.liferay.keys import CACHE_KEYS as CACHE_KEYS
+from linter.origin import OriginKind, Setting
+from linter.ruleapi.cluster_link import cluster_link_enabled
+from linter.ruleapi.labels import label
+from linter.sources.ehcache import Cache as Cache
+from linter.sources.ehcache import EhcacheConfig as EhcacheConfig
+from linter.sources.ehcache import Factory as Factory
 
 if TYPE_CHECKING:
-    from linter.node import Node
-    from linter.references import Reference
-    from linter.sources.ehcache import Cache, EhcacheConfig, Factory
+    from linter.model import Node, Reference
 
 EHCACHE_MULTI_VM = "ehcache.multi.vm.config.location"
 EHCACHE_SINGLE_VM = "ehcache.single.vm.config.location"

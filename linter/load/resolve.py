@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from linter.liferay.defaults import Default
-from linter.model import Confidence, Origin, OriginKind, Problem, Setting
+from linter.origin import Confidence, Origin, OriginKind, Problem, Setting
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # Keys the portal computes at start-up; references to them stay as written.

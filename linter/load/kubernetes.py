@@ -20,20 +20,14 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, OriginKind, Problem
-from linter.sources.compose import DeployedNode, Deployment, NoNodes, infer_home
-from linter.sources.dockerfile import (
-    OFFICIAL_HOME,
-    is_official_image,
-    liferay_image,
-    names_liferay,
-    version_from_image,
-)
+from linter.load.deployment import DeployedNode, Deployment, NoNodes, infer_home
+from linter.load.dockerfile import OFFICIAL_HOME, is_official_image, liferay_image, names_liferay, version_from_image
+from linter.origin import Origin, OriginKind, Problem
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
+from linter.sources.tree import Blob, MountSpec, MountTree, Source, image_mounts
 from linter.sources.yaml_safe import YNode, block_content, parse_yaml
-from linter.tree import Blob, MountSpec, MountTree, Source, image_mounts
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod")
 _TEMPLATE = re.compile(r"\{\{-?\s")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 R = TypeVar("R")
 _memo: dict[tuple[str, int, tuple[Hashable, ...]], tuple[object, Any]] | None = None
@@ -71,3 +71,15 @@ def keys_with_prefix(settings: Mapping[str, object], prefix: str) -> list[str]:
     if not dot:
         return [k for k in settings if k.startswith(prefix)]
     return [k for k in _key_heads(settings).get(head, ()) if k.startswith(prefix)]
+
+
+P = ParamSpec("P")
+
+
+def memoize(fn: Callable[P, R]) -> Callable[P, R]:
+    """Remember the results of a pure function of hashable arguments for the whole process
+    (bounded): the nodes of a cluster ask the same questions about the same keys."""
+    return cast("Callable[P, R]", functools.lru_cache(maxsize=8192)(fn))
+
+
+per_run = per_object

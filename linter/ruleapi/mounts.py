@@ -10,8 +10,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Sequence
 
-from linter.node import Node
-from linter.tree import Mount
+from linter.model import Node
+from linter.sources.tree import Mount as Mount
+from linter.sources.tree import Plugin as Plugin
 
 
 def container_path(node: Node, path: str) -> str | None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from linter.model import Suppression
 from linter.sources.osgi_config import OsgiConfig
 from linter.sources.properties import PropertiesFile
 
@@ -26,18 +27,6 @@ _DIRECTIVE = re.compile(
     r"liferay-ha-lint:\s*disable\s*=\s*([A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)"
     r"(?:\s+(?:--|-)\s*(.*?)|\s*;\s*(.*?))?\s*$"
 )
-
-
-class Suppression(NamedTuple):
-    file: str
-    line: int  # the comment's line
-    selectors: tuple[str, ...]
-    reason: str
-    first: int  # lines covered (inclusive)
-    last: int
-
-    def covers(self, file: str | None, line: int | None) -> bool:
-        return file == self.file and line is not None and self.first <= line <= self.last
 
 
 def parse_directive(text: str) -> tuple[tuple[str, ...], str] | None:

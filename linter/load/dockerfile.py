@@ -17,7 +17,7 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem
 from linter.sources.env_file import EnvVar
 from linter.sources.files import within
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from linter.diagnostics import Label
-from linter.model import Origin, OriginKind, Setting
+from linter.origin import Origin, OriginKind, Setting
 
 if TYPE_CHECKING:
-    from linter.node import Node
-    from linter.references import Reference
+    from linter.model import Node, Reference
     from linter.sources.jgroups import Protocol, ProtocolAttr
 
 

@@ -14,16 +14,18 @@ import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-from linter.discovery import ClusterSpec, NodeSpec, display_path
 from linter.liferay import builtins, detect
 from linter.liferay.defaults import defaults
 from linter.liferay.env import IMAGE_VARIABLES, property_key
 from linter.liferay.versions import is_6x, parse_version
-from linter.model import Origin, OriginKind, Problem, Setting
-from linter.references import Reference, resolve_references
-from linter.resolve import Layer, default_settings, resolve
+from linter.load.discovery import ClusterSpec, NodeSpec
+from linter.load.references import resolve_references
+from linter.load.resolve import Layer, default_settings, resolve
+from linter.load.suppressions import config_suppressions, properties_suppressions
+from linter.model import Cluster, Node, PropertiesSource, Reference
+from linter.origin import Origin, OriginKind, Problem, Setting
+from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, Limits
 from linter.sources.jvm_flags import JvmFlag, flags_in_value, jvm_flags_from, parse_flag_list
@@ -36,8 +38,7 @@ from linter.sources.properties import (
     encoding_for,
     parse_properties,
 )
-from linter.suppress import Suppression, config_suppressions, properties_suppressions
-from linter.tree import DiskTree, Mount, Plugin, Tree
+from linter.sources.tree import DiskTree, Plugin, Tree
 
 CHAIN_ROLES = ("portal-bundle.properties", "portal-ext.properties", "portal-setup-wizard.properties")
 JVM_FILES = ("setenv.sh", "setenv.bat", "jvm.options")
@@ -45,71 +46,6 @@ MAX_INCLUDE_DEPTH = 16
 # environment variables whose value the JVM of a container receives as options: the official
 # images append LIFERAY_JVM_OPTS to CATALINA_OPTS; Tomcat's catalina.sh reads JAVA_OPTS too
 JVM_OPTION_VARIABLES = ("LIFERAY_JVM_OPTS", "CATALINA_OPTS", "JAVA_OPTS")
-
-
-class PropertiesSource(NamedTuple):
-    """A properties file that is part of the node's chain, in load order."""
-
-    role: str  # "portal-ext.properties", or "include" for include-and-override targets
-    file: PropertiesFile
-    included_by: str | None = None
-
-
-@dataclass(frozen=True)
-class Node:
-    name: str
-    path: str  # display path of the node directory
-    root: Path
-    properties: tuple[PropertiesSource, ...]
-    osgi: tuple[OsgiConfig, ...]
-    jvm_flags: tuple[JvmFlag, ...]
-    env: tuple[EnvVar, ...]
-    settings: dict[str, Setting]
-    files: tuple[str, ...]
-    problems: tuple[Problem, ...]
-    references: tuple[Reference, ...] = ()
-    suppressions: tuple[Suppression, ...] = ()
-    unread_files: tuple[str, ...] = ()  # portal-*.properties present on the node that its chain does not load
-    mounts: tuple[Mount, ...] = ()  # storage a compose file or Kubernetes manifest mounts into the container
-    plugins: tuple[Plugin, ...] = ()  # artifacts in osgi/modules, osgi/war, osgi/marketplace, deploy
-    deployment: str | None = None  # "compose", "kubernetes", "archive" or None for a directory
-    home: str | None = None  # the Liferay home in the node's container, when it is one
-
-    def setting(self, key: str) -> Setting | None:
-        return self.settings.get(key)
-
-    def reference(self, key: str) -> Reference | None:
-        for ref in self.references:
-            if ref.key == key:
-                return ref
-        return None
-
-    def osgi_config(self, pid: str) -> OsgiConfig | None:
-        for config in self.osgi:
-            if config.pid == pid:
-                return config
-        return None
-
-    def system_property(self, name: str) -> JvmFlag | None:
-        found = None
-        for flag in self.jvm_flags:
-            if flag.is_system_property and flag.name == name:
-                found = flag
-        return found
-
-
-@dataclass(frozen=True)
-class Cluster:
-    name: str
-    path: str
-    version: str | None
-    version_source: str
-    nodes: tuple[Node, ...]
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        return tuple(f for n in self.nodes for f in n.files)
 
 
 # ----------------------------------------------------------------------------- raw sources

@@ -19,15 +19,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
-from linter.labels import label, label_at, stack_label
-from linter.liferay.channels import CHANNEL_PREFIX, CHANNEL_SYSTEM_PROPERTIES, INLINE_PLACEHOLDER
-from linter.liferay.memo import keys_with_prefix, per_object
-from linter.model import Confidence, Setting
+from linter.origin import Confidence, Setting
+from linter.ruleapi.cluster_link import CHANNEL_PREFIX, CHANNEL_SYSTEM_PROPERTIES, INLINE_PLACEHOLDER
+from linter.ruleapi.labels import label, label_at, stack_label
+from linter.ruleapi.memo import keys_with_prefix, per_object
 from linter.sources.jgroups import split_placeholder
 
 if TYPE_CHECKING:
-    from linter.node import Node
-    from linter.references import Reference
+    from linter.model import Node, Reference
 
 _PROVIDER_PROPERTY_KEYS = (
     "ehcache.multi.vm.config.location.peerProviderProperties",

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
-from linter.model import Origin, Problem
+from linter.origin import Origin, Problem
 from linter.sources.files import Limits, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
@@ -242,7 +242,7 @@ class DiskTree(Tree):
     def display(self, path: str) -> str:
         shown = self._shown.get(path)
         if shown is None:
-            from linter.discovery import display_path
+            from linter.paths import display_path
 
             target = self.path(path)
             shown = display_path(target) if target is not None else path
@@ -445,7 +445,7 @@ class MountTree(Tree):
         return blob.data
 
     def display(self, path: str) -> str:
-        from linter.discovery import display_path
+        from linter.paths import display_path
 
         full = self.absolute(path)
         found = self._find(full)

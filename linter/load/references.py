@@ -17,55 +17,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from linter.liferay import builtins
-from linter.model import Origin, OriginKind, Problem, Setting
-from linter.sources.ehcache import EhcacheConfig, read_ehcache
+from linter.liferay.keys import CACHE_KEYS, channel_keys
+from linter.load.suppressions import xml_suppressions
+from linter.model import Reference, Suppression
+from linter.origin import Origin, OriginKind, Problem, Setting
+from linter.sources.ehcache import read_ehcache
 from linter.sources.files import Limits
-from linter.sources.jgroups import JGroupsStack, is_stack_inline, parse_inline_stack, read_jgroups_xml
-from linter.suppress import Suppression, xml_suppressions
-from linter.tree import Tree
+from linter.sources.jgroups import is_stack_inline, parse_inline_stack, read_jgroups_xml
+from linter.sources.tree import Tree
 
 if TYPE_CHECKING:
     from linter.sources.xml_safe import XmlDocument
 
 M = TypeVar("M")
-
-CHANNEL_CONTROL = "cluster.link.channel.properties.control"
-_CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
-CACHE_KEYS = (
-    "ehcache.multi.vm.config.location",
-    "ehcache.single.vm.config.location",
-    "net.sf.ehcache.configurationResourceName",
-)
-
-
-class Reference(NamedTuple):
-    """What one property names: an inline stack, a file, a built-in resource, or nothing found.
-
-    ``kind`` is ``inline``, ``file``, ``builtin``, ``jgroups-jar``, ``url``, ``unresolved`` (the
-    value still holds ``${...}``) or ``missing``.
-    """
-
-    key: str
-    setting: Setting
-    kind: str
-    origin: Origin  # where the content is: the file (line 1), the built-in, or the property
-    jgroups: JGroupsStack | None = None
-    ehcache: EhcacheConfig | None = None
-    transport_hint: str | None = None  # for JGroups jar stacks known by name only
-
-    @property
-    def transport(self) -> str | None:
-        if self.jgroups is not None:
-            return self.jgroups.transport_kind
-        return self.transport_hint
-
-
-def channel_keys(settings: dict[str, Setting]) -> list[str]:
-    keys = [CHANNEL_CONTROL] if CHANNEL_CONTROL in settings else []
-    prefix = "cluster.link.channel.properties.transport."
-    transports = (k for k in settings if k.startswith(prefix) and _CHANNEL_TRANSPORT.fullmatch(k))
-    keys += sorted(transports, key=lambda k: int(k.rsplit(".", 1)[1]))
-    return keys
 
 
 def locate(value: str, tree: Tree, classpath: list[str]) -> str | None:

@@ -31,10 +31,10 @@ from linter.liferay.defaults import liferay_default
 from linter.liferay.osgi import OVERRIDE_PREFIX
 from linter.liferay.placeholders import is_unresolved
 from linter.liferay.versions import is_6x
-from linter.model import Confidence, Origin, OriginKind, Setting
+from linter.origin import Confidence, Origin, OriginKind, Setting
 
 if TYPE_CHECKING:
-    from linter.node import Node
+    from linter.model import Node
     from linter.sources.osgi_config import OsgiEntry
 
 FS_STORE_PIDS = {

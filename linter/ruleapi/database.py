@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.model import OriginKind, Setting
+from linter.origin import OriginKind, Setting
 
 if TYPE_CHECKING:
-    from linter.node import Node
+    from linter.model import Node
 
 # The data sources Liferay builds from jdbc.<prefix>.* (jdbc.read / jdbc.write: the read-writer split).
 JDBC_PREFIXES = ("default", "read", "write")

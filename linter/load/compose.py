@@ -16,13 +16,12 @@ Several files given together merge as ``docker compose -f a -f b`` does: service
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.model import Origin, OriginKind, Problem
-from linter.sources.dockerfile import (
+from linter.load.deployment import DeployedNode, Deployment, NoNodes, infer_home
+from linter.load.dockerfile import (
     OFFICIAL_HOME,
     is_official_image,
     liferay_image,
@@ -31,47 +30,16 @@ from linter.sources.dockerfile import (
     version_from_home,
     version_from_image,
 )
+from linter.origin import Origin, OriginKind, Problem
 from linter.sources.env_file import EnvVar, parse_env_text
 from linter.sources.files import Limits, read_bytes, within
 from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
+from linter.sources.tree import MountSpec, MountTree, Source, image_mounts
 from linter.sources.yaml_safe import YNode, parse_yaml
-from linter.tree import Mount, MountSpec, MountTree, Source, image_mounts
 
 __all__ = ["COMPOSE_NAMES", "find_compose_file", "looks_like_compose", "override_for", "read_compose"]
 _INTERPOLATION = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?+])([^}]*))?\}|\$(\w+)")
-
-
-class DeployedNode(NamedTuple):
-    """A node as a deployment file defines it (compose service replica, Kubernetes pod)."""
-
-    name: str
-    tree: MountTree
-    env: tuple[EnvVar, ...]
-    flags: tuple[JvmFlag, ...]
-    problems: tuple[Problem, ...]
-    files: tuple[str, ...]
-    mounts: tuple[Mount, ...]
-    image: str | None
-    image_origin: Origin | None
-
-
-class NoNodes(NamedTuple):
-    """A deployment file that runs no Liferay (a compose file for other services): not an error,
-    nothing to check."""
-
-    message: str
-    origin: Origin
-
-
-class Deployment(NamedTuple):
-    name: str
-    root: Path  # the directory of the (first) deployment file
-    display: str
-    nodes: tuple[DeployedNode, ...]
-    version: str | None = None
-    version_source: str | None = None
-    problems: tuple[Problem, ...] = ()
 
 
 def interpolate(text: str, variables: dict[str, str]) -> str:
@@ -305,7 +273,7 @@ def _env_vars(reader: _Reader, service: _Service) -> list[EnvVar]:
 
 
 def _display(path: Path) -> str:
-    from linter.discovery import display_path
+    from linter.paths import display_path
 
     return display_path(path)
 
@@ -432,27 +400,3 @@ def _replicas(reader: _Reader, service: _Service) -> int:
         if replicas is not None and replicas.isdigit():
             count = int(replicas)
     return max(0, min(count, 1000))
-
-
-_HOME_MARKERS = (
-    "/portal-ext.properties",
-    "/portal-setup-wizard.properties",
-    "/osgi/configs",
-    "/data/document_library",
-    "/deploy",
-    "/osgi",
-    "/data",
-)
-
-
-def infer_home(targets: list[str]) -> str:
-    """The Liferay home of an unofficial image, from where files are mounted into it."""
-    for marker in _HOME_MARKERS:
-        for target in targets:
-            if target.startswith(("/mnt/liferay", "/etc/liferay")):
-                continue
-            if target.endswith(marker) or target.rstrip("/").endswith(marker):
-                home = target.rstrip("/")[: -len(marker)]
-                if home:
-                    return posixpath.normpath(home)
-    return OFFICIAL_HOME

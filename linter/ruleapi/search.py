@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.liferay.memo import keys_with_prefix, per_object
 from linter.liferay.osgi import OVERRIDE_PREFIX
-from linter.model import Origin
+from linter.origin import Origin
+from linter.ruleapi.memo import keys_with_prefix, per_object
 
 if TYPE_CHECKING:
-    from linter.node import Node
+    from linter.model import Node
 
 SEARCH_PREFIX = "com.liferay.portal.search."
 ES2 = "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration"

@@ -1,0 +1,43 @@
+"""Portal property keys for rules: the entries a node's own files write, the keys Liferay's
+``portal.properties`` defines, Liferay's tables of legacy keys, and ``LIFERAY_*`` decoding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.liferay.defaults import known_keys, liferay_default
+from linter.liferay.env import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, Decoded, property_key
+from linter.liferay.legacy import LegacyKey, legacy_key, legacy_table_for
+from linter.model import Node
+from linter.origin import OriginKind
+from linter.sources.properties import PropertyEntry, commons_list
+
+__all__ = [
+    "IMAGE_VARIABLES",
+    "NOT_PROPERTY_PREFIXES",
+    "Decoded",
+    "LegacyKey",
+    "PropertyEntry",
+    "commons_list",
+    "known_keys",
+    "legacy_key",
+    "legacy_table_for",
+    "liferay_default",
+    "property_key",
+    "written_entries",
+]
+
+
+def written_entries(node: Node) -> Iterator[PropertyEntry]:
+    """The keys the node's own properties files write: each key's first entry in each file, without
+    Liferay's built-in defaults and entries that do not come from a file line."""
+    for source in node.properties:
+        if source.role == "builtin":
+            continue
+        seen: set[str] = set()
+        for entry in source.file.entries:
+            key = entry.key
+            if key in seen or not key or entry.origin.kind is not OriginKind.FILE:
+                continue
+            seen.add(key)
+            yield entry
