@@ -17,12 +17,20 @@ from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severi
 from linter.ignores import path_ignored
 from linter.model import Cluster, Node, Suppression
 from linter.options import build_options, options_for
-from linter.origin import Problem
+from linter.origin import Problem, ProblemKind
 from linter.redact import mask_inline, mask_line
 from linter.ruleapi import Context, Finding, Rule, label_at, memo
 from linter.select import apply_severity, best_specificity, select_rules
 
 INTERNAL_ERROR = "HA009"
+# the rule that reports each kind of input problem (RULES.md HA001-HA005): readers know no rules
+PROBLEM_RULES: dict[ProblemKind, str] = {
+    ProblemKind.UNREADABLE: "HA001",
+    ProblemKind.MALFORMED: "HA002",
+    ProblemKind.UNRESOLVED_REFERENCE: "HA003",
+    ProblemKind.UNRESOLVED_PLACEHOLDER: "HA004",
+    ProblemKind.REFUSED: "HA005",
+}
 UNUSED_SUPPRESSION = "HA006"
 
 
@@ -119,7 +127,7 @@ class Engine:
         )
 
     def _problem(self, problem: Problem, node: Node | None, cluster: str | None) -> Diagnostic | None:
-        rule = self.by_id.get(problem.rule)
+        rule = self.by_id.get(PROBLEM_RULES[problem.kind])
         if rule is None or rule.id not in self.selected_ids:
             return None
         subject = f"{problem.origin.file}:{problem.message}"

@@ -54,10 +54,21 @@ class Origin(NamedTuple):
         return self.detail or self.kind.value
 
 
-class Problem(NamedTuple):
-    """An input problem found by a reader or the resolver (rule ids HA001-HA005)."""
+class ProblemKind(str, Enum):
+    """What is wrong with an input, as a reader or the loader sees it (the engine maps each kind to
+    its rule, HA001-HA005: readers know no rules)."""
 
-    rule: str
+    UNREADABLE = "unreadable"  # missing, not a regular file, too large, binary, outside the tree
+    MALFORMED = "malformed"  # a syntax error in properties, XML, OSGi .config, YAML, TOML
+    UNRESOLVED_REFERENCE = "unresolved-reference"  # a file a property names is not on the node
+    UNRESOLVED_PLACEHOLDER = "unresolved-placeholder"  # ${...} that nothing defines
+    REFUSED = "refused"  # refused by a safety limit: DTD, entity, size, depth, alias or other budget
+
+
+class Problem(NamedTuple):
+    """An input problem found by a reader or the loader."""
+
+    kind: ProblemKind
     message: str
     origin: Origin
 

@@ -20,7 +20,7 @@ from linter.cli import main
 from linter.load.discovery import discover
 from linter.load.loader import load_cluster
 from linter.model import Cluster, Node
-from linter.origin import Confidence, OriginKind, Problem
+from linter.origin import Confidence, OriginKind, Problem, ProblemKind
 
 
 @pytest.fixture(scope="module")
@@ -325,8 +325,11 @@ def test_byousri_kubernetes_prod_volumes_are_not_in_the_pod_spec(real: Path) -> 
     cluster = _one(source)
     nodes = _nodes(cluster)
     assert list(nodes) == ["liferay-prod-1", "liferay-prod-2", "liferay-prod-3"]
-    problems = {(p.rule, Path(p.origin.file).name, p.origin.line) for p in cluster.problems}
-    assert problems == {("HA003", "liferay-deployment.yaml", 48), ("HA003", "liferay-deployment.yaml", 50)}
+    problems = {(p.kind, Path(p.origin.file).name, p.origin.line) for p in cluster.problems}
+    assert problems == {
+        (ProblemKind.UNRESOLVED_REFERENCE, "liferay-deployment.yaml", 48),
+        (ProblemKind.UNRESOLVED_REFERENCE, "liferay-deployment.yaml", 50),
+    }
     for node in nodes.values():
         env = {v.name: v.value for v in node.env}
         assert env["LIFERAY_DB_HOST"] == "mysql:3306" and env["LIFERAY_DB_NAME"] == "liferay-prod"

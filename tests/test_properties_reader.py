@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linter.origin import ProblemKind
 from linter.sources.files import Limits
 from linter.sources.properties import Dialect, dialect_for, encoding_for, parse_properties, read_properties
 
@@ -65,13 +66,13 @@ def test_unicode_escapes_and_bracketed_keys() -> None:
 
 def test_bad_unicode_escape_is_a_parse_error_with_line() -> None:
     f = parse_properties("a=1\nb=\\uzzzz\n", "p")
-    assert [(p.rule, p.origin.line) for p in f.problems] == [("HA002", 2)]
+    assert [(p.kind, p.origin.line) for p in f.problems] == [(ProblemKind.MALFORMED, 2)]
 
 
 def test_continuation_at_end_of_file_is_reported_because_liferay_drops_it() -> None:
     f = parse_properties("a=1\nb=2\\", "p")
     assert f.values() == {"a": "1"}
-    assert [(p.rule, p.origin.line) for p in f.problems] == [("HA002", 2)]
+    assert [(p.kind, p.origin.line) for p in f.problems] == [(ProblemKind.MALFORMED, 2)]
 
 
 def test_encoding_follows_the_version(tmp_path: Path) -> None:
@@ -93,7 +94,7 @@ def test_binary_and_oversized_files_are_refused(tmp_path: Path) -> None:
     binary = tmp_path / "portal-ext.properties"
     binary.write_bytes(b"a=1\x00\x01\x02")
     f = read_properties(binary, "portal-ext.properties")
-    assert f.entries == () and [p.rule for p in f.problems] == ["HA001"]
+    assert f.entries == () and [p.kind for p in f.problems] == [ProblemKind.UNREADABLE]
     assert "binary" in f.problems[0].message
     big = tmp_path / "big.properties"
     big.write_bytes(b"a=" + b"x" * 2000 + b"\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 from linter.load.discovery import discover
 from linter.load.loader import load_cluster
 from linter.model import Cluster
-from linter.origin import OriginKind
+from linter.origin import OriginKind, ProblemKind
 from tests.conftest import FIXTURES
 
 TCP_XML = """<config xmlns="urn:org:jgroups">
@@ -56,8 +56,8 @@ def test_missing_stack_is_an_unresolved_reference_at_the_property(tmp_path: Path
             "n2/portal-ext.properties": "a=1\n",
         },
     )
-    problems = [(p.rule, p.origin.line) for p in cluster.nodes[0].problems]
-    assert problems == [("HA003", 2)]
+    problems = [(p.kind, p.origin.line) for p in cluster.nodes[0].problems]
+    assert problems == [(ProblemKind.UNRESOLVED_REFERENCE, 2)]
     assert cluster.nodes[0].reference("cluster.link.channel.properties.control").kind == "missing"  # type: ignore[union-attr]
 
 
@@ -95,8 +95,8 @@ def test_hostile_referenced_xml_is_refused_not_read(tmp_path: Path) -> None:
             "n2/x.properties": "",
         },
     )
-    rules = [p.rule for p in cluster.nodes[0].problems]
-    assert rules == ["HA005"]
+    kinds = [p.kind for p in cluster.nodes[0].problems]
+    assert kinds == [ProblemKind.REFUSED]
     assert "TOP-SECRET-CONTENT" not in repr(cluster)
 
 
@@ -125,7 +125,7 @@ def test_liferay_stacks_known_by_name_and_the_7_0_cache_file(tmp_path: Path) -> 
     seven_oh = load_cluster(discover([tmp_path], "7.0").clusters[0]).nodes[1]
     cache = seven_oh.reference("ehcache.multi.vm.config.location")
     assert cache is not None and cache.kind == "builtin" and cache.ehcache is not None and not seven_oh.problems
-    assert [p.rule for p in n2.problems] == ["HA003"]  # 7.4 no longer ships that file
+    assert [p.kind for p in n2.problems] == [ProblemKind.UNRESOLVED_REFERENCE]  # 7.4 no longer ships that file
 
 
 def test_a_file_both_channels_name_is_read_and_reported_once(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_a_file_both_channels_name_is_read_and_reported_once(tmp_path: Path) -> 
         },
     )
     n1 = cluster.nodes[0]
-    assert [p.rule for p in n1.problems] == ["HA002"]
+    assert [p.kind for p in n1.problems] == [ProblemKind.MALFORMED]
     control = n1.reference("cluster.link.channel.properties.control")
     transport = n1.reference("cluster.link.channel.properties.transport.0")
     assert control is not None and transport is not None and control.jgroups is transport.jgroups

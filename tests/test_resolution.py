@@ -7,7 +7,7 @@ from pathlib import Path
 from linter.load.discovery import discover
 from linter.load.loader import load_cluster
 from linter.model import Cluster
-from linter.origin import Confidence, OriginKind
+from linter.origin import Confidence, OriginKind, ProblemKind
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -59,7 +59,7 @@ def test_include_and_override_file_beats_the_including_file(tmp_path: Path) -> N
 def test_missing_include_is_reported(tmp_path: Path) -> None:
     _write(tmp_path, {"n1/portal-ext.properties": "include-and-override=nowhere.properties\n", "n2/setenv.sh": ""})
     n1 = _load(tmp_path).nodes[0]
-    assert [(p.rule, p.origin.line) for p in n1.problems] == [("HA003", 1)]
+    assert [(p.kind, p.origin.line) for p in n1.problems] == [(ProblemKind.UNRESOLVED_REFERENCE, 1)]
 
 
 def test_env_overrides_files_on_7x_not_on_6x(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_placeholders_cycles_and_jvm_fallback(tmp_path: Path) -> None:
     assert n1.setting("dl.store.file.system.root.dir").value == "${liferay.home}/data/document_library"  # type: ignore[union-attr]
     assert n1.setting("uses.flag").value == "from-jvm"  # type: ignore[union-attr]
     assert n1.setting("a.key").confidence is Confidence.UNRESOLVED  # type: ignore[union-attr]
-    messages = sorted(p.message for p in n1.problems if p.rule == "HA004")
+    messages = sorted(p.message for p in n1.problems if p.kind is ProblemKind.UNRESOLVED_PLACEHOLDER)
     assert any("cycle" in m for m in messages)
     assert any("nobody.defines.this" in m for m in messages)
 

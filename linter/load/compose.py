@@ -30,7 +30,7 @@ from linter.load.dockerfile import (
     version_from_home,
     version_from_image,
 )
-from linter.origin import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar, parse_env_text
 from linter.sources.files import Limits, read_bytes, within
 from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
@@ -296,7 +296,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
             where = found_build[1].origin(found_build[0]) if found_build else Origin(files[0])
             problems.append(
                 Problem(
-                    "HA001",
+                    ProblemKind.UNREADABLE,
                     f"the service is built from {_display(dockerfile)}, which is not here: the files and "
                     "environment the image adds are unknown",
                     where,
@@ -344,7 +344,9 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
             host = Path(os.path.expanduser(source)) if source.startswith("~") else reader.project_dir / source
             if source.startswith("~") or not within(host, reader.project_dir):
                 problems.append(
-                    Problem("HA001", f"{source} is bound from outside the compose project; not read", origin)
+                    Problem(
+                        ProblemKind.UNREADABLE, f"{source} is bound from outside the compose project; not read", origin
+                    )
                 )
                 shared.append(MountSpec(target, source, "host:" + os.path.abspath(host), origin, False))
                 continue

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.liferay.versions import parse_version
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
@@ -136,7 +136,9 @@ def _node_subdirs(root: Path, problems: list[Problem]) -> list[Path]:
     try:
         children = sorted(root.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        problems.append(Problem("HA001", f"cannot list directory: {exc.strerror or exc}", Origin(display_path(root))))
+        problems.append(
+            Problem(ProblemKind.UNREADABLE, f"cannot list directory: {exc.strerror or exc}", Origin(display_path(root)))
+        )
         return out
     for child in children:
         if child.name.startswith("."):
@@ -144,7 +146,9 @@ def _node_subdirs(root: Path, problems: list[Problem]) -> list[Path]:
         if child.is_symlink() and not _inside(child, root):
             problems.append(
                 Problem(
-                    "HA001", "symbolic link points outside the audited tree; not followed", Origin(display_path(child))
+                    ProblemKind.UNREADABLE,
+                    "symbolic link points outside the audited tree; not followed",
+                    Origin(display_path(child)),
                 )
             )
             continue
@@ -164,7 +168,7 @@ def _toml_error_origin(display: str, exc: tomllib.TOMLDecodeError) -> Origin:
 
 
 def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list[ClusterSpec] | Problem:
-    """Clusters declared in a ``liferay-ha.toml``; a bad manifest is an HA002 problem."""
+    """Clusters declared in a ``liferay-ha.toml``; a bad manifest is a ``MALFORMED`` problem."""
     display = display_path(path)
     raw = read_bytes(path, display)
     if isinstance(raw, Problem):
@@ -172,27 +176,31 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        return Problem("HA002", f"invalid TOML in manifest: {exc}", _toml_error_origin(display, exc))
+        return Problem(ProblemKind.MALFORMED, f"invalid TOML in manifest: {exc}", _toml_error_origin(display, exc))
     except UnicodeDecodeError as exc:
-        return Problem("HA002", f"manifest is not UTF-8: {exc.reason} at byte {exc.start}", Origin(display))
+        return Problem(
+            ProblemKind.MALFORMED, f"manifest is not UTF-8: {exc.reason} at byte {exc.start}", Origin(display)
+        )
     base = path.parent
     clusters_raw = data.get("clusters")
     unknown_top = set(data) - {"clusters", "version"}
     if not isinstance(clusters_raw, dict) or not clusters_raw or unknown_top:
         what = f"unknown top-level keys {sorted(unknown_top)}" if unknown_top else "no [clusters.<name>] table"
-        return Problem("HA002", f"manifest: {what}", Origin(display))
+        return Problem(ProblemKind.MALFORMED, f"manifest: {what}", Origin(display))
     clusters: list[ClusterSpec] = []
     for cname, craw in clusters_raw.items():
         problems: list[Problem] = []
         if not isinstance(craw, dict):
-            return Problem("HA002", f"manifest: clusters.{cname} must be a table", Origin(display))
+            return Problem(ProblemKind.MALFORMED, f"manifest: clusters.{cname} must be a table", Origin(display))
         unknown = set(craw) - _MANIFEST_CLUSTER_KEYS
         if unknown:
-            return Problem("HA002", f"manifest: unknown keys in clusters.{cname}: {sorted(unknown)}", Origin(display))
+            return Problem(
+                ProblemKind.MALFORMED, f"manifest: unknown keys in clusters.{cname}: {sorted(unknown)}", Origin(display)
+            )
         version = craw.get("liferay-version")
         if version is not None and (not isinstance(version, str) or parse_version(version) is None):
             return Problem(
-                "HA002",
+                ProblemKind.MALFORMED,
                 f"manifest: clusters.{cname}.liferay-version {version!r} is not a Liferay version",
                 Origin(display),
             )
@@ -200,15 +208,17 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
         if isinstance(nodes_raw, list):
             nodes_raw = {str(n): {"path": str(n)} for n in nodes_raw}
         if not isinstance(nodes_raw, dict) or not nodes_raw:
-            return Problem("HA002", f"manifest: clusters.{cname} declares no nodes", Origin(display))
+            return Problem(ProblemKind.MALFORMED, f"manifest: clusters.{cname} declares no nodes", Origin(display))
         nodes: list[NodeSpec] = []
         for nname, nraw in nodes_raw.items():
             if not isinstance(nraw, dict):
-                return Problem("HA002", f"manifest: clusters.{cname}.nodes.{nname} must be a table", Origin(display))
+                return Problem(
+                    ProblemKind.MALFORMED, f"manifest: clusters.{cname}.nodes.{nname} must be a table", Origin(display)
+                )
             unknown = set(nraw) - _MANIFEST_NODE_KEYS
             if unknown:
                 return Problem(
-                    "HA002",
+                    ProblemKind.MALFORMED,
                     f"manifest: unknown keys in clusters.{cname}.nodes.{nname}: {sorted(unknown)}",
                     Origin(display),
                 )
@@ -223,11 +233,15 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
                 and isinstance(env, dict)
             ):
                 return Problem(
-                    "HA002", f"manifest: clusters.{cname}.nodes.{nname} has a value of the wrong type", Origin(display)
+                    ProblemKind.MALFORMED,
+                    f"manifest: clusters.{cname}.nodes.{nname} has a value of the wrong type",
+                    Origin(display),
                 )
             root = (base / rel) if not Path(rel).is_absolute() else Path(rel)
             if not _is_dir(root):
-                problems.append(Problem("HA001", f"node {nname}: directory {rel!r} not found", Origin(display)))
+                problems.append(
+                    Problem(ProblemKind.UNREADABLE, f"node {nname}: directory {rel!r} not found", Origin(display))
+                )
                 continue
             nodes.append(
                 NodeSpec(
@@ -333,7 +347,7 @@ def _archives_in(root: Path) -> list[Path]:
 
 def _helm_chart(root: Path, limits: Limits = _LIMITS) -> Problem | None:
     """A Helm chart's sources (``Chart.yaml``, or ``values.yaml`` beside ``templates/``) are Go
-    templates, not manifests: one HA001 pointing at the first template expression."""
+    templates, not manifests: one ``UNREADABLE`` problem pointing at the first template expression."""
     templates = root / "templates"
     if not ((root / "Chart.yaml").is_file() or ((root / "values.yaml").is_file() and _is_dir(templates))):
         return None
@@ -344,7 +358,7 @@ def _helm_chart(root: Path, limits: Limits = _LIMITS) -> Problem | None:
     if isinstance(found, Problem) and "helm template" in found.message:
         return found
     return Problem(
-        "HA001",
+        ProblemKind.UNREADABLE,
         "Helm chart (Go templates), not rendered by liferay-ha-lint: run `helm template` and check its output",
         Origin(display_path(root)),
     )
@@ -511,7 +525,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             archives.append(path)
             continue
         if not os.path.lexists(path):
-            result.problems.append(Problem("HA001", "path not found", Origin(str(raw))))
+            result.problems.append(Problem(ProblemKind.UNREADABLE, "path not found", Origin(str(raw))))
             continue
         if _is_dir(path):
             if (path / MANIFEST).is_file() or find_compose_file(path) is not None or _manifests_in(path, limits=limits):
@@ -526,7 +540,9 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
                 if not add_dir(path) and len(result.problems) == said:
                     result.problems.append(
                         Problem(
-                            "HA001", "no Liferay node configuration found in this directory", Origin(display_path(path))
+                            ProblemKind.UNREADABLE,
+                            "no Liferay node configuration found in this directory",
+                            Origin(display_path(path)),
                         )
                     )
                 continue
@@ -539,7 +555,9 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             if path.is_file():
                 loose_nodes.append(path.parent)
             else:
-                result.problems.append(Problem("HA001", "not a regular file", Origin(display_path(path))))
+                result.problems.append(
+                    Problem(ProblemKind.UNREADABLE, "not a regular file", Origin(display_path(path)))
+                )
             continue
         add_dir(root)
 

@@ -17,7 +17,7 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.origin import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar
 from linter.sources.files import within
 
@@ -131,7 +131,11 @@ def parse_dockerfile(text: str, display: str, context: Path) -> Dockerfile:
                     path = Path(match)
                     if not within(path, context):
                         problems.append(
-                            Problem("HA001", f"{op} source {src!r} lies outside the build context; not read", origin)
+                            Problem(
+                                ProblemKind.UNREADABLE,
+                                f"{op} source {src!r} lies outside the build context; not read",
+                                origin,
+                            )
                         )
                         continue
                     if not os.path.lexists(path):

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from linter.load.deployment import DeployedNode, Deployment, NoNodes, infer_home
 from linter.load.dockerfile import OFFICIAL_HOME, is_official_image, liferay_image, names_liferay, version_from_image
-from linter.origin import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
@@ -108,7 +108,7 @@ def read_manifests(
     if not by_namespace:
         if helm:
             return Problem(
-                "HA001",
+                ProblemKind.UNREADABLE,
                 "Helm chart template (Go template syntax), not rendered by liferay-ha-lint: run "
                 "`helm template` and check its output",
                 Origin(helm[0][0], helm[0][1], 1),
@@ -259,7 +259,11 @@ def _workload_nodes(
                 )
             else:
                 problems.append(
-                    Problem("HA003", f"volumeMount names volume {volume_name!r}, which the pod does not define", origin)
+                    Problem(
+                        ProblemKind.UNRESOLVED_REFERENCE,
+                        f"volumeMount names volume {volume_name!r}, which the pod does not define",
+                        origin,
+                    )
                 )
             continue
         source = _volume_source(volume, config_maps, namespace, sub_path, problems, origin)
@@ -295,7 +299,7 @@ def _volume_source(
     if cm is None:
         problems.append(
             Problem(
-                "HA003",
+                ProblemKind.UNRESOLVED_REFERENCE,
                 f"ConfigMap {cm_ref.text('name')!r} is mounted but not in the manifests given: its files are unknown",
                 origin,
             )

@@ -24,7 +24,7 @@ from linter.load.references import resolve_references
 from linter.load.resolve import Layer, default_settings, resolve
 from linter.load.suppressions import config_suppressions, properties_suppressions
 from linter.model import Cluster, Node, PropertiesSource, Reference
-from linter.origin import Origin, OriginKind, Problem, Setting
+from linter.origin import Origin, OriginKind, Problem, ProblemKind, Setting
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, Limits
@@ -242,7 +242,11 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
         problems.extend(parsed.problems)
         sources.append(PropertiesSource(role, parsed, included_by))
         if depth >= MAX_INCLUDE_DEPTH:
-            problems.append(Problem("HA003", "include-and-override nested too deeply; stopped", Origin(display)))
+            problems.append(
+                Problem(
+                    ProblemKind.UNRESOLVED_REFERENCE, "include-and-override nested too deeply; stopped", Origin(display)
+                )
+            )
             return
         for name, origin in _include_list(parsed):
             targets = _locate(name, tree, posixpath.dirname(path))
@@ -255,7 +259,7 @@ def _load_chain(raw: _Raw, family: str | None, limits: Limits, problems: list[Pr
                 if "${" not in name or name.startswith("${liferay.home}/"):
                     problems.append(
                         Problem(
-                            "HA003",
+                            ProblemKind.UNRESOLVED_REFERENCE,
                             f"include-and-override names {name!r}, which is not on this node "
                             "(Liferay skips a missing file silently)",
                             origin,

@@ -5,7 +5,7 @@ node directory; relative to the node directory; under the node's class-path root
 (``WEB-INF/classes``, ``webapps/ROOT/WEB-INF/classes``, ``tomcat*/webapps/ROOT/WEB-INF/classes``);
 by file name anywhere inside the node directory. A name that is one of Liferay's built-in
 resources for the version (or a stock stack of the JGroups jar) is known without a file.
-Anything else is an HA003 problem, never a guess. Nothing outside the node directory is read
+Anything else is an ``UNRESOLVED_REFERENCE`` problem, never a guess. Nothing outside the node directory is read
 and URLs are never fetched.
 """
 
@@ -20,7 +20,7 @@ from linter.liferay import builtins
 from linter.liferay.keys import CACHE_KEYS, channel_keys
 from linter.load.suppressions import xml_suppressions
 from linter.model import Reference, Suppression
-from linter.origin import Origin, OriginKind, Problem, Setting
+from linter.origin import Origin, OriginKind, Problem, ProblemKind, Setting
 from linter.sources.ehcache import read_ehcache
 from linter.sources.files import Limits
 from linter.sources.jgroups import is_stack_inline, parse_inline_stack, read_jgroups_xml
@@ -98,7 +98,7 @@ class Resolver:
         value = setting.value.strip()
         self.problems.append(
             Problem(
-                "HA003",
+                ProblemKind.UNRESOLVED_REFERENCE,
                 f"{key} names {what} {value!r}, which is neither in this node's directory nor a Liferay "
                 f"built-in resource{' for ' + self.family if self.family else ''}",
                 setting.origin,

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from linter.liferay.defaults import Default
-from linter.origin import Confidence, Origin, OriginKind, Problem, Setting
+from linter.origin import Confidence, Origin, OriginKind, Problem, ProblemKind, Setting
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # Keys the portal computes at start-up; references to them stay as written.
@@ -175,7 +175,9 @@ class _Expander:
             if ("cycle", cycle) not in self.reported:
                 self.reported.add(("cycle", cycle))
                 setting = self.raw[user_key]
-                self.problems.append(Problem("HA004", f"placeholder cycle: {cycle}", setting.origin))
+                self.problems.append(
+                    Problem(ProblemKind.UNRESOLVED_PLACEHOLDER, f"placeholder cycle: {cycle}", setting.origin)
+                )
             return None
         if name in self.raw:
             return self.expand(name, chain)
@@ -211,7 +213,9 @@ class _Expander:
                     self.reported.add((key, name))
                     self.problems.append(
                         Problem(
-                            "HA004", f"${{{name}}} in {key} is not defined by any property or JVM flag", setting.origin
+                            ProblemKind.UNRESOLVED_PLACEHOLDER,
+                            f"${{{name}}} in {key} is not defined by any property or JVM flag",
+                            setting.origin,
                         )
                     )
                 continue

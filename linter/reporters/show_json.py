@@ -9,7 +9,7 @@ from linter import __version__
 from linter.model import Cluster
 from linter.origin import Origin, OriginKind, Problem
 from linter.redact import mask_inline
-from linter.show import build_rows
+from linter.show import build_rows, problem_rule
 
 
 def origin_json(origin: Origin) -> dict[str, Any]:
@@ -31,7 +31,11 @@ def origin_json(origin: Origin) -> dict[str, Any]:
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
-    return {"rule": problem.rule, "message": mask_inline(problem.message), "location": origin_json(problem.origin)}
+    return {
+        "rule": problem_rule(problem),
+        "message": mask_inline(problem.message),
+        "location": origin_json(problem.origin),
+    }
 
 
 def render(clusters: list[Cluster], problems: list[Problem], everything: bool) -> str:

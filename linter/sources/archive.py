@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import Limits, unreadable
 from linter.sources.input_names import ARCHIVE_SUFFIXES, archive_stem, is_archive
 from linter.sources.tree import Kind, Tree
@@ -70,7 +70,7 @@ class ArchiveTree(Tree):
         if name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in parts:
             self.problems.append(
                 Problem(
-                    "HA001",
+                    ProblemKind.UNREADABLE,
                     f"archive member {raw!r} has an absolute path or climbs out with '..'; refused",
                     Origin(self.archive_display),
                 )
@@ -115,7 +115,9 @@ class ArchiveTree(Tree):
                 self._index_tar(limits, budget)
         except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             self.unreadable = not self._members
-            self.problems.append(Problem("HA002", f"archive cannot be read: {exc}", Origin(self.archive_display)))
+            self.problems.append(
+                Problem(ProblemKind.MALFORMED, f"archive cannot be read: {exc}", Origin(self.archive_display))
+            )
 
     def _index_tar(self, limits: Limits, budget: list[int]) -> None:
         with tarfile.open(self.path, mode="r:*") as archive:
@@ -123,7 +125,9 @@ class ArchiveTree(Tree):
                 if count >= MAX_MEMBERS:
                     self.problems.append(
                         Problem(
-                            "HA001", f"more than {MAX_MEMBERS} members; the rest ignored", Origin(self.archive_display)
+                            ProblemKind.UNREADABLE,
+                            f"more than {MAX_MEMBERS} members; the rest ignored",
+                            Origin(self.archive_display),
                         )
                     )
                     break

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.properties import Dialect, parse_properties
 
@@ -319,8 +319,8 @@ class _Reader:
     display: str
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, rule: str, message: str, line: int | None, column: int | None = None) -> None:
-        self.problems.append(Problem(rule, message, Origin(file=self.display, line=line, column=column)))
+    def problem(self, kind: ProblemKind, message: str, line: int | None, column: int | None = None) -> None:
+        self.problems.append(Problem(kind, message, Origin(file=self.display, line=line, column=column)))
 
     def factory(self, element: XmlElement) -> Factory:
         props_attr: XmlAttribute | None = element.attr("properties")
@@ -331,7 +331,7 @@ class _Reader:
             properties = parsed.properties
             sep_attr = element.attr("propertySeparator") or props_attr
             for message in parsed.problems:
-                self.problem("HA002", f"<{element.tag}>: {message}", sep_attr.line, sep_attr.column)
+                self.problem(ProblemKind.MALFORMED, f"<{element.tag}>: {message}", sep_attr.line, sep_attr.column)
         return Factory(
             class_name=element.get("class"),
             properties=properties,
@@ -349,13 +349,16 @@ class _Reader:
         name = element.get("name")
         if element.tag == "cache" and name is None:
             self.problem(
-                "HA002", "<cache> without the required name attribute [ehcache.xsd]", element.start_line, element.column
+                ProblemKind.MALFORMED,
+                "<cache> without the required name attribute [ehcache.xsd]",
+                element.start_line,
+                element.column,
             )
         bootstraps = [self.factory(c) for c in element.children_named("bootstrapCacheLoaderFactory")]
         if len(bootstraps) > 1:
             extra = bootstraps[1]
             self.problem(
-                "HA002",
+                ProblemKind.MALFORMED,
                 f"cache {name or 'defaultCache'} has more than one bootstrapCacheLoaderFactory",
                 extra.line,
                 extra.column,
@@ -381,7 +384,7 @@ def read_ehcache(doc: XmlDocument) -> EhcacheConfig:
     if root.tag != "ehcache" or root.namespace is not None:
         where = f"{{{root.namespace}}}{root.tag}" if root.namespace else root.tag
         reader.problem(
-            "HA002",
+            ProblemKind.MALFORMED,
             f"not an Ehcache 2.x configuration: the root element is <{where}>, expected <ehcache> without namespace",
             root.start_line,
             root.column,
@@ -389,7 +392,7 @@ def read_ehcache(doc: XmlDocument) -> EhcacheConfig:
         return EhcacheConfig(doc.display, None, False, (), (), None, (), tuple(reader.problems), root)
     defaults = root.children_named("defaultCache")
     for extra in defaults[1:]:
-        reader.problem("HA002", "more than one <defaultCache>", extra.start_line, extra.column)
+        reader.problem(ProblemKind.MALFORMED, "more than one <defaultCache>", extra.start_line, extra.column)
     return EhcacheConfig(
         display=doc.display,
         name=root.get("name"),

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.origin import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -44,7 +44,11 @@ def parse_env_text(text: str, display: str) -> EnvFile:
         name, sep, value = line.partition("=")
         if not _NAME.fullmatch(name):
             problems.append(
-                Problem("HA002", f"not a NAME=value line in an env file: {name[:40]!r}", Origin(display, lineno, col))
+                Problem(
+                    ProblemKind.MALFORMED,
+                    f"not a NAME=value line in an env file: {name[:40]!r}",
+                    Origin(display, lineno, col),
+                )
             )
             continue
         origin = Origin(

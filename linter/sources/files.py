@@ -1,7 +1,7 @@
 """Bounded, read-only file access shared by every reader.
 
 Nothing here ever writes, follows a network reference, or raises on a bad file: a file that
-cannot be used is returned as a :class:`~linter.model.Problem` (HA001) instead of bytes.
+cannot be used is returned as a :class:`~linter.origin.Problem` (``UNREADABLE``) instead of bytes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: far above any real Liferay config file
 _BINARY_PROBE = 8192
@@ -29,7 +29,7 @@ DEFAULT_LIMITS = Limits()
 
 
 def unreadable(display: str, message: str, line: int | None = None) -> Problem:
-    return Problem("HA001", message, Origin(file=display, line=line, column=1 if line else None))
+    return Problem(ProblemKind.UNREADABLE, message, Origin(file=display, line=line, column=1 if line else None))
 
 
 def within(path: Path, root: Path) -> bool:

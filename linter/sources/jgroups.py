@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 
 if TYPE_CHECKING:  # lxml is imported only when an XML file is actually parsed
@@ -168,7 +168,7 @@ def read_jgroups_xml(doc: XmlDocument) -> JGroupsStack:
         where = f"{{{root.namespace}}}{root.tag}" if root.namespace else root.tag
         problems.append(
             Problem(
-                "HA002",
+                ProblemKind.MALFORMED,
                 f'not a JGroups stack: the root element is <{where}>, expected <config xmlns="urn:org:jgroups">',
                 Origin(file=doc.display, line=root.start_line, column=root.column),
             )
@@ -250,7 +250,7 @@ class _InlineParser:
         return Origin(file=self.display, line=self.line, column=self.column + index)
 
     def problem(self, message: str, index: int) -> None:
-        self.problems.append(Problem("HA002", f"inline JGroups stack: {message}", self.origin(index)))
+        self.problems.append(Problem(ProblemKind.MALFORMED, f"inline JGroups stack: {message}", self.origin(index)))
 
     def split(self, start: int, end: int, separator: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Split ``text[start:end]`` at ``separator`` outside parentheses and placeholders."""
@@ -372,7 +372,7 @@ def parse_inline_stack(text: str, display: str, line: int = 1, column: int = 1) 
     Protocols are split at ``:`` and attributes at ``;`` outside parentheses and outside
     ``${...}`` (values may hold ``:`` in IPv6 addresses or ``["..."]`` keys); an attribute is
     ``name=value`` split at the first ``=``. Unbalanced parentheses make the whole string a
-    ``HA002`` problem with no protocols. ``line``/``column`` are where the value starts; every
+    ``MALFORMED`` problem with no protocols. ``line``/``column`` are where the value starts; every
     position is reported on that line at ``column`` + offset in ``text``: for a value
     continued over several lines in a properties file this is an estimate.
     """

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 from linter.sources.properties import Dialect, parse_properties
 
@@ -249,7 +249,7 @@ def parse_config_text(text: str, display: str) -> OsgiConfig:
             entries.append(OsgiEntry(key, value, canonical, marker, origin, t[value_pos : sc.pos]))
         except _ConfigSyntaxError as exc:
             eline, ecol = sc.where(min(exc.pos, len(t)))
-            problems.append(Problem("HA002", f".config syntax: {exc}", Origin(display, eline, ecol)))
+            problems.append(Problem(ProblemKind.MALFORMED, f".config syntax: {exc}", Origin(display, eline, ecol)))
             sc.pos = max(eol, sc.pos)
             nl = t.find("\n", sc.pos) if sc.pos < len(t) and t[sc.pos] != "\n" else sc.pos
             sc.pos = len(t) if nl < 0 else nl

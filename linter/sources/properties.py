@@ -39,7 +39,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes, unreadable
 
 
@@ -302,8 +302,8 @@ class _Builder:
     includes: list[PropertyEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, rule: str, message: str, line: int, column: int = 1) -> None:
-        self.problems.append(Problem(rule, message, Origin(self.display, line, column)))
+    def problem(self, kind: ProblemKind, message: str, line: int, column: int = 1) -> None:
+        self.problems.append(Problem(kind, message, Origin(self.display, line, column)))
 
 
 def _make_entry(
@@ -414,7 +414,7 @@ def _parse_java(lines: list[str], b: _Builder, crlf_before_last: bool) -> None:
             key = _java_load_convert(logical[:key_len])
             value = _java_load_convert(logical[value_start:])
         except _UnicodeError as exc:
-            b.problem("HA002", f"{exc}: java.util.Properties refuses the whole file", line)
+            b.problem(ProblemKind.MALFORMED, f"{exc}: java.util.Properties refuses the whole file", line)
             continue
         b.entries.append(_make_entry(b, key, value, segs, value_start, logical, _end_of(segs, logical)))
 
@@ -477,7 +477,7 @@ def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
         if not complete:
             if first_line:
                 b.problem(
-                    "HA002",
+                    ProblemKind.MALFORMED,
                     "the last property ends with a continuation backslash at end of file; Liferay's loader drops it",
                     first_line,
                 )
@@ -496,7 +496,7 @@ def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
             key = _commons_unescape(key_text, None)
             value = _commons_unescape(value_text, ",")
         except _UnicodeError as exc:
-            b.problem("HA002", f"{exc}: Liferay's loader fails on this file", line_no)
+            b.problem(ProblemKind.MALFORMED, f"{exc}: Liferay's loader fails on this file", line_no)
             continue
         entry = _make_entry(b, key, value, segs, value_index, logical, _end_of(segs, logical))
         if key.lower() == "include":
@@ -633,7 +633,7 @@ def read_properties(
     dialect: Dialect = Dialect.LIFERAY,
     limits: Limits = DEFAULT_LIMITS,
 ) -> PropertiesFile:
-    """Read a properties file from disk; unreadable files give an empty result with HA001."""
+    """Read a properties file from disk; unreadable files give an empty result with an ``UNREADABLE`` problem."""
     shown = display if display is not None else str(path)
     data = read_bytes(path, shown, limits)
     if isinstance(data, Problem):

@@ -81,7 +81,7 @@ class Tree(ABC):
 
     @abstractmethod
     def read(self, path: str, limits: Limits) -> bytes | Problem:
-        """The whole content of a file, or an HA001 problem saying why not."""
+        """The whole content of a file, or an ``UNREADABLE`` problem saying why not."""
 
     @abstractmethod
     def display(self, path: str) -> str:
@@ -92,7 +92,7 @@ class Tree(ABC):
         """Equal for two paths that are the same file (links resolved)."""
 
     def unlistable(self, path: str) -> Problem | None:
-        """An HA001 problem when ``path`` is a directory whose entries cannot be listed."""
+        """An ``UNREADABLE`` problem when ``path`` is a directory whose entries cannot be listed."""
         return None
 
     def digest(self, path: str) -> str | None:

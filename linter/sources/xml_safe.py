@@ -3,10 +3,10 @@
 Every configuration XML (Ehcache, JGroups, Tomcat, ...) goes through :func:`parse_xml`. The
 parser is lxml with entity substitution, DTD loading, DTD validation and network access off
 and libxml2's size limits on (``huge_tree=False``), as ARCHITECTURE.md §8 demands. On top of
-that a document is *refused* (problem ``HA005``, never an exception) when it declares a DTD
+that a document is *refused* (a ``REFUSED`` problem, never an exception) when it declares a DTD
 (internal subset or external identifier), declares or references entities, uses XInclude, or
 nests deeper than :attr:`Limits.max_xml_depth`. XInclude is never processed. Malformed XML is
-problem ``HA002`` with lxml's line and column.
+a ``MALFORMED`` problem with lxml's line and column.
 
 Positions. lxml's ``sourceline`` for an element is the line where its start tag *ends*
 (libxml2 records the line after reading the attributes); it is kept as :attr:`XmlElement.line`.
@@ -28,14 +28,11 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, unreadable
 
 XINCLUDE_NAMESPACES = frozenset({"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"})
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
-
-RULE_PARSE = "HA002"
-RULE_REFUSED = "HA005"
 
 
 _ENTITY_TYPE: type = getattr(etree, "_Entity")  # noqa: B009 (absent from lxml-stubs)
@@ -399,7 +396,7 @@ def _context(root: etree._Element, scan: _Scan | None, lines: _Lines) -> tuple[_
 
 
 def _refused(display: str, message: str, line: int | None = None, column: int | None = None) -> Problem:
-    return Problem(RULE_REFUSED, f"refused XML: {message}", Origin(file=display, line=line, column=column))
+    return Problem(ProblemKind.REFUSED, f"refused XML: {message}", Origin(file=display, line=line, column=column))
 
 
 def _depth_violation(root: etree._Element, limit: int) -> etree._Element | None:
@@ -477,13 +474,13 @@ def _syntax_problem(display: str, exc: etree.XMLSyntaxError) -> Problem:
     if "Detected an entity reference loop" in message or "amplification" in message.lower():
         return _refused(display, message, line or None, column or None)
     origin = Origin(file=display, line=line or None, column=column or None)
-    return Problem(RULE_PARSE, f"malformed XML: {message}", origin)
+    return Problem(ProblemKind.MALFORMED, f"malformed XML: {message}", origin)
 
 
 def parse_xml(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> XmlDocument | Problem:
     """Parse ``data`` safely into an :class:`XmlDocument`, or return the one problem that stops it.
 
-    Never raises on content. See the module docstring for what is refused (``HA005``) and how
+    Never raises on content. See the module docstring for what is refused (``REFUSED``) and how
     positions are computed.
     """
     if len(data) > limits.max_file_size:
@@ -498,9 +495,9 @@ def parse_xml(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> Xml
     except etree.XMLSyntaxError as exc:
         return _syntax_problem(display, exc)
     except (etree.LxmlError, ValueError, LookupError, UnicodeError) as exc:
-        return Problem(RULE_PARSE, f"malformed XML: {exc}", Origin(file=display))
+        return Problem(ProblemKind.MALFORMED, f"malformed XML: {exc}", Origin(file=display))
     if root is None:
-        return Problem(RULE_PARSE, "malformed XML: no root element", Origin(file=display))
+        return Problem(ProblemKind.MALFORMED, "malformed XML: no root element", Origin(file=display))
     docinfo = root.getroottree().docinfo
     text = _decode(data, docinfo.encoding)
     scan = _scan(text)

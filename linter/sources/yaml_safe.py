@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from linter.origin import Origin, Problem
+from linter.origin import Origin, Problem, ProblemKind
 
 MAX_NODES = 200_000  # values produced after alias expansion; real manifests hold a few thousand
 MAX_DEPTH = 200
@@ -83,7 +83,9 @@ def parse_yaml(data: bytes, display: str) -> YamlDocs:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return YamlDocs(display, "", (), (Problem("HA002", f"not UTF-8: {exc.reason}", Origin(display, line, 1)),))
+        return YamlDocs(
+            display, "", (), (Problem(ProblemKind.MALFORMED, f"not UTF-8: {exc.reason}", Origin(display, line, 1)),)
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -102,11 +104,13 @@ def parse_yaml(data: bytes, display: str) -> YamlDocs:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         where = Origin(display, mark.line + 1, mark.column + 1) if mark is not None else Origin(display)
-        problems.append(Problem("HA002", f"YAML syntax: {what}", where))
+        problems.append(Problem(ProblemKind.MALFORMED, f"YAML syntax: {what}", where))
     except _Budget as exc:
-        problems.append(Problem("HA005", f"YAML refused: {exc}", Origin(display, 1, 1)))
+        problems.append(Problem(ProblemKind.REFUSED, f"YAML refused: {exc}", Origin(display, 1, 1)))
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        problems.append(Problem("HA002", f"YAML: {str(exc).splitlines()[0] if str(exc) else exc}", Origin(display)))
+        problems.append(
+            Problem(ProblemKind.MALFORMED, f"YAML: {str(exc).splitlines()[0] if str(exc) else exc}", Origin(display))
+        )
     return YamlDocs(display, text, tuple(docs), tuple(problems))
 
 
