@@ -23,11 +23,8 @@ with _relaxed_gc():  # typer's import allocates much and frees little (see linte
     import typer
 
 if TYPE_CHECKING:
-    from linter.baseline import Outcome
     from linter.config import Config
-    from linter.diagnostics import Report
-    from linter.model import Cluster
-    from linter.ruleapi import Rule
+    from linter.run import CheckResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -216,14 +213,12 @@ def _load_config(config_file: Path | None) -> Config:
 
 
 def _check_inputs(paths: Sequence[Path], where: str = "") -> None:
-    """A path to check that does not exist or cannot be read is a usage error (exit 2); what cannot
-    be read inside it is a finding (HA001, exit 1). ``where`` prefixes the message (a config file)."""
-    for path in paths:
-        if not os.path.exists(path):
-            why = "dangling symbolic link" if os.path.islink(path) else "no such file or directory"
-            raise _usage_error(f"{where}{path}: {why}")
-        if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) else 0)):
-            raise _usage_error(f"{where}{path}: permission denied")
+    from linter.run import RunError, check_inputs
+
+    try:
+        check_inputs(paths, where)
+    except RunError as exc:
+        raise _usage_error(str(exc)) from None
 
 
 def _check_output(option: str, path: Path | None) -> None:
@@ -352,14 +347,8 @@ def check(
     ] = None,
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
-    from linter import config as config_mod
-    from linter import progress
-    from linter.engine import Engine, RunSettings
-    from linter.liferay.versions import parse_version
-    from linter.load.discovery import discover, discover_files, is_deployment_file
-    from linter.pack import PackError, load_rules
-    from linter.select import SelectionError, resolve_selector
-    from linter.sources.files import DEFAULT_MAX_FILE_SIZE, Limits
+    from linter.run import CheckRequest, RunError
+    from linter.run import check as run_check
 
     try:
         plan = plan_outputs(fmt or [], output or [], os.environ.get("GITHUB_ACTIONS") == "true")
@@ -369,106 +358,51 @@ def check(
         _check_output("--output", destination)
     _check_output("--write-baseline", write_baseline)
     cfg = _load_config(config_file)
-    version = liferay_version or cfg.liferay_version
-    if version is not None and parse_version(version) is None:
-        raise _usage_error(f"--liferay-version: unknown Liferay version {version!r}")
-    try:
-        rules = load_rules(extra_dirs=rules_dir or [])
-        config_mod.validate_against_rules(cfg, rules)
-        cli_select, cli_ignore, cli_extend = _split(select), _split(ignore) or [], _split(extend_select) or []
-        for token in [*(cli_select or []), *cli_ignore, *cli_extend]:
-            resolve_selector(token, rules)
-    except (PackError, config_mod.ConfigError, SelectionError) as exc:
-        raise _usage_error(str(exc)) from None
-    previous = None
-    if baseline_file is not None or write_baseline is not None:
-        from linter import baseline as baseline_mod
-
-        try:
-            if baseline_file is not None:
-                previous = baseline_mod.load(baseline_file, rules)
-            elif write_baseline is not None and write_baseline.exists():
-                previous = baseline_mod.load(write_baseline, rules)  # keeps reasons and unjudged entries
-        except baseline_mod.BaselineError as exc:
-            raise _usage_error(str(exc)) from None
-    given = list(paths or [])
-    targets = given or [Path(p) for p in cfg.clusters]
-    if not targets:
-        raise _usage_error("no paths given and no 'clusters' in the config file")
-    _check_inputs(targets, "" if given or cfg.path is None else f"{cfg.path}: clusters: ")
-    file_mode = bool(given) and all(p.is_file() and not is_deployment_file(p) for p in given)
-    settings = RunSettings(
-        select=cli_select if cli_select is not None else cfg.select,
-        ignore=[*cfg.ignore, *cli_ignore] if cli_select is None else cli_ignore,
-        extend_select=[*cfg.extend_select, *cli_extend],
-        extend_ignore=list(cfg.extend_ignore),
-        severity=cfg.severity,
-        options=cfg.options,
-        per_path_ignores=cfg.per_path_ignores,
-        inline_suppressions=cfg.inline_suppressions and not no_inline_suppressions,
+    request = CheckRequest(
+        paths=list(paths or []),
+        config=cfg,
+        select=_split(select),
+        ignore=_split(ignore) or [],
+        extend_select=_split(extend_select) or [],
+        liferay_version=liferay_version,
+        rules_dirs=rules_dir or [],
+        max_file_size=max_file_size,
+        inline_suppressions=not no_inline_suppressions,
+        baseline=baseline_file,
+        write_baseline=write_baseline,
         debug=_debugging(ctx),
+        progress=not quiet,
     )
-    limits = Limits(max_file_size=max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
-    skipped: list[Path] = []
-    if file_mode:
-        found, skipped = discover_files(given, cfg.clusters, version)
-    else:
-        found = discover(targets, version, limits)
-    clusters = progress.load_all(found.clusters, limits, version, progress.wanted(found.clusters, quiet))
     try:
-        engine = Engine(rules, settings)
-    except (config_mod.ConfigError, SelectionError, ValueError) as exc:
+        result = run_check(request)
+    except RunError as exc:
         raise _usage_error(str(exc)) from None
-    report = engine.run(clusters, found.problems)
-    if found.notes:
-        report = report._replace(notes=(*report.notes, *found.notes))
-    if file_mode and skipped:
-        skipped_notes = [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]
-        report = report._replace(notes=(*report.notes, *skipped_notes))
-    selected = frozenset(engine.selected_ids)
-    outcome = None
-    if write_baseline is not None:
-        from linter import baseline as baseline_mod
-
-        entries = baseline_mod.build(report, previous, selected, rules)
-        try:
-            baseline_mod.write(write_baseline, entries)
-        except OSError as exc:
-            raise _usage_error(f"cannot write baseline {write_baseline}: {exc.strerror or exc}") from None
-        print(f"liferay-ha-lint: wrote {len(entries)} baseline entries to {write_baseline}", file=sys.stderr)
-        previous = baseline_mod.Baseline(str(write_baseline), entries)
-    if previous is not None:
-        from linter import baseline as baseline_mod
-
-        outcome = baseline_mod.apply(report, previous, selected, rules)
-        report = outcome.report
+    if result.baseline_written is not None:
+        print(f"liferay-ha-lint: wrote {result.baseline_written} baseline entries to {write_baseline}", file=sys.stderr)
     for kind, destination in plan:
         try:
-            _emit(kind, destination, report, rules, selected, outcome, color, quiet, statistics, verbose, clusters)
+            _emit(kind, destination, result, color, quiet, statistics, verbose)
         except OSError as exc:
             if destination is None:
                 raise
             raise _write_error("--output", destination, exc) from None
     threshold = (fail_on.value if fail_on is not None else None) or cfg.fail_on or "error"
-    raise typer.Exit(exit_code(report, threshold))
+    raise typer.Exit(exit_code(result.report, threshold))
 
 
 def _emit(
     kind: CheckFormat,
     destination: Path | None,
-    report: Report,
-    rules: Sequence[Rule],
-    selected: frozenset[str],
-    outcome: Outcome | None,
+    result: CheckResult,
     color: ColorMode,
     quiet: bool,
     statistics: bool,
     verbose: bool,
-    clusters: Sequence[Cluster] = (),
 ) -> None:
     """Render one output; only the chosen reporter module is imported."""
     from linter import __version__ as tool_version
 
+    report, outcome = result.report, result.outcome
     text: str
     if kind is CheckFormat.text:
         from linter.reporters import text as text_report
@@ -506,12 +440,12 @@ def _emit(
         module = importlib.import_module(f"linter.reporters.{kind.value}")
         ctx = Context(
             tool_version=tool_version,
-            rules=rules,
-            selected=selected,
+            rules=result.rules,
+            selected=result.selected,
             root=find_root(Path.cwd()),
             cwd=Path.cwd(),
             baseline=outcome,
-            clusters=tuple(clusters),
+            clusters=result.clusters,
         )
         text = module.render(report, ctx)
     if destination is not None:

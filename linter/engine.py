@@ -1,12 +1,15 @@
 """The engine: run the selected rules over clusters, turn input problems into findings, apply
 suppressions, stamp id/name/severity, mask secrets, attach snippets, sort and fingerprint.
 
-It knows no particular rule: rules come from ``linter.pack``, input problems carry their rule id
-(HA001-HA005) and a crashing rule becomes HA009, both documented like any rule.
+It knows no particular rule: rules come from ``linter.pack``, input problems carry a kind that
+``PROBLEM_RULES`` maps to HA001-HA005, and a crashing rule becomes HA009, all documented like any
+rule. Snippets come from each cluster's line source (``Cluster.sources``, made by the loader), so
+the engine never opens a file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import traceback
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,7 +18,7 @@ from typing import Any
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.ignores import path_ignored
-from linter.model import Cluster, Node, Suppression
+from linter.model import Cluster, LineSource, Node, Suppression
 from linter.options import build_options, options_for
 from linter.origin import Problem, ProblemKind
 from linter.redact import mask_inline, mask_line
@@ -47,40 +50,34 @@ class RunSettings:
     debug: bool = False  # print the traceback of a crashing rule (HA009) to stderr
 
 
-class SourceLines:
-    """Source lines for snippets, read once per file; secrets masked line by line."""
+class Snippets:
+    """The source line under each label, from the cluster's own line source (the loader's: a node's
+    tree, an archive, a container's mounts, or a file a node read on disk), read once per file and
+    masked line by line. Nothing is read by display path from the working directory."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, list[str] | None] = {}
+        self._cache: dict[tuple[int, str], list[str] | None] = {}
 
-    def line(self, file: str | None, line: int | None) -> str | None:
-        if not file or not line:
+    def line(self, source: LineSource | None, file: str | None, line: int | None) -> str | None:
+        if source is None or not file or not line:
             return None
-        if file not in self._cache:
-            try:
-                with open(file, "rb") as handle:
-                    data = handle.read(16 * 1024 * 1024)
-                self._cache[file] = data.decode("utf-8", errors="replace").splitlines()
-            except OSError:
-                self._cache[file] = None
-        lines = self._cache[file]
+        key = (id(source), file)
+        if key not in self._cache:
+            self._cache[key] = source.lines(file)
+        lines = self._cache[key]
         if lines is None or line > len(lines):
             return None
         return mask_line(lines[line - 1].rstrip("\r\n"))
 
+    def attach(self, d: Diagnostic, source: LineSource | None) -> Diagnostic:
+        def at(label: Label) -> Label:
+            return dataclasses.replace(label, snippet=self.line(source, label.file, label.line))
 
-def _masked(label: Label, sources: SourceLines) -> Label:
-    return Label(
-        node=label.node,
-        file=label.file,
-        line=label.line,
-        column=label.column,
-        end_line=label.end_line,
-        end_column=label.end_column,
-        text=mask_inline(label.text),
-        origin=label.origin,
-        snippet=sources.line(label.file, label.line),
-    )
+        return dataclasses.replace(d, primary=at(d.primary), related=tuple(at(r) for r in d.related))
+
+
+def _masked(label: Label) -> Label:
+    return dataclasses.replace(label, text=mask_inline(label.text))
 
 
 class Engine:
@@ -104,7 +101,6 @@ class Engine:
         for r in self.selected:
             self.options[r.id] = build_options(r, options_for(r, settings.options))
         self.notes: list[str] = []
-        self.sources = SourceLines()
         self.audit: tuple[Cluster, ...] = ()
 
     # ------------------------------------------------------------------ stamping
@@ -118,8 +114,8 @@ class Engine:
             name=rule.name,
             severity=severity,
             message=mask_inline(finding.message),
-            primary=_masked(finding.at, self.sources),
-            related=tuple(_masked(r, self.sources) for r in finding.related),
+            primary=_masked(finding.at),
+            related=tuple(_masked(r) for r in finding.related),
             help=finding.help or rule.fix.split("\n")[0],
             confidence=finding.confidence.value,
             cluster=cluster,
@@ -251,11 +247,20 @@ class Engine:
                 kept.append(self._diagnostic(meta, finding, cluster_name))
         return kept, suppressed
 
-    def run(self, clusters: Sequence[Cluster], input_problems: Sequence[Problem] = ()) -> Report:
+    def run(
+        self,
+        clusters: Sequence[Cluster],
+        input_problems: Sequence[Problem] = (),
+        input_sources: LineSource | None = None,
+    ) -> Report:
+        """Check the clusters; ``input_problems`` are what discovery found outside any cluster, and
+        ``input_sources`` shows their lines."""
         with memo.run_scope():  # views several rules derive from one node are built once per run
-            return self._run(clusters, input_problems)
+            return self._run(clusters, input_problems, input_sources)
 
-    def _run(self, clusters: Sequence[Cluster], input_problems: Sequence[Problem] = ()) -> Report:
+    def _run(
+        self, clusters: Sequence[Cluster], input_problems: Sequence[Problem], input_sources: LineSource | None
+    ) -> Report:
         diagnostics: list[Diagnostic] = []
         self.audit = tuple(clusters)
         for problem in input_problems:
@@ -265,7 +270,14 @@ class Engine:
         for cluster in clusters:
             diagnostics.extend(self.check_cluster(cluster))
         kept, suppressed = self._suppress(diagnostics, clusters)
-        final = sorted((d.with_fingerprint() for d in kept), key=Diagnostic.sort_key)
+        sources: dict[str | None, list[LineSource]] = {None: [input_sources] if input_sources else []}
+        for c in clusters:
+            sources.setdefault(c.name, []).extend([c.sources] if c.sources is not None else [])
+        snippets = Snippets()
+        final = sorted(
+            (snippets.attach(d, _first_source(sources.get(d.cluster, []))).with_fingerprint() for d in kept),
+            key=Diagnostic.sort_key,
+        )
         summaries = tuple(
             ClusterSummary(
                 c.name, c.path, c.version, c.version_source, tuple((n.name, n.path, n.files) for n in c.nodes)
@@ -273,3 +285,19 @@ class Engine:
             for c in clusters
         )
         return Report(tuple(final), summaries, tuple(self.notes), suppressed)
+
+
+class _Sources:
+    """Several clusters of one name: a file is looked up in each."""
+
+    def __init__(self, sources: list[LineSource]) -> None:
+        self.sources = sources
+
+    def lines(self, display: str) -> list[str] | None:
+        return next((found for s in self.sources if (found := s.lines(display)) is not None), None)
+
+
+def _first_source(sources: list[LineSource]) -> LineSource | None:
+    if not sources:
+        return None
+    return sources[0] if len(sources) == 1 else _Sources(sources)

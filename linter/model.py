@@ -9,9 +9,9 @@ Nothing here reads a file or knows a rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from linter.origin import Origin, Problem, Setting
 from linter.sources.ehcache import EhcacheConfig
@@ -20,7 +20,15 @@ from linter.sources.jgroups import JGroupsStack
 from linter.sources.jvm_flags import JvmFlag
 from linter.sources.osgi_config import OsgiConfig
 from linter.sources.properties import PropertiesFile
-from linter.sources.tree import Mount, Plugin
+from linter.sources.tree import Mount, Plugin, Tree
+
+
+class LineSource(Protocol):
+    """Where the snippets of findings come from: the lines of a file the loader read, by its
+    display name, read again from where it was read (a node's tree, or the audited directory);
+    None for any other file."""
+
+    def lines(self, display: str) -> list[str] | None: ...
 
 
 class PropertiesSource(NamedTuple):
@@ -50,6 +58,7 @@ class Node:
     plugins: tuple[Plugin, ...] = ()  # artifacts in osgi/modules, osgi/war, osgi/marketplace, deploy
     deployment: str | None = None  # "compose", "kubernetes", "archive" or None for a directory
     home: str | None = None  # the Liferay home in the node's container, when it is one
+    tree: Tree | None = field(default=None, compare=False, repr=False)  # where its files were read
 
     def setting(self, key: str) -> Setting | None:
         return self.settings.get(key)
@@ -82,6 +91,7 @@ class Cluster:
     version_source: str
     nodes: tuple[Node, ...]
     problems: tuple[Problem, ...] = ()
+    sources: LineSource | None = field(default=None, compare=False, repr=False)  # for snippets
 
     @property
     def files(self) -> tuple[str, ...]:

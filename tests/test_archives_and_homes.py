@@ -210,3 +210,31 @@ def test_plugin_drift_between_archives(tmp_path: Path, capsys: pytest.CaptureFix
     assert isinstance(findings, list)
     assert [(f["rule"], f["node"]) for f in findings] == [("HA608", "c")]
     assert str(findings[0]["location"]["file"]).endswith("c.zip!/osgi/modules/com.acme.web-1.0.0.jar")
+
+
+# ----------------------------------------------------------------------------- snippets of archived nodes
+
+
+def test_archived_nodes_show_their_own_source_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding in an archived node shows the line from the archive member (it used to show none),
+    and a file on disk that happens to carry the member's display name is never read for it."""
+    drift = CLUSTERS / "broken-74-cluster-link-drift"
+    for node in ("node1", "node2", "node3"):
+        with tarfile.open(tmp_path / f"{node}.tar.gz", "w:gz") as tar:
+            tar.add(drift / node, arcname=".")
+    # a decoy where the display name points: a directory named like the archive, holding a link out
+    decoy = tmp_path / "node1.tar.gz!"
+    decoy.mkdir()
+    secret = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    secret.write_text("\n".join(f"OUTSIDE-THE-TREE-{i}" for i in range(1, 20)) + "\n")
+    (decoy / "portal-setup-wizard.properties").symlink_to(secret)
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--color", "never", "--select", "HA202", "node1.tar.gz", "node2.tar.gz", "node3.tar.gz"])
+    out = capsys.readouterr().out
+    assert code == 0  # HA202 is a warning
+    assert " --> node1.tar.gz!/portal-setup-wizard.properties:7:1" in out
+    assert "7 | jdbc.default.url=jdbc:postgresql://localhost:5432/customer_portal" in out
+    assert "9 | jdbc.default.url=jdbc:postgresql://db.internal:5432/customer_portal" in out
+    assert "OUTSIDE-THE-TREE" not in out

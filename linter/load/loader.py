@@ -27,7 +27,7 @@ from linter.model import Cluster, Node, PropertiesSource, Reference
 from linter.origin import Origin, OriginKind, Problem, ProblemKind, Setting
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
-from linter.sources.files import DEFAULT_LIMITS, Limits
+from linter.sources.files import DEFAULT_LIMITS, DiskLines, Limits
 from linter.sources.jvm_flags import JvmFlag, flags_in_value, jvm_flags_from, parse_flag_list
 from linter.sources.osgi_config import OsgiConfig, osgi_config_from
 from linter.sources.properties import (
@@ -362,6 +362,7 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         plugins=tuple(plugins(raw.tree)),
         deployment=raw.spec.deployment,
         home=raw.tree.home or None,
+        tree=raw.tree,
     )
 
 
@@ -417,7 +418,25 @@ def load_cluster(
         version_source=source,
         nodes=nodes,
         problems=spec.problems,
+        sources=ClusterLines(nodes, limits),
     )
+
+
+class ClusterLines:
+    """The loader's answer to "show line N of this file" for a cluster's findings: the file from
+    the node tree that read it (a directory, an archive, a container's mounts), else from disk when
+    a node read it there (compose file, manifest, env file). Nothing else is ever read."""
+
+    def __init__(self, nodes: tuple[Node, ...], limits: Limits) -> None:
+        self.trees = list({id(n.tree): n.tree for n in nodes if n.tree is not None}.values())
+        self.disk = DiskLines((f for n in nodes for f in n.files), limits)
+
+    def lines(self, display: str) -> list[str] | None:
+        for tree in self.trees:
+            found = tree.lines(display)
+            if found is not None:
+                return found
+        return self.disk.lines(display)
 
 
 def _audit_root(spec: ClusterSpec) -> Path:

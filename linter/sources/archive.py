@@ -197,7 +197,7 @@ class ArchiveTree(Tree):
             return []
         return sorted(self._names("" if full == "." else full))
 
-    def read(self, path: str, limits: Limits) -> bytes | Problem:
+    def _read(self, path: str, limits: Limits) -> bytes | Problem:
         full = self._full(path)
         member = self._members.get(full) if full is not None else None
         if member is None or member.kind != "file":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -84,3 +85,19 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
     if looks_binary(data):
         return unreadable(display, "binary content (NUL bytes), not a text configuration file")
     return data
+
+
+class DiskLines:
+    """The lines of files a run read straight from disk, outside any node's tree (compose files,
+    manifests, env files), for the snippets of findings: only the files named, read again as they
+    were read the first time (regular files only, confined to ``limits.root``, size-limited)."""
+
+    def __init__(self, files: Iterable[str], limits: Limits) -> None:
+        self.files = frozenset(files)
+        self.limits = limits
+
+    def lines(self, display: str) -> list[str] | None:
+        if display not in self.files:
+            return None
+        data = read_bytes(Path(display), display, self.limits)
+        return None if isinstance(data, Problem) else data.decode("utf-8", errors="replace").splitlines()

@@ -79,9 +79,32 @@ class Tree(ABC):
     def listdir(self, path: str) -> list[str]:
         """Names in a directory, sorted; empty when it is not a readable directory."""
 
-    @abstractmethod
     def read(self, path: str, limits: Limits) -> bytes | Problem:
-        """The whole content of a file, or an ``UNREADABLE`` problem saying why not."""
+        """The whole content of a file, or an ``UNREADABLE`` problem saying why not. A file read
+        is remembered by its display name, so that ``lines`` can show it again."""
+        data = self._read(path, limits)
+        if not isinstance(data, Problem) and self.remembers(path):
+            read: dict[str, tuple[str, Limits]] = self.__dict__.setdefault("_read_files", {})
+            read.setdefault(self.display(path), (path, limits))
+        return data
+
+    @abstractmethod
+    def _read(self, path: str, limits: Limits) -> bytes | Problem:
+        """``read`` without remembering."""
+
+    def remembers(self, path: str) -> bool:
+        """Whether ``lines`` may show this file again under its display name."""
+        return True
+
+    def lines(self, display: str) -> list[str] | None:
+        """The lines of a file this tree has read, by its display name, read again the same way
+        (for the snippets of findings; confined and limited like the first read). None for a
+        file the tree did not read or that cannot be read any more."""
+        entry = self.__dict__.get("_read_files", {}).get(display)
+        if entry is None:
+            return None
+        data = self._read(*entry)
+        return None if isinstance(data, Problem) else data.decode("utf-8", errors="replace").splitlines()
 
     @abstractmethod
     def display(self, path: str) -> str:
@@ -99,7 +122,7 @@ class Tree(ABC):
         """sha256 of a file's content, whatever its size; None when unreadable."""
         import hashlib
 
-        data = self.read(path, Limits(max_file_size=1 << 40))
+        data = self._read(path, Limits(max_file_size=1 << 40))
         return None if isinstance(data, Problem) else hashlib.sha256(data).hexdigest()
 
     def contains(self, path: str) -> bool:
@@ -218,7 +241,7 @@ class DiskTree(Tree):
             return None
         return _unlistable(target, self.display(path))
 
-    def read(self, path: str, limits: Limits) -> bytes | Problem:
+    def _read(self, path: str, limits: Limits) -> bytes | Problem:
         target = self.path(path)
         if target is None:
             return unreadable(path, "outside the audited tree; not read")
@@ -428,7 +451,12 @@ class MountTree(Tree):
             return next((blob for name, blob in source.folder if name == rest), None)
         return None
 
-    def read(self, path: str, limits: Limits) -> bytes | Problem:
+    def remembers(self, path: str) -> bool:
+        # content a manifest carries (a ConfigMap) is shown from the manifest file itself
+        found = self._find(self.absolute(path))
+        return found is not None and found[0].host is not None
+
+    def _read(self, path: str, limits: Limits) -> bytes | Problem:
         full = self.absolute(path)
         found = self._find(full)
         if found is not None and found[0].host is not None:
