@@ -2,10 +2,12 @@
 
 The code is a building: each floor imports only from the floors below it, never from above.
 
-* bottom floor: ``linter.origin``, ``linter.diagnostics``, ``linter.paths``, ``linter.suggest`` (only one another);
+* bottom floor: ``linter.origin``, ``linter.diagnostics``, ``linter.paths``, ``linter.suggest``,
+  ``linter.patterns`` (only one another);
 * ``linter.sources``: the readers and the tree of one node's files; readers know no rules, no Liferay, no model;
 * ``linter.model``: the data the rules look at, built from origins, diagnostics and what the readers return;
-* ``linter.liferay``: knowledge about Liferay (defaults, detection, addresses), on top of the model and readers;
+* ``linter.liferay``: knowledge about Liferay (versions, defaults, built-ins, detection, key tables), on top of
+  the model and readers;
 * ``linter.load``: turns files into a model; knows no rules, no engine, no reporters;
 * ``linter.ruleapi``: what a rule may use; knows no files on disk (no ``load``) and no engine;
 * ``linter.reporters``: format a finished report; reporters know no Liferay and no files (no sources, liferay, load);
@@ -158,12 +160,12 @@ def layer_violations(imports: Iterable[Import], layer: Layer) -> list[Import]:
     return sorted({imp for imp in imports if layer.covers(imp.source) and layer.refuses(imp.target)})
 
 
-BOTTOM = ("linter.origin", "linter.diagnostics", "linter.paths", "linter.suggest")
+BOTTOM = ("linter.origin", "linter.diagnostics", "linter.paths", "linter.suggest", "linter.patterns")
 
 LAYERS: tuple[Layer, ...] = (
     Layer(
         "bottom-floor",
-        "origin, diagnostics, paths and suggest are the bottom floor: they import only one another",
+        "origin, diagnostics, paths, suggest and patterns are the bottom floor: they import only one another",
         applies_to=BOTTOM,
         allowed=BOTTOM,
     ),
@@ -192,9 +194,16 @@ LAYERS: tuple[Layer, ...] = (
     ),
     Layer(
         "liferay",
-        "Liferay knowledge imports only origin, model, paths, the readers (sources) and itself",
+        "Liferay knowledge imports only origin, model, paths, patterns, the readers (sources) and itself",
         applies_to=("linter.liferay",),
-        allowed=("linter.origin", "linter.model", "linter.sources", "linter.paths", "linter.liferay"),
+        allowed=(
+            "linter.origin",
+            "linter.model",
+            "linter.sources",
+            "linter.paths",
+            "linter.patterns",
+            "linter.liferay",
+        ),
     ),
     Layer(
         "load",

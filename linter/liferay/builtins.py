@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import NamedTuple
 
 from linter.liferay.defaults import DATA_DIR
 from linter.liferay.versions import VersionRange
@@ -30,12 +29,6 @@ JGROUPS_JAR_STACKS = {
     "tcpgossip.xml": "TCP",
     "fast.xml": "UDP",
 }
-
-
-class Builtin(NamedTuple):
-    name: str
-    source: str  # corpus file it was generated from
-    families: VersionRange
 
 
 def normalise(name: str) -> str:

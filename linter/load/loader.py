@@ -24,7 +24,7 @@ from linter.load.references import resolve_references
 from linter.load.resolve import Layer, default_settings, resolve
 from linter.load.suppressions import config_suppressions, properties_suppressions
 from linter.model import Cluster, Node, PropertiesSource, Reference
-from linter.origin import Origin, OriginKind, Problem, ProblemKind, Setting
+from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
 from linter.sources.files import DEFAULT_LIMITS, DiskLines, Limits
@@ -450,11 +450,3 @@ def _audit_root(spec: ClusterSpec) -> Path:
 def _stack_attributes(ref: Reference) -> set[str]:
     assert ref.jgroups is not None
     return {a.name for p in ref.jgroups.protocols for a in p.attributes}
-
-
-def origin_label(setting: Setting | None) -> str:
-    if setting is None:
-        return "not set"
-    if setting.origin.kind is OriginKind.DEFAULT:
-        return setting.origin.detail
-    return setting.origin.describe()

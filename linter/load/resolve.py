@@ -16,7 +16,6 @@ from functools import cache
 from types import MappingProxyType
 from typing import NamedTuple
 
-from linter.liferay.defaults import Default
 from linter.origin import Confidence, Origin, OriginKind, Problem, ProblemKind, Setting
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
@@ -56,10 +55,6 @@ class Layer(NamedTuple):
 
     name: str  # "defaults", "portal-ext.properties", "env"
     values: Mapping[str, tuple[str, Origin]]
-
-
-def defaults_layer(table: Mapping[str, Default]) -> Layer:
-    return Layer("defaults", {k: (d.value, d.origin) for k, d in table.items()})
 
 
 @cache
@@ -229,14 +224,6 @@ class _Expander:
         result = ("".join(parts), unresolved)
         done[key] = result
         return result
-
-
-def system_properties_from_flags(flags: list[tuple[str, str, Origin]]) -> dict[str, tuple[str, Origin]]:
-    """``-Dname=value`` flags as system properties; the last flag of a name wins (as in the JVM)."""
-    out: dict[str, tuple[str, Origin]] = {}
-    for name, value, origin in flags:
-        out[name] = (value, origin)
-    return out
 
 
 def is_default(setting: Setting | None) -> bool:

@@ -18,6 +18,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
 from linter.liferay.defaults import liferay_default
+from linter.liferay.ehcache_schema import BOOLEAN_PROPERTIES as BOOLEAN_PROPERTIES
+from linter.liferay.ehcache_schema import KNOWN_PROPERTIES as KNOWN_PROPERTIES
+from linter.liferay.ehcache_schema import ROOT_ORDER as ROOT_ORDER
+from linter.liferay.ehcache_schema import SCHEMA as SCHEMA
 from linter.liferay.getter import get_boolean
 from linter.liferay.keys import CACHE_KEYS as CACHE_KEYS
 from linter.origin import OriginKind, Setting

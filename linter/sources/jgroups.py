@@ -23,9 +23,6 @@ if TYPE_CHECKING:  # lxml is imported only when an XML file is actually parsed
 
 JGROUPS_NAMESPACE = "urn:org:jgroups"
 
-# Transports by base name (the part after the last dot) [S-JG-TCP36], [S-JG-UDP36].
-TRANSPORTS = frozenset({"UDP", "TCP", "TCP_NIO2", "TUNNEL", "SHARED_LOOPBACK"})
-
 # Discovery protocols by base name: JGroups names some by package (``dns.DNS_PING``,
 # ``kubernetes.KUBE_PING``, ``org.jgroups.aws.s3.NATIVE_S3_PING``) [S-JG-TCP36], [S-S0B-CTRL].
 DISCOVERY = frozenset(
@@ -459,7 +456,6 @@ def parse_initial_hosts(value: str) -> list[HostPort] | Unresolved:
 __all__ = [
     "DISCOVERY",
     "JGROUPS_NAMESPACE",
-    "TRANSPORTS",
     "HostPort",
     "JGroupsStack",
     "Protocol",
