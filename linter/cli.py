@@ -171,6 +171,10 @@ def show(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+# the reporter module of each --format (the others are named as the format)
+REPORTER_MODULES = {"json": "json_report"}
+
+
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
@@ -400,58 +404,56 @@ def _emit(
     verbose: bool,
 ) -> None:
     """Render one output; only the chosen reporter module is imported."""
+    import importlib
+
     from linter import __version__ as tool_version
+    from linter.reporters.common import Context, find_root
 
-    report, outcome = result.report, result.outcome
-    text: str
-    if kind is CheckFormat.text:
-        from linter.reporters import text as text_report
-
-        if destination is None and not verbose and (quiet or not report.diagnostics):
-            # the pre-commit path: one line per finding, or the clean summary, without loading rich
-            if quiet:
-                lines = [text_report.one_line(d) for d in report.diagnostics]
-            else:
-                lines = [text_report.summary_line(report, outcome)]
-                lines += text_report.baseline_lines(outcome) if outcome is not None else []
-            sys.stdout.write("".join(line + "\n" for line in lines))
-            return
-        console = make_console(color, destination)
-        text_report.render_with_baseline(
-            report,
-            console,  # type: ignore[arg-type]
-            outcome,
-            quiet=quiet,
-            statistics=statistics,
-            verbose=verbose,
-        )
-        if destination is not None:
-            console.file.close()  # type: ignore[attr-defined]
-        return
-    if kind is CheckFormat.json:
-        from linter.reporters import json_report
-
-        text = json_report.render(report, tool_version, outcome)
-    else:
-        import importlib
-
-        from linter.reporters.common import Context, find_root
-
-        module = importlib.import_module(f"linter.reporters.{kind.value}")
-        ctx = Context(
-            tool_version=tool_version,
-            rules=result.rules,
-            selected=result.selected,
-            root=find_root(Path.cwd()),
-            cwd=Path.cwd(),
-            baseline=outcome,
-            clusters=result.clusters,
-        )
-        text = module.render(report, ctx)
+    colored, width = _color_and_width(color, destination)
+    ctx = Context(
+        tool_version=tool_version,
+        rules=result.rules,
+        selected=result.selected,
+        root=find_root(Path.cwd()),
+        cwd=Path.cwd(),
+        baseline=result.outcome,
+        clusters=result.clusters,
+        quiet=quiet,
+        statistics=statistics,
+        verbose=verbose,
+        color=colored,
+        width=width,
+    )
+    module = importlib.import_module(f"linter.reporters.{REPORTER_MODULES.get(kind.value, kind.value)}")
+    text = module.render(result.report, ctx)
     if destination is not None:
         destination.write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
         sys.stdout.write(text)
+
+
+def _color_and_width(color: ColorMode, destination: Path | None) -> tuple[bool, int | None]:
+    """Whether text output is coloured, and how wide: a file gets 200 columns and no colour; the
+    terminal its own width, colour unless ``--color never`` or ``NO_COLOR`` (``FORCE_COLOR`` and
+    ``--color always`` force it); a pipe ``COLUMNS`` or 160 columns."""
+    if destination is not None:
+        return False, 200
+    force: bool | None = None
+    if color is ColorMode.always:
+        force = True
+    elif color is ColorMode.never or os.environ.get("NO_COLOR"):
+        force = False
+    elif os.environ.get("FORCE_COLOR"):
+        force = True
+    tty = sys.stdout.isatty()
+    if tty:
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+    else:
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() else 160
+    return (force if force is not None else tty), width
 
 
 def exit_code(report: object, threshold: str) -> int:

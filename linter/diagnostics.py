@@ -47,6 +47,8 @@ class Label:
     text: str = ""
     origin: str | None = None  # for non-file values: where the value comes from
     snippet: str | None = None
+    # where the columns fall in ``snippet`` (0-based, end exclusive) when masking moved them
+    span: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for name in ("line", "column", "end_line", "end_column"):
@@ -55,6 +57,18 @@ class Label:
                 raise ValueError(f"Label.{name} must be >= 1, got {value}")
         if self.line is not None and self.end_line is not None and self.end_line < self.line:
             raise ValueError("Label.end_line before line")
+
+    def span_in(self, line: str) -> tuple[int, int]:
+        """The label's columns as a 0-based span of its source line (end exclusive): ``column`` to
+        ``end_column`` when both are on the label's line, else to the end of the line."""
+        column = max(1, self.column or 1)
+        start = min(column - 1, len(line))
+        same_line = self.end_line is None or self.end_line == self.line
+        if self.end_column is not None and same_line and self.end_column >= column:
+            end = min(self.end_column, len(line.rstrip()))
+        else:
+            end = len(line.rstrip())
+        return start, max(end, start)
 
     @property
     def location(self) -> str:

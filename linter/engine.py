@@ -21,7 +21,7 @@ from linter.ignores import path_ignored
 from linter.model import Cluster, LineSource, Node, Suppression
 from linter.options import build_options, options_for
 from linter.origin import Problem, ProblemKind
-from linter.redact import mask_inline, mask_line
+from linter.redact import mask_report
 from linter.ruleapi import Context, Finding, Rule, label_at, memo
 from linter.select import apply_severity, best_specificity, select_rules
 
@@ -52,8 +52,9 @@ class RunSettings:
 
 class Snippets:
     """The source line under each label, from the cluster's own line source (the loader's: a node's
-    tree, an archive, a container's mounts, or a file a node read on disk), read once per file and
-    masked line by line. Nothing is read by display path from the working directory."""
+    tree, an archive, a container's mounts, or a file a node read on disk), read once per file
+    (masked with the rest of the report). Nothing is read by display path from the working
+    directory."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[int, str], list[str] | None] = {}
@@ -67,17 +68,13 @@ class Snippets:
         lines = self._cache[key]
         if lines is None or line > len(lines):
             return None
-        return mask_line(lines[line - 1].rstrip("\r\n"))
+        return lines[line - 1].rstrip("\r\n")
 
     def attach(self, d: Diagnostic, source: LineSource | None) -> Diagnostic:
         def at(label: Label) -> Label:
             return dataclasses.replace(label, snippet=self.line(source, label.file, label.line))
 
         return dataclasses.replace(d, primary=at(d.primary), related=tuple(at(r) for r in d.related))
-
-
-def _masked(label: Label) -> Label:
-    return dataclasses.replace(label, text=mask_inline(label.text))
 
 
 class Engine:
@@ -113,9 +110,9 @@ class Engine:
             rule=rule.id,
             name=rule.name,
             severity=severity,
-            message=mask_inline(finding.message),
-            primary=_masked(finding.at),
-            related=tuple(_masked(r) for r in finding.related),
+            message=finding.message,
+            primary=finding.at,
+            related=finding.related,
             help=finding.help or rule.fix.split("\n")[0],
             confidence=finding.confidence.value,
             cluster=cluster,
@@ -252,14 +249,20 @@ class Engine:
         clusters: Sequence[Cluster],
         input_problems: Sequence[Problem] = (),
         input_sources: LineSource | None = None,
+        notes: Sequence[str] = (),
     ) -> Report:
-        """Check the clusters; ``input_problems`` are what discovery found outside any cluster, and
-        ``input_sources`` shows their lines."""
+        """Check the clusters; ``input_problems`` are what discovery found outside any cluster,
+        ``input_sources`` shows their lines, ``notes`` are discovery's. The report comes out masked
+        (``redact.mask_report``), sorted and fingerprinted."""
         with memo.run_scope():  # views several rules derive from one node are built once per run
-            return self._run(clusters, input_problems, input_sources)
+            return self._run(clusters, input_problems, input_sources, notes)
 
     def _run(
-        self, clusters: Sequence[Cluster], input_problems: Sequence[Problem], input_sources: LineSource | None
+        self,
+        clusters: Sequence[Cluster],
+        input_problems: Sequence[Problem],
+        input_sources: LineSource | None,
+        notes: Sequence[str],
     ) -> Report:
         diagnostics: list[Diagnostic] = []
         self.audit = tuple(clusters)
@@ -274,17 +277,16 @@ class Engine:
         for c in clusters:
             sources.setdefault(c.name, []).extend([c.sources] if c.sources is not None else [])
         snippets = Snippets()
-        final = sorted(
-            (snippets.attach(d, _first_source(sources.get(d.cluster, []))).with_fingerprint() for d in kept),
-            key=Diagnostic.sort_key,
-        )
+        shown = [snippets.attach(d, _first_source(sources.get(d.cluster, []))) for d in kept]
         summaries = tuple(
             ClusterSummary(
                 c.name, c.path, c.version, c.version_source, tuple((n.name, n.path, n.files) for n in c.nodes)
             )
             for c in clusters
         )
-        return Report(tuple(final), summaries, tuple(self.notes), suppressed)
+        masked = mask_report(Report(tuple(shown), summaries, (*self.notes, *notes), suppressed))
+        final = sorted((d.with_fingerprint() for d in masked.diagnostics), key=Diagnostic.sort_key)
+        return masked._replace(diagnostics=tuple(final))
 
 
 class _Sources:

@@ -1,4 +1,4 @@
-"""Secret detection and masking, applied once where values are rendered (ARCHITECTURE §8).
+"""Secret detection and masking: the report is masked once, before any reporter sees it.
 
 A value is secret when its key (property, OSGi key, env var, XML attribute, JVM flag) matches one
 of the secret-key patterns, or when it is a password parameter or user information inside a URL.
@@ -8,8 +8,8 @@ The patterns are data: :data:`DEFAULT_SECRET_KEYS` (passwords, secrets, credenti
 auth values, keystores, private keys, tokens, API keys), extended, never replaced, by the
 ``secret-keys`` list of the configuration. The CLI installs the configured extension once per run
 with :func:`set_extra_secret_keys` and resets it with :func:`reset_secret_keys` when the run ends;
-every masking path (engine messages and snippets, rules through ``is_secret_key``, ``show``,
-``explain``, every reporter) reads the one active set.
+every masking path (the report, once, by :func:`mask_report` at the end of the engine; rules
+through ``is_secret_key``; ``show``; ``explain``) reads the one active set.
 
 Pattern syntax (the same for the defaults and the configuration):
 
@@ -26,9 +26,11 @@ pattern covers every spelling of a key.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 
+from linter.diagnostics import Diagnostic, Label, Report
 from linter.liferay.env import property_key
 
 MASK = "********"
@@ -181,3 +183,50 @@ def mask_line(line: str) -> str:
     )
     line = _FLAG.sub(lambda f: f.group(1) + (MASK if is_secret_key(f.group(1)) else f.group(2)), line)
     return mask_inline(line)
+
+
+# ----------------------------------------------------------------------------- the report, once
+
+
+def _carried(label: Label, line: str, masked: str) -> tuple[int, int]:
+    """The label's span moved onto the masked line (the columns keep pointing into the real file)."""
+    start, end = label.span_in(line)
+    new_start, new_end = len(mask_inline(line[:start])), len(mask_inline(line[:end]))
+    if end >= len(line.rstrip()):
+        new_end = len(masked.rstrip())
+    new_start = min(new_start, len(masked))
+    return new_start, max(min(new_end, len(masked)), new_start)
+
+
+def _mask_label(label: Label) -> Label:
+    snippet = label.snippet
+    masked = mask_line(snippet.rstrip("\r\n")) if snippet is not None else None
+    moved = snippet is not None and masked is not None and masked != snippet.rstrip("\r\n")
+    return dataclasses.replace(
+        label,
+        text=mask_inline(label.text),
+        origin=mask_inline(label.origin) if label.origin is not None else None,
+        snippet=masked,
+        span=_carried(label, snippet.rstrip("\r\n"), masked) if moved and snippet and masked is not None else None,
+    )
+
+
+def mask_diagnostic(d: Diagnostic) -> Diagnostic:
+    """Every text of a finding as it may be shown: message, help, each label's text, origin and
+    source line."""
+    return dataclasses.replace(
+        d,
+        message=mask_inline(d.message),
+        help=mask_inline(d.help) if d.help is not None else None,
+        primary=_mask_label(d.primary),
+        related=tuple(_mask_label(r) for r in d.related),
+    )
+
+
+def mask_report(report: Report) -> Report:
+    """The report as every reporter receives it: findings and notes masked (the engine's last step;
+    reporters mask nothing again)."""
+    return report._replace(
+        diagnostics=tuple(mask_diagnostic(d) for d in report.diagnostics),
+        notes=tuple(mask_inline(n) for n in report.notes),
+    )

@@ -138,12 +138,10 @@ def check(request: CheckRequest) -> CheckResult:
     shown = progress.wanted(found.clusters, not request.progress)
     clusters = progress.load_all(found.clusters, limits, version, shown)
     problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(root=_audited_root(targets)))
-    report = engine.run(clusters, found.problems, problem_files)
     notes = list(found.notes)
     if file_mode:
         notes += [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]
-    if notes:
-        report = report._replace(notes=(*report.notes, *notes))
+    report = engine.run(clusters, found.problems, problem_files, notes)
     selected = frozenset(engine.selected_ids)
     written = None
     if request.write_baseline is not None:

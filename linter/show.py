@@ -12,7 +12,7 @@ from typing import NamedTuple
 from linter.engine import PROBLEM_RULES
 from linter.model import Cluster, Node
 from linter.origin import Confidence, Origin, OriginKind, Problem
-from linter.redact import mask_value
+from linter.redact import mask_inline, mask_value
 
 # (section, exact keys or regex patterns); keys always shown even when only defaulted: "!" prefix
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -86,7 +86,7 @@ class Cell(NamedTuple):
     def origin_text(self) -> str:
         if self.origin.kind is OriginKind.DEFAULT:
             return self.origin.detail
-        return self.origin.describe()
+        return mask_inline(self.origin.describe())
 
 
 class Row(NamedTuple):
@@ -255,3 +255,8 @@ def build_rows(cluster: Cluster, everything: bool = False) -> list[Row]:
 def problem_rule(problem: Problem) -> str:
     """The rule id that reports an input problem (as ``check`` does)."""
     return PROBLEM_RULES[problem.kind]
+
+
+def problem_message(problem: Problem) -> str:
+    """An input problem's message as it may be shown (masked)."""
+    return mask_inline(problem.message)

@@ -18,7 +18,7 @@ from linter import __version__
 from linter.cli import main
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.pack import load_rules
-from linter.redact import MASK
+from linter.redact import MASK, mask_report
 from linter.reporters import junit
 from linter.reporters.common import Context
 from tests.conftest import FIXTURES, REPO
@@ -106,7 +106,7 @@ def test_escaping_control_characters_and_secrets(tmp_path: Path) -> None:
     rules = load_rules()
     ctx = Context(__version__, rules, frozenset(r.id for r in rules))
     out = tmp_path / "x.xml"
-    out.write_text(junit.render(Report((d,), (cluster,)), ctx), encoding="utf-8", errors="strict")
+    out.write_text(junit.render(mask_report(Report((d,), (cluster,))), ctx), encoding="utf-8", errors="strict")
     ET.fromstring(out.read_bytes())
     xml = JUnitXml.fromfile(str(out))
     (suite,) = list(xml)

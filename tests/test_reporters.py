@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any
@@ -10,11 +9,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.console import Console
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
-from linter.redact import MASK
+from linter.redact import MASK, mask_report
 from linter.reporters import json_report, text
+from linter.reporters.common import Context
 
 # ----------------------------------------------------------------------------- builders
 
@@ -107,11 +106,12 @@ def diag(
     )
 
 
-def render_text(report: Report, width: int = 120, **options: bool) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
-    text.render(report, console, **options)
-    return buffer.getvalue()
+def render_text(
+    report: Report, width: int = 120, *, quiet: bool = False, statistics: bool = False, verbose: bool = False
+) -> str:
+    # reports reach reporters masked
+    ctx = Context("0.1.0", width=width, quiet=quiet, statistics=statistics, verbose=verbose)
+    return text.render(mask_report(report), ctx)
 
 
 def lines_of(output: str) -> list[str]:
@@ -139,7 +139,7 @@ def underline_span(output: str, snippet: str, mark: str = "^") -> tuple[int, int
 def test_json_full_document() -> None:
     d = mismatch()
     report = Report(diagnostics=(d,), clusters=(PROD,), suppressed=1)
-    doc = json.loads(json_report.render(report, "1.2.3"))
+    doc = json.loads(json_report.render(report, Context("1.2.3")))
     assert doc == {
         "tool": {"name": "liferay-ha-lint", "version": "1.2.3"},
         "clusters": [
@@ -196,7 +196,7 @@ def test_json_full_document() -> None:
 
 def test_json_key_order_and_formatting() -> None:
     report = Report(diagnostics=(mismatch(),), clusters=(PROD,))
-    out = json_report.render(report, "0.1.0")
+    out = json_report.render(report, Context("0.1.0"))
     assert out.endswith("}\n") and not out.endswith("\n\n")
     assert out.startswith('{\n  "tool": {\n    "name": "liferay-ha-lint"')
     doc = json.loads(out)
@@ -222,7 +222,7 @@ def test_json_key_order_and_formatting() -> None:
     assert list(finding["related"][1]) == ["node", "file", "line", "message", "origin"]
     assert list(doc["summary"]) == ["error", "warning", "info", "clusters", "nodes", "files", "suppressed"]
     # deterministic
-    assert json_report.render(report, "0.1.0") == out
+    assert json_report.render(report, Context("0.1.0")) == out
 
 
 def _check_contract(doc: dict[str, Any]) -> None:
@@ -285,7 +285,7 @@ def test_json_primary_without_line_has_origin_and_null_position() -> None:
         origin="Liferay 7.4 default (portal.properties, line 123)",
     )
     report = Report(diagnostics=(diag(primary=primary),), clusters=(PROD,))
-    doc = json.loads(json_report.render(report, "0.1.0"))
+    doc = json.loads(json_report.render(report, Context("0.1.0")))
     _check_contract(doc)
     assert doc["findings"][0]["location"] == {
         "file": "node2/portal-ext.properties",
@@ -298,7 +298,7 @@ def test_json_primary_without_line_has_origin_and_null_position() -> None:
 
 def test_json_column_defaults_to_1_for_a_line_label_and_no_end_when_unknown() -> None:
     primary = Label(node="node1", file="node1/portal-ext.properties", line=7)
-    doc = json.loads(json_report.render(Report((diag(primary=primary),), (PROD,)), "0.1.0"))
+    doc = json.loads(json_report.render(Report((diag(primary=primary),), (PROD,)), Context("0.1.0")))
     assert doc["findings"][0]["location"] == {"file": "node1/portal-ext.properties", "line": 7, "column": 1}
 
 
@@ -308,7 +308,7 @@ def test_json_summary_counts_and_order_preserved() -> None:
     d3 = diag("HA501", Severity.WARNING, fingerprint="f3")
     d4 = diag("HA502", Severity.WARNING, fingerprint="f4", cluster=None)
     report = Report(diagnostics=(d1, d2, d3, d4), clusters=(PROD, STAGING), suppressed=3)
-    doc = json.loads(json_report.render(report, "0.1.0"))
+    doc = json.loads(json_report.render(report, Context("0.1.0")))
     _check_contract(doc)
     assert [f["rule"] for f in doc["findings"]] == ["HA801", "HA102", "HA501", "HA502"]
     assert [f["fingerprint"] for f in doc["findings"]] == ["f1", "f2", "f3", "f4"]
@@ -327,7 +327,7 @@ def test_json_summary_counts_and_order_preserved() -> None:
 
 
 def test_json_empty_report() -> None:
-    doc = json.loads(json_report.render(Report((), ()), "0.1.0"))
+    doc = json.loads(json_report.render(Report((), ()), Context("0.1.0")))
     _check_contract(doc)
     assert doc["findings"] == [] and doc["clusters"] == []
     assert doc["summary"] == {
@@ -344,7 +344,7 @@ def test_json_empty_report() -> None:
 def test_json_fingerprint_passes_through() -> None:
     d = mismatch()
     assert len(d.fingerprint) == 32
-    doc = json.loads(json_report.render(Report((d,), (PROD,)), "0.1.0"))
+    doc = json.loads(json_report.render(Report((d,), (PROD,)), Context("0.1.0")))
     assert doc["findings"][0]["fingerprint"] == d.fingerprint
 
 
@@ -358,7 +358,7 @@ def test_json_masks_jdbc_password_in_every_text_field() -> None:
             Label(node="node3", file=None, text="node3: default", origin=f"computed from {url}"),
         ),
     )
-    out = json_report.render(Report((d,), (PROD,)), "0.1.0")
+    out = json_report.render(mask_report(Report((d,), (PROD,))), Context("0.1.0"))
     assert "hunter2" not in out
     finding = json.loads(out)["findings"][0]
     assert finding["message"] == f"jdbc.default.url differs: {url.replace('hunter2', MASK)}"
@@ -369,7 +369,7 @@ def test_json_masks_jdbc_password_in_every_text_field() -> None:
 
 def test_json_keeps_non_ascii() -> None:
     d = diag(message="Ünïcode → kept")
-    out = json_report.render(Report((d,), (PROD,)), "0.1.0")
+    out = json_report.render(Report((d,), (PROD,)), Context("0.1.0"))
     assert "Ünïcode → kept" in out
 
 

@@ -1,8 +1,9 @@
-"""What the CI reporters (SARIF, JUnit, GitHub, GitLab) share: the render context and locations.
+"""What every reporter shares: the ``Reporter`` protocol, the render context and locations.
 
-The CLI builds a :class:`Context` once; each reporter takes the finished
-:class:`~linter.diagnostics.Report` and the context and returns text. Reporters never print and
-never compute exit codes.
+Every output format is a module with ``render(report, ctx) -> str`` (text, json, sarif, junit,
+github, gitlab, html). The CLI builds a :class:`Context` once; each reporter takes the finished,
+already masked :class:`~linter.diagnostics.Report` and the context and returns text. Reporters
+never print, never mask and never compute exit codes.
 
 Paths: labels carry display paths (relative to the working directory when below it, else
 absolute). CI consumers want paths relative to the repository root, so :func:`repo_path` maps
@@ -17,10 +18,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from linter.diagnostics import Diagnostic, Label, Report
-from linter.redact import mask_inline
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
@@ -32,12 +32,24 @@ TOOL_NAME = "liferay-ha-lint"
 
 class Context(NamedTuple):
     tool_version: str
-    rules: Sequence[Rule]  # every loaded rule, in id order
+    rules: Sequence[Rule] = ()  # every loaded rule, in id order
     selected: frozenset[str] = frozenset()  # ids of the rules that ran
     root: Path = Path(".")  # repository root: CI paths are relative to it
     cwd: Path = Path(".")  # display paths in the report are relative to this
     baseline: Outcome | None = None
     clusters: Sequence[Cluster] = ()  # the loaded clusters, in report order (the HTML drift matrix reads them)
+    # text output only
+    quiet: bool = False  # one line per finding
+    statistics: bool = False  # only the counts per rule
+    verbose: bool = False  # also the notes
+    color: bool = False  # ANSI colours
+    width: int | None = None  # columns (None: rich's default)
+
+
+class Reporter(Protocol):
+    """An output format: a module whose ``render`` turns a finished report into text."""
+
+    def render(self, report: Report, ctx: Context) -> str: ...
 
 
 def find_root(cwd: Path) -> Path:
@@ -106,11 +118,11 @@ def place(d: Diagnostic, label: Label, report: Report) -> Place:
 def describe(label: Label) -> str:
     """One label as text: ``node1: true (node1/portal-ext.properties:16)``, or for a value without a
     line, its text and where the value comes from (``node2: false (Liferay 7.4 default)``)."""
-    text = mask_inline(label.text) or label.node or ""
+    text = label.text or label.node or ""
     if label.file and label.line is not None:
         spot = f"{label.file}:{label.line}"
     else:
-        origin = mask_inline(label.origin) if label.origin else ""
+        origin = label.origin or ""
         spot = "" if origin and origin in text else (origin or label.file or "")
     if text and spot:
         return f"{text} ({spot})"

@@ -15,7 +15,6 @@ annotations so the log says what was checked.
 from __future__ import annotations
 
 from linter.diagnostics import Diagnostic, Report, Severity
-from linter.redact import mask_inline
 from linter.reporters.common import Context, others, place, repo_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -31,16 +30,16 @@ def escape_property(text: str) -> str:
 
 def message(d: Diagnostic) -> str:
     """The annotation text: the message, the primary label, the other nodes, the help."""
-    lines = [mask_inline(d.message)]
-    primary = mask_inline(d.primary.text)
+    lines = [d.message]
+    primary = d.primary.text
     if d.primary.line is None and d.primary.origin and d.primary.origin not in primary:
-        primary = f"{primary} ({mask_inline(d.primary.origin)})" if primary else mask_inline(d.primary.origin)
+        primary = f"{primary} ({d.primary.origin})" if primary else d.primary.origin
     if primary:
         lines.append(primary)
     if d.related:
         lines.append(others(d))
     if d.help:
-        lines.append(f"help: {mask_inline(d.help)}")
+        lines.append(f"help: {d.help}")
     return "\n".join(lines)
 
 

@@ -12,8 +12,8 @@ the other nodes' locations, help, rule id, confidence and fingerprint.
 The file needs nothing else: CSS is inline, there is no script (the "only differing settings"
 switch is a CSS checkbox), no font, image or link outside the document. Every text taken from the
 report or the configuration is escaped; secrets are masked already (``show`` rows through
-:func:`linter.redact.mask_value`, report texts by the engine) and masked again here as in the
-other reporters. The output is deterministic: no timestamp, only the tool version.
+:func:`linter.redact.mask_value`, the report by the engine). The output is deterministic: no
+timestamp, only the tool version.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.origin import Confidence
-from linter.redact import mask_inline, mask_line
 from linter.reporters.common import TOOL_NAME, Context
 from linter.show import Cell, Row, build_rows
 
@@ -263,9 +262,9 @@ def _cell(cell: Cell | None, node_name: str, node_path: str, disagrees: bool) ->
         return f'<td class="{" ".join(classes)}" title="{_e(title)}"><span class="value">(not set)</span></td>'
     if cell.confidence is Confidence.UNRESOLVED:
         classes.append("unresolved")
-    origin = mask_inline(cell.origin_text)
+    origin = cell.origin_text
     title = f"{node_name}: {origin} (confidence: {cell.confidence.value})"
-    value = mask_inline(cell.value)
+    value = cell.value
     text = value if value != "" else '""'  # an empty value, set explicitly
     shown = f'<span class="value">{_e(text)}</span>'
     if len(value) > LONG_VALUE:  # an inline JGroups stack: a preview, the whole value one click away
@@ -360,11 +359,10 @@ def _snippet(label: Label) -> str:
     if label.snippet is None or label.line is None:
         return ""
     source = label.snippet.rstrip("\r\n")
-    masked = mask_line(source)
     number = f'<span class="ln">{label.line}</span>'
     same_line = label.end_line is None or label.end_line == label.line
-    if masked != source or not source.strip():
-        return f'<pre class="snippet">{number}{_e(masked)}</pre>'
+    if label.span is not None or not source.strip():  # a masked line shows no span
+        return f'<pre class="snippet">{number}{_e(source)}</pre>'
     start = min(max(1, label.column or 1) - 1, len(source))
     end = len(source.rstrip())
     if label.end_column is not None and same_line and label.end_column >= start + 1:
@@ -379,7 +377,7 @@ def _snippet(label: Label) -> str:
 def _location(label: Label) -> str:
     if label.file and label.line is not None:
         return label.location
-    origin = mask_inline(label.origin) if label.origin else ""
+    origin = label.origin or ""
     return origin or label.file or ""
 
 
@@ -390,7 +388,7 @@ def _label(label: Label, primary: bool) -> str:
     where = _location(label)
     if where:
         parts.append(f"<code>{_e(where)}</code>")
-    text = mask_inline(label.text)
+    text = label.text
     if text:
         parts.append(f'<span class="text">{_e(text)}</span>')
     parts.append("</div>")
@@ -408,13 +406,13 @@ def _finding(d: Diagnostic, number: int) -> str:
         f'<div class="where"><span class="badge {d.severity.value}">{_e(d.severity.value)}</span> '
         f"<code>{_e(d.rule)}</code> {_e(d.name)}{' · ' + _e(where) if where else ''}</div>"
     )
-    out.append(f'<p class="message">{_e(mask_inline(d.message))}</p>')
+    out.append(f'<p class="message">{_e(d.message)}</p>')
     out.append(_label(d.primary, True))
     if d.related:
         related = "".join(_label(r, False) for r in d.related)
         out.append(f'<div class="related"><span class="caption">Other nodes</span>{related}</div>')
     if d.help:
-        out.append(f'<p class="help"><b>help:</b> {_e(mask_inline(d.help))}</p>')
+        out.append(f'<p class="help"><b>help:</b> {_e(d.help)}</p>')
     confidence = str(getattr(d.confidence, "value", d.confidence))
     meta = [f"confidence {_e(confidence)}"]
     if d.fingerprint:
@@ -470,7 +468,7 @@ def _notes_section(report: Report, ctx: Context) -> str:
     lines += list(report.notes)
     if not lines:
         return ""
-    items = "".join(f"<li>{_e(mask_inline(line))}</li>" for line in lines)
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
     return f'<section class="card" id="notes"><h2>Notes</h2><ul class="notes">{items}</ul></section>'
 
 

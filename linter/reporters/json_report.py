@@ -1,8 +1,7 @@
 """``check --format json``: the report object of ARCHITECTURE §6.
 
-Key order follows the contract and is stable; findings keep the report's order. Every free-text
-field goes through :func:`linter.redact.mask_inline` once more, although values are masked
-upstream (defence in depth).
+Key order follows the contract and is stable; findings keep the report's order. The report comes
+masked (``linter.redact.mask_report``, the engine's last step).
 """
 
 from __future__ import annotations
@@ -11,23 +10,19 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
-from linter.redact import mask_inline
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
+    from linter.reporters.common import Context
 
 TOOL_NAME = "liferay-ha-lint"
-
-
-def _mask(text: str | None) -> str | None:
-    return None if text is None else mask_inline(text)
 
 
 def location_json(label: Label) -> dict[str, Any]:
     """``{"file", "line", "column"}`` plus ``end_line``/``end_column`` when known, ``origin`` when
     the value has no line (a Liferay default, a built-in): then line and column are null."""
     if label.line is None:
-        return {"file": label.file, "line": None, "column": None, "origin": _mask(label.origin)}
+        return {"file": label.file, "line": None, "column": None, "origin": label.origin}
     out: dict[str, Any] = {"file": label.file, "line": label.line, "column": label.column or 1}
     if label.end_line is not None:
         out["end_line"] = label.end_line
@@ -40,9 +35,9 @@ def related_json(label: Label) -> dict[str, Any]:
     out: dict[str, Any] = {"node": label.node, "file": label.file, "line": label.line}
     if label.line is not None and label.column is not None:
         out["column"] = label.column
-    out["message"] = mask_inline(label.text)
+    out["message"] = label.text
     if label.line is None:
-        out["origin"] = _mask(label.origin)
+        out["origin"] = label.origin
     return out
 
 
@@ -51,12 +46,12 @@ def finding_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "rule": diagnostic.rule,
         "name": diagnostic.name,
         "severity": diagnostic.severity.value,
-        "message": mask_inline(diagnostic.message),
+        "message": diagnostic.message,
         "cluster": diagnostic.cluster,
         "node": diagnostic.primary.node,
         "location": location_json(diagnostic.primary),
         "related": [related_json(r) for r in diagnostic.related],
-        "help": _mask(diagnostic.help),
+        "help": diagnostic.help,
         "confidence": str(getattr(diagnostic.confidence, "value", diagnostic.confidence)),
         "fingerprint": diagnostic.fingerprint,
     }
@@ -98,5 +93,5 @@ def report_json(report: Report, tool_version: str, baseline: Outcome | None = No
     return doc
 
 
-def render(report: Report, tool_version: str, baseline: Outcome | None = None) -> str:
-    return json.dumps(report_json(report, tool_version, baseline), indent=2, ensure_ascii=False) + "\n"
+def render(report: Report, ctx: Context) -> str:
+    return json.dumps(report_json(report, ctx.tool_version, ctx.baseline), indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from linter.diagnostics import Diagnostic, Report, Severity
-from linter.redact import mask_inline
 from linter.reporters.common import TOOL_NAME, Context, describe
 
 if TYPE_CHECKING:
@@ -38,12 +37,12 @@ def clean(text: str) -> str:
 
 def finding_text(d: Diagnostic) -> str:
     """One finding as plain text, every node's location included."""
-    lines = [f"{d.severity.value}[{d.rule}] {mask_inline(d.message)}"]
+    lines = [f"{d.severity.value}[{d.rule}] {d.message}"]
     lines.append(f"  --> {describe(d.primary)}" + (f" [node {d.primary.node}]" if d.primary.node else ""))
     for r in d.related:
         lines.append(f"  ::: {describe(r)}" + (f" [node {r.node}]" if r.node else ""))
     if d.help:
-        lines.append(f"  help: {mask_inline(d.help)}")
+        lines.append(f"  help: {d.help}")
     return "\n".join(lines)
 
 
@@ -86,7 +85,7 @@ def _suite(
             failure = ET.SubElement(
                 case,
                 "failure",
-                {"message": clean(mask_inline(found[0].message) + count), "type": _worst(found).value},
+                {"message": clean(found[0].message + count), "type": _worst(found).value},
             )
             failure.text = clean("\n\n".join(finding_text(d) for d in found))
         elif skipped is not None:

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
-from linter.redact import mask_inline, mask_line
 from linter.reporters.common import TOOL_NAME, Context, absolute, describe, place, repo_path, sentence
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def _physical(d: Diagnostic, label: Label, report: Report, ctx: Context) -> dict
     if spot.end_column is not None and (end_line > spot.line or spot.column is None or spot.end_column >= spot.column):
         region["endColumn"] = spot.end_column + 1
     if label.snippet is not None and label.file == spot.file:
-        region["snippet"] = {"text": mask_line(label.snippet)}
+        region["snippet"] = {"text": label.snippet}
     location["region"] = region
     return location
 
@@ -93,7 +92,7 @@ def _location(d: Diagnostic, label: Label, report: Report, ctx: Context, index: 
 
 
 def _result_message(d: Diagnostic) -> str:
-    text = _escape(sentence(mask_inline(d.message)))
+    text = _escape(sentence(d.message))
     primary = describe(d.primary)
     if primary:
         text += f" {_escape(sentence(primary))}"
@@ -101,7 +100,7 @@ def _result_message(d: Diagnostic) -> str:
         links = [f"[{_escape(describe(r))}]({i})" for i, r in enumerate(d.related, start=1)]
         text += " Other nodes: " + "; ".join(links) + "."
     if d.help:
-        text += f" Help: {_escape(sentence(mask_inline(d.help)))}"
+        text += f" Help: {_escape(sentence(d.help))}"
     return text
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from linter import __version__
 from linter.model import Cluster
 from linter.origin import Origin, OriginKind, Problem
-from linter.redact import mask_inline
-from linter.show import build_rows, problem_rule
+from linter.show import build_rows, problem_message, problem_rule
 
 
 def origin_json(origin: Origin) -> dict[str, Any]:
@@ -33,7 +32,7 @@ def origin_json(origin: Origin) -> dict[str, Any]:
 def problem_json(problem: Problem) -> dict[str, Any]:
     return {
         "rule": problem_rule(problem),
-        "message": mask_inline(problem.message),
+        "message": problem_message(problem),
         "location": origin_json(problem.origin),
     }
 

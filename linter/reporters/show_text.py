@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from linter.model import Cluster
 from linter.origin import Confidence, Problem
-from linter.redact import mask_inline
-from linter.show import build_rows, problem_rule
+from linter.show import build_rows, problem_message, problem_rule
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -63,7 +62,7 @@ def render(console: Console, clusters: list[Cluster], problems: list[Problem], e
         console.print(table)
         node_problems = [p for n in cluster.nodes for p in n.problems] + list(cluster.problems)
         for p in node_problems:
-            console.print(Text(f"{problem_rule(p)} {p.origin.describe()}: {mask_inline(p.message)}", style="red"))
+            console.print(Text(f"{problem_rule(p)} {p.origin.describe()}: {problem_message(p)}", style="red"))
         console.print()
     for p in problems:
-        console.print(Text(f"{problem_rule(p)} {p.origin.describe()}: {mask_inline(p.message)}", style="red"))
+        console.print(Text(f"{problem_rule(p)} {p.origin.describe()}: {problem_message(p)}", style="red"))

@@ -15,9 +15,8 @@
        = note: run `liferay-ha-lint explain HA102` for details
 
 A label without a line (a Liferay default, a built-in) says where its value comes from instead
-of pointing at a line; no line number is ever invented. Snippets and messages are masked again
-with :func:`linter.redact.mask_inline` (they are masked upstream already). rich is imported only
-when something is rendered.
+of pointing at a line; no line number is ever invented. Snippets and messages come masked with
+the report. rich is imported only when something is rendered.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
-from linter.redact import mask_inline
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from linter.baseline import Outcome
+    from linter.reporters.common import Context
 
 TOOL = "liferay-ha-lint"
 MAX_RELATED = 5  # related labels shown per diagnostic; the rest are named in a note
@@ -107,22 +106,10 @@ def _prepare_snippet(label: Label, available: int) -> _Snippet:
     line, else to the end of the line; it is at least one cell wide.
     """
     source = (label.snippet or "").rstrip("\r\n")
-    column = max(1, label.column or 1)
-    start = min(column - 1, len(source))
-    same_line = label.end_line is None or label.end_line == label.line
-    if label.end_column is not None and same_line and label.end_column >= column:
-        end = min(label.end_column, len(source.rstrip()))
-    else:
-        end = len(source.rstrip())
-    end = max(end, start)
-    raw = mask_inline(source)
-    if raw != source:  # normally masked upstream already; if not, carry the span over to the masked text
-        start, end = len(mask_inline(source[:start])), len(mask_inline(source[:end]))
-        if end >= len(source.rstrip()):
-            end = len(raw.rstrip())
-        start, end = min(start, len(raw)), max(min(end, len(raw)), start)
+    # masking may have moved the columns: the report then carries the span over
+    start, end = label.span if label.span is not None else label.span_in(source)
     # tabs: expand in the displayed text and shift indices accordingly
-    before, span, after = raw[:start], raw[start:end], raw[end:]
+    before, span, after = source[:start], source[start:end], source[end:]
     before, span, after = before.replace("\t", TAB), span.replace("\t", TAB), after.replace("\t", TAB)
     text = before + span + after
     start, end = len(before), len(before) + len(span)
@@ -167,7 +154,7 @@ class _Renderer:
         text = Text.assemble(
             (f"{d.severity.value}[{d.rule}]", style),
             (": ", "bold"),
-            (mask_inline(d.message), "bold"),
+            (d.message, "bold"),
             f" ({d.name})",
         )
         if self.multi_cluster and d.cluster:
@@ -191,7 +178,7 @@ class _Renderer:
         arrow = "-->" if primary else ":::"
         mark = "^" if primary else "-"
         mark_style = SEVERITY_STYLE[d.severity] if primary else RELATED
-        text = mask_inline(label.text)
+        text = label.text
         console = self.console
         if label.line is not None and label.file:
             _print(console, Text.assemble((f"{pad}{arrow} ", GUTTER), label.location))
@@ -221,7 +208,7 @@ class _Renderer:
             _hanging(console, Text(f"{pad} = ", style=GUTTER), text)
         if label.origin:
             who = f"{label.node}: " if label.node else ""
-            _hanging(console, Text(f"{pad} = ", style=GUTTER), f"{who}value comes from {mask_inline(label.origin)}")
+            _hanging(console, Text(f"{pad} = ", style=GUTTER), f"{who}value comes from {label.origin}")
 
     def note(self, pad: str, kind: str, body: str) -> None:
         from rich.text import Text
@@ -247,7 +234,7 @@ class _Renderer:
             what = "node" if len(names) == 1 else "nodes"
             self.note(pad, "note", f"and {len(names)} more {what}: {', '.join(names)}")
         if d.help:
-            self.note(pad, "help", mask_inline(d.help))
+            self.note(pad, "help", d.help)
         self.note(pad, "note", f"run `{TOOL} explain {d.rule}` for details")
         self.console.print()
 
@@ -258,7 +245,7 @@ class _Renderer:
 def one_line(d: Diagnostic) -> str:
     """``path:line:col: error[HA102] message`` (the quiet form)."""
     where = d.primary.location or d.primary.node or d.cluster or "-"
-    return f"{where}: {d.severity.value}[{d.rule}] {mask_inline(d.message)}"
+    return f"{where}: {d.severity.value}[{d.rule}] {d.message}"
 
 
 def rule_table(report: Report) -> Table:
@@ -323,31 +310,47 @@ def baseline_lines(baseline: Outcome) -> list[str]:
         return []
     count = _plural(len(baseline.stale), "entry", "entries")
     lines = [f"note: baseline {baseline.path}: {count} matched no finding (stale: remove, or rerun --write-baseline):"]
-    lines += [f"  - {mask_inline(e.describe())}" for e in baseline.stale]
+    lines += [f"  - {e.describe()}" for e in baseline.stale]
     return lines
 
 
 # ----------------------------------------------------------------------------- entry point
 
 
-def render(
-    report: Report,
-    console: Console,
-    *,
-    quiet: bool = False,
-    statistics: bool = False,
-    verbose: bool = False,
-) -> None:
-    """Print the report to ``console`` (its width is respected; nothing is hard-coded).
+def render(report: Report, ctx: Context) -> str:
+    """The report as text, ``ctx.width`` columns wide (coloured with ``ctx.color``).
 
     ``statistics`` prints only the per-rule table; ``quiet`` only the one-line forms (no summary,
     no notes); otherwise every diagnostic in full, the tables and the summary line, and with
-    ``verbose`` the report's notes at the end.
+    ``verbose`` the report's notes at the end. The summary says how many findings the baseline hid
+    and which of its entries are stale. One line per finding, or the clean summary, is written
+    without loading rich (the pre-commit path).
     """
-    render_with_baseline(report, console, None, quiet=quiet, statistics=statistics, verbose=verbose)
+    if not ctx.verbose and (ctx.quiet or not report.diagnostics):
+        if ctx.quiet:
+            lines = [one_line(d) for d in report.diagnostics]
+        else:
+            lines = [summary_line(report, ctx.baseline)]
+            lines += baseline_lines(ctx.baseline) if ctx.baseline is not None else []
+        return "".join(line + "\n" for line in lines)
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=ctx.color,
+        no_color=not ctx.color,
+        highlight=False,
+        soft_wrap=False,
+        width=ctx.width,
+    )
+    print_report(report, console, ctx.baseline, quiet=ctx.quiet, statistics=ctx.statistics, verbose=ctx.verbose)
+    return buffer.getvalue()
 
 
-def render_with_baseline(
+def print_report(
     report: Report,
     console: Console,
     baseline: Outcome | None,
@@ -356,8 +359,7 @@ def render_with_baseline(
     statistics: bool = False,
     verbose: bool = False,
 ) -> None:
-    """:func:`render`, and the summary says how many findings ``baseline`` hid and which of its
-    entries are stale."""
+    """:func:`render` onto a rich console."""
     from rich.text import Text
 
     if statistics:
@@ -382,4 +384,4 @@ def render_with_baseline(
                 _print(console, Text(line))
     if verbose:
         for note in report.notes:
-            _print(console, Text.assemble(("note", "bold"), ": " + mask_inline(note)))
+            _print(console, Text.assemble(("note", "bold"), ": " + note))
