@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from linter.liferay.defaults import known_keys, liferay_default
 from linter.liferay.env import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, Decoded, property_key
 from linter.liferay.key_families import is_known_key, key_pool
-from linter.liferay.legacy import LegacyKey, legacy_key, legacy_table_for
+from linter.liferay.legacy import LegacyKey, legacy_key
 from linter.model import Node
 from linter.origin import OriginKind
 from linter.sources.properties import PropertyEntry, commons_list
@@ -24,7 +24,6 @@ __all__ = [
     "key_pool",
     "known_keys",
     "legacy_key",
-    "legacy_table_for",
     "liferay_default",
     "property_key",
     "written_entries",

@@ -2,8 +2,8 @@
 
 A label names the node and, when the origin has one, the file and line; defaults and built-ins
 have no line in the user's files, so their label says where the value comes from instead.
-Re-exported by ``linter.ruleapi`` (rules import nothing else) and used by the shared Liferay
-models under ``linter.liferay`` that build labels for rules.
+Re-exported by ``linter.ruleapi`` and used by the family helpers beside it, which build labels
+for rules.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 
 from linter.patterns import LazyPattern
-from linter.suggest import edit_distance, nearest
+from linter.suggest import nearest
 
-__all__ = ["KeyGlobs", "LazyPattern", "edit_distance", "key_glob", "nearest"]
+__all__ = ["KeyGlobs", "LazyPattern", "key_glob", "nearest"]
 
 
 def key_glob(pattern: str) -> re.Pattern[str]:
