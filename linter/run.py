@@ -21,6 +21,7 @@ from linter.pack import PackError, load_rules
 from linter.ruleapi import Rule
 from linter.select import SelectionError, resolve_selector
 from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DiskLines, Limits
+from linter.sources.input_names import CONFIG_KINDS, is_config_name
 
 if TYPE_CHECKING:
     from linter.baseline import Baseline, Outcome
@@ -129,12 +130,18 @@ def check(request: CheckRequest) -> CheckResult:
         raise RunError("no paths given and no 'clusters' in the config file")
     check_inputs(targets, "" if given or cfg.path is None else f"{cfg.path}: clusters: ")
     file_mode = bool(given) and all(p.is_file() and not is_deployment_file(p) for p in given)
+    if file_mode:
+        for path in given:
+            if not is_config_name(path):
+                raise RunError(f"{path}: not a Liferay configuration file (expected {CONFIG_KINDS}, or a directory)")
     limits = Limits(max_file_size=request.max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
     skipped: list[Path] = []
     if file_mode:
         found, skipped = discover_files(given, cfg.clusters, version)
     else:
         found = discover(targets, version, limits)
+    if found.refused:
+        raise RunError("; ".join(found.refused))
     shown = progress.wanted(found.clusters, not request.progress)
     clusters = progress.load_all(found.clusters, limits, version, shown)
     problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(root=_audited_root(targets)))

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter.load.compose import interpolate, read_compose
-from linter.load.deployment import NoNodes
+from linter.load.deployment import NoNodes, Unreadable
 from linter.load.dockerfile import parse_dockerfile, version_from_image
 from linter.load.kubernetes import read_manifests
 from linter.origin import Problem, ProblemKind
@@ -85,6 +85,8 @@ def test_yaml_compose_and_manifest_readers(tmp_path: Path, text: str, raw: bytes
         manifests = read_manifests([path], {path: "docker-compose.yml"}, Limits())
         if isinstance(manifests, NoNodes):
             assert manifests.message
+        elif isinstance(manifests, Unreadable):
+            _positioned(list(manifests.problems))
         else:
             _positioned([manifests] if isinstance(manifests, Problem) else [p for d in manifests for p in d.problems])
 

@@ -36,6 +36,12 @@ class NoNodes(NamedTuple):
     origin: Origin
 
 
+class Unreadable(NamedTuple):
+    """Deployment files none of which could be read: their problems are the findings."""
+
+    problems: tuple[Problem, ...]
+
+
 class Deployment(NamedTuple):
     name: str
     root: Path  # the directory of the (first) deployment file

@@ -50,6 +50,33 @@ NODE_MARKERS = (
     "jvm.options",
 )
 NODE_MARKER_DIRS = ("osgi", "WEB-INF", "webapps")
+# folders of one Liferay home (a bundle or the Docker image's layout), never nodes of their own
+HOME_PARTS = (
+    "tomcat",
+    "osgi",
+    "webapps",
+    "WEB-INF",
+    "data",
+    "deploy",
+    "bin",
+    "conf",
+    "lib",
+    "logs",
+    "work",
+    "temp",
+    "files",
+    "scripts",
+    "patching-tool",
+    "elasticsearch",
+    "jboss",
+    "wildfly",
+    "license",
+    "tools",
+)
+EXPECTED = (
+    "node directories (holding portal-ext.properties, osgi/configs, setenv.sh or a tomcat folder), a "
+    "liferay-ha.toml manifest, a compose file, Kubernetes manifests or node archives"
+)
 _MANIFEST_CLUSTER_KEYS = {"liferay-version", "nodes", "description"}
 _MANIFEST_NODE_KEYS = {"path", "env-files", "jvm-flags", "env", "liferay-version", "files"}
 
@@ -92,6 +119,8 @@ class Discovery:
     clusters: list[ClusterSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # inputs that hold no Liferay node, said once
+    # paths that cannot be checked as given (nothing Liferay in them, or ambiguous): usage errors
+    refused: list[str] = field(default_factory=list)
 
 
 def _is_file(path: Path) -> bool:
@@ -324,7 +353,7 @@ def _kubernetes_clusters(
     name: str | None = None,
     limits: Limits = _LIMITS,
 ) -> list[ClusterSpec]:
-    from linter.load.deployment import NoNodes
+    from linter.load.deployment import NoNodes, Unreadable
     from linter.load.kubernetes import read_manifests
 
     display_of = {f: display_path(f) for f in files}
@@ -334,6 +363,9 @@ def _kubernetes_clusters(
         return []
     if isinstance(deployments, Problem):
         found.problems.append(deployments)
+        return []
+    if isinstance(deployments, Unreadable):
+        found.problems.extend(deployments.problems)
         return []
     return [deployment_cluster(d, declared, "kubernetes") for d in deployments]
 
@@ -529,7 +561,11 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             continue
         if _is_dir(path):
             if (path / MANIFEST).is_file() or find_compose_file(path) is not None or _manifests_in(path, limits=limits):
-                add_dir(path)  # a broken manifest or compose file is reported as such
+                said, noted = len(result.problems), len(result.notes)
+                # a broken manifest or compose file is reported as such
+                if not add_dir(path) and len(result.problems) == said:
+                    why = result.notes[-1] if len(result.notes) > noted else f"expected {EXPECTED}"
+                    result.refused.append(f"{display_path(path)}: nothing to check: {why}")
                 continue
             if not is_node_dir(path):
                 said = len(result.problems)
@@ -538,13 +574,18 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
                     archives += inner
                     continue
                 if not add_dir(path) and len(result.problems) == said:
-                    result.problems.append(
-                        Problem(
-                            ProblemKind.UNREADABLE,
-                            "no Liferay node configuration found in this directory",
-                            Origin(display_path(path)),
-                        )
-                    )
+                    result.refused.append(f"{display_path(path)}: no Liferay configuration found (expected {EXPECTED})")
+                continue
+            nested = [d for d in _node_subdirs(path, []) if not d.name.startswith(HOME_PARTS)]
+            if nested:
+                shown = display_path(path)
+                result.refused.append(
+                    f"{shown} holds the files of one node and node directories too "
+                    f"({', '.join(d.name for d in nested[:5])}{', ...' if len(nested) > 5 else ''}): "
+                    f"check the node directories ({' '.join(display_path(d) for d in nested[:3])}"
+                    f"{' ...' if len(nested) > 3 else ''}), or say which directories are nodes in a "
+                    f"liferay-ha.toml in {shown}"
+                )
                 continue
             loose_nodes.append(path)
             continue

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.load.deployment import DeployedNode, Deployment, NoNodes, infer_home
+from linter.load.deployment import DeployedNode, Deployment, NoNodes, Unreadable, infer_home
 from linter.load.dockerfile import OFFICIAL_HOME, is_official_image, liferay_image, names_liferay, version_from_image
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar
@@ -65,8 +65,9 @@ def is_helm_template(data: bytes) -> bool:
 
 def read_manifests(
     files: list[Path], display_of: dict[Path, str], limits: Limits, name: str | None = None
-) -> list[Deployment] | NoNodes | Problem:
-    """Liferay workloads in a set of manifest files, one cluster per namespace."""
+) -> list[Deployment] | NoNodes | Problem | Unreadable:
+    """Liferay workloads in a set of manifest files, one cluster per namespace; the problems that
+    kept every file from being read when no workload could be."""
     docs: list[_Doc] = []
     problems: list[Problem] = []
     helm: list[tuple[str, int]] = []
@@ -113,6 +114,8 @@ def read_manifests(
                 "`helm template` and check its output",
                 Origin(helm[0][0], helm[0][1], 1),
             )
+        if problems:  # what could not be read is the finding, not "no Liferay here"
+            return Unreadable(tuple(dict.fromkeys(problems)))
         return NoNodes(
             "no Deployment, StatefulSet, DaemonSet or Pod runs Liferay in these manifests (a liferay/portal "
             "or liferay/dxp image, LIFERAY_* variables, or mounts into /opt/liferay)",

@@ -290,6 +290,13 @@ def node_table(report: Report) -> Table:
 def summary_line(report: Report, baseline: Outcome | None = None) -> str:
     nodes = sum(len(c.nodes) for c in report.clusters)
     scope = f"{_plural(len(report.clusters), 'cluster')} ({_plural(nodes, 'node')}, {_plural(report.files, 'file')})"
+    if not report.clusters and not report.diagnostics:
+        # never "no problems" for a run that read no configuration (files given in no cluster)
+        return (
+            "Nothing checked: no Liferay cluster holds the paths given"
+            + (f" ({_plural(len(report.notes), 'note')}: --verbose)" if report.notes else "")
+            + "."
+        )
     if report.diagnostics:
         counts = ", ".join(
             _plural(report.count(s), s.value, "infos" if s is Severity.INFO else None) for s in _SEVERITIES

@@ -1,8 +1,9 @@
 """Which files are which kind of input, by name only (cheap enough for every path discovery sees):
-docker-compose files and node archives."""
+docker-compose files, node archives, and the files a Liferay node's configuration is made of."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -35,6 +36,32 @@ def looks_like_compose(path: Path) -> bool:
 
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".zip")
+
+# The names of the files a node's configuration is made of (the pre-commit hook's ``files``
+# pattern in .pre-commit-hooks.yaml is the same list): anything else given as a file to check is
+# not a Liferay configuration file.
+_CONFIG_NAME = re.compile(
+    r"""(?ix)(
+      \.properties$
+    | \.xml$
+    | \.(config|cfg)$
+    | (^|/)[^/]*\.env$
+    | (^|/)\.env(\.[^/]+)?$
+    | (^|/)setenv\.(sh|bat)$
+    | (^|/)jvm\.options$
+    | (^|/)(docker-)?compose(\.[^/]+)?\.ya?ml$
+    | (^|/)liferay-ha\.toml$
+    )"""
+)
+CONFIG_KINDS = (
+    "a .properties, .xml, .config/.cfg or .env file, setenv.sh/setenv.bat, jvm.options, a compose file "
+    "or liferay-ha.toml"
+)
+
+
+def is_config_name(path: Path) -> bool:
+    """Whether a file's name is one a Liferay node's configuration (or a deployment of nodes) uses."""
+    return _CONFIG_NAME.search(path.as_posix()) is not None or is_archive(path)
 
 
 def is_archive(path: Path) -> bool:
