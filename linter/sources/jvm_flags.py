@@ -1,9 +1,11 @@
 """JVM flags from Tomcat ``setenv.sh``/``setenv.bat``, ``jvm.options`` and manifest lists.
 
 Only what a linter can know statically is taken: assignments or appends to ``CATALINA_OPTS``,
-``JAVA_OPTS``, ``LIFERAY_JVM_OPTS`` (and ``JVM_OPTS``) whose value is a literal string; shell
-references to the variable itself (``$CATALINA_OPTS``, ``%CATALINA_OPTS%``) mean "append" and are
-skipped. A flag whose value still holds another shell variable is kept with ``unresolved``.
+``JAVA_OPTS``, ``LIFERAY_JVM_OPTS`` (and ``JVM_OPTS``); shell references to the variable itself
+(``$CATALINA_OPTS``, ``%CATALINA_OPTS%``) mean "append" and are skipped. A flag whose value still
+holds another shell variable or a command substitution is kept with ``unresolved``. ``setenv.sh``
+is read as the shell reads it (``linter.sources.shell``: quotes and continuations over several
+lines), ``setenv.bat`` line by line as ``cmd`` does.
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.origin import Origin, OriginKind, Problem
+from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.files import DEFAULT_LIMITS, Limits, read_bytes
 
 OPTION_VARIABLES = ("CATALINA_OPTS", "JAVA_OPTS", "LIFERAY_JVM_OPTS", "JVM_OPTS")
 _VARS = "|".join(OPTION_VARIABLES)
-_SH_ASSIGN = re.compile(rf"^\s*(?:export\s+)?(?P<var>{_VARS})\s*=\s*(?P<value>.*)$")
 _BAT_ASSIGN = re.compile(rf'^\s*set\s+"?(?P<var>{_VARS})=(?P<value>.*?)"?\s*$', re.IGNORECASE)
 _SELF_REF = re.compile(rf"^(?:\$\{{?(?:{_VARS})\}}?|%(?:{_VARS})%|\$\w+|\$\{{\w+\}})$")
-_SHELL_VAR = re.compile(r"\$\{?\w+\}?|%\w+%")
+_SHELL_VAR = re.compile(r"\$\{?\w+\}?|\$\(|`|%\w+%")  # a variable, a command substitution
 
 
 class JvmFlag(NamedTuple):
@@ -97,24 +98,76 @@ def _flags_from_value(value: str, display: str, line: int, column: int) -> list[
     return flags
 
 
+def _flag(token: str, display: str, start: tuple[int, int], end: tuple[int, int]) -> JvmFlag:
+    name, flag_value = split_flag(token)
+    origin = Origin(
+        file=display,
+        line=start[0],
+        column=start[1],
+        end_line=end[0],
+        end_column=end[1],
+        kind=OriginKind.JVM,
+        detail=token if not token.startswith("-D") else f"-D{name}",
+    )
+    return JvmFlag(token, name, flag_value, origin, bool(_SHELL_VAR.search(token)))
+
+
+def parse_sh(text: str, display: str) -> JvmFlags:
+    """Flags assigned to the option variables in a ``setenv.sh``, read as the shell reads it
+    (quotes and continuations over several lines; ``linter.sources.shell``); the value is split
+    into words again as ``catalina.sh`` does when it ``eval``s the command line."""
+    from linter.sources.shell import assignments, line_column, words
+
+    flags: list[JvmFlag] = []
+    problems: list[Problem] = []
+    script = assignments(text)
+    for assignment in script.assignments:
+        if assignment.name not in OPTION_VARIABLES:
+            continue
+        broken = assignment.offsets[assignment.value.index("\n")] if "\n" in assignment.value else None
+        if broken is not None and (script.unterminated is None or broken < script.unterminated):
+            line, column = line_column(text, broken)
+            problems.append(
+                Problem(
+                    ProblemKind.MALFORMED,
+                    f"{assignment.name} holds a line break inside its quotes: Tomcat's catalina.sh evaluates the "
+                    "options as a command line (eval), where a line break ends the java command, so the JVM "
+                    "does not start with the options after it; end the line with a backslash instead",
+                    Origin(display, line, column),
+                )
+            )
+        inner, _ = words(assignment.value)
+        for command in inner:
+            for word in command:
+                if isinstance(word, str) or _SELF_REF.match(word.text) or not word.text.startswith("-"):
+                    continue
+                first = assignment.offsets[word.offsets[0]]
+                last = assignment.offsets[word.offsets[-1]]
+                flags.append(_flag(word.text, display, line_column(text, first), line_column(text, last)))
+    if script.unterminated is not None:
+        line, column = line_column(text, script.unterminated)
+        problems.append(
+            Problem(
+                ProblemKind.MALFORMED,
+                "a quote that is never closed: the shell refuses the script from here, and so does this reader",
+                Origin(display, line, column),
+            )
+        )
+    return JvmFlags(display, tuple(flags), tuple(problems))
+
+
 def parse_script(text: str, display: str, windows: bool = False) -> JvmFlags:
     """Flags assigned to the option variables in a ``setenv.sh``/``setenv.bat`` script."""
+    if not windows:
+        return parse_sh(text, display)
     flags: list[JvmFlag] = []
-    pattern = _BAT_ASSIGN if windows else _SH_ASSIGN
     for lineno, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.lower().startswith("rem ") or stripped.startswith("::"):
             continue
-        if windows and (stripped.lower().startswith("rem ") or stripped.startswith("::")):
-            continue
-        m = pattern.match(raw)
-        if not m:
-            continue
-        value = m.group("value")
-        column = m.start("value") + 1
-        if not windows:
-            value = value.split(" #", 1)[0] if not value.startswith(("'", '"')) else value
-        flags.extend(_flags_from_value(value, display, lineno, column))
+        m = _BAT_ASSIGN.match(raw)
+        if m:
+            flags.extend(_flags_from_value(m.group("value"), display, lineno, m.start("value") + 1))
     return JvmFlags(display, tuple(flags))
 
 
