@@ -161,3 +161,37 @@ def test_configuration_file_names_are_the_pre_commit_hooks() -> None:
     ]
     for name in names:
         assert is_config_name(Path(name)) == bool(pattern.search(name)), name
+
+
+def test_data_bound_from_outside_a_compose_project_is_a_note_configuration_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared Documents and Media folder on the Docker host is normal: the tool cannot read it and
+    need not (it is data). A configuration file bound from outside is what it cannot see: a finding."""
+    project = tmp_path / "cmp"
+    shutil.copytree(FIXTURES / "clusters" / "compose-74-healthy", project)
+    compose = project / "docker-compose.yml"
+    text = compose.read_text()
+    named = "      - document-library:/opt/liferay/data/document_library\n"
+    assert text.count(named) == 2
+    compose.write_text(
+        text.replace(named, "      - /srv/liferay/document_library:/opt/liferay/data/document_library\n")
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "--verbose", "cmp")
+    assert code == 0 and err == ""
+    assert "No problems found in 1 cluster (2 nodes" in out
+    notes = [line for line in out.splitlines() if "is data bound from outside" in line]
+    assert notes == [
+        "note: cmp/docker-compose.yml:42: /srv/liferay/document_library (at /opt/liferay/data/document_library) is "
+        "data bound from outside the compose project; not read",
+        "note: cmp/docker-compose.yml:62: /srv/liferay/document_library (at /opt/liferay/data/document_library) is "
+        "data bound from outside the compose project; not read",
+    ]
+    config = "      - ./tcp.xml:/opt/liferay/tcp.xml:ro\n"
+    compose.write_text(compose.read_text().replace(config, "      - /etc/liferay/tcp.xml:/opt/liferay/tcp.xml:ro\n", 1))
+    code, out, _ = _run(capsys, "-q", "--select", "HA001", "cmp")
+    assert code == 1
+    assert out.splitlines()[0].endswith(
+        "error[HA001] /etc/liferay/tcp.xml is bound from outside the compose project; not read"
+    )

@@ -16,6 +16,7 @@ Several files given together merge as ``docker compose -f a -f b`` does: service
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -67,6 +68,7 @@ class _Reader:
         self.display_of = display_of
         self.limits = limits
         self.problems: list[Problem] = []
+        self.notes: list[str] = []  # what is not read and need not be: data bound from the host
         self.project_dir = files[0].parent
         self.variables: dict[str, str] = {}
         dotenv = self.project_dir / ".env"
@@ -141,7 +143,16 @@ def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits)
     version = source = None
     if len(versions) == 1:
         version, source = next(iter(versions.items()))
-    return Deployment(name, reader.project_dir, display, tuple(nodes), version, source, tuple(reader.problems))
+    return Deployment(
+        name,
+        reader.project_dir,
+        display,
+        tuple(nodes),
+        version,
+        source,
+        tuple(reader.problems),
+        tuple(dict.fromkeys(reader.notes)),
+    )
 
 
 def _project_name(directory: Path) -> str:
@@ -343,11 +354,19 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
         if kind == "bind" and source:
             host = Path(os.path.expanduser(source)) if source.startswith("~") else reader.project_dir / source
             if source.startswith("~") or not within(host, reader.project_dir):
-                problems.append(
-                    Problem(
-                        ProblemKind.UNREADABLE, f"{source} is bound from outside the compose project; not read", origin
+                if _is_data(target, home):  # data, not configuration: nothing to read for the rules
+                    reader.notes.append(
+                        f"{origin.describe()}: {source} (at {target}) is data bound from outside the compose "
+                        "project; not read"
                     )
-                )
+                else:
+                    problems.append(
+                        Problem(
+                            ProblemKind.UNREADABLE,
+                            f"{source} is bound from outside the compose project; not read",
+                            origin,
+                        )
+                    )
                 shared.append(MountSpec(target, source, "host:" + os.path.abspath(host), origin, False))
                 continue
             for sub_target, sub in image_mounts(target, Source(host=host, host_display=_display(host)), home):
@@ -402,3 +421,19 @@ def _replicas(reader: _Reader, service: _Service) -> int:
         if replicas is not None and replicas.isdigit():
             count = int(replicas)
     return max(0, min(count, 1000))
+
+
+# where a Liferay home keeps data, not configuration: Documents and Media, the embedded database
+# and search index, logs (the rules read mounts of these from the mount list, never their content)
+_DATA_FOLDERS = ("data", "logs")
+
+
+def _is_data(target: str, home: str) -> bool:
+    """Whether a container path holds a node's data rather than its configuration."""
+    path = posixpath.normpath(target)
+    if "document_library" in path.split("/"):
+        return True
+    base = posixpath.normpath(home)
+    if not path.startswith(base.rstrip("/") + "/"):
+        return False
+    return path[len(base) + 1 :].split("/", 1)[0] in _DATA_FOLDERS

@@ -50,6 +50,7 @@ class Deployment(NamedTuple):
     version: str | None = None
     version_source: str | None = None
     problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()  # what is not read and need not be (data bound from the host)
 
 
 _HOME_MARKERS = (

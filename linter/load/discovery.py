@@ -343,6 +343,7 @@ def _compose_cluster(
     if isinstance(deployment, Problem):
         found.problems.append(deployment)
         return None
+    found.notes.extend(deployment.notes)
     return deployment_cluster(deployment, declared, "compose")
 
 
