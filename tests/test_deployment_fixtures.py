@@ -283,3 +283,25 @@ def test_placeholder_secrets_appear_in_no_output(
         assert main(["show", "--all", "--format", fmt, "--output", str(out), str(cluster)]) in (0, 1)
         assert SECRET not in out.read_text(encoding="utf-8"), f"show {fmt}"
     assert SECRET not in capsys.readouterr().out
+
+
+def test_compose_env_file_values_are_read_as_compose_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compose strips the quotes and the inline comment of ``NAME="value"  # comment`` and takes
+    ``export``; the quotes used to stay in the value, so a quoted ``true`` read as false."""
+    project = tmp_path / "cmp"
+    shutil.copytree(CLUSTERS / "compose-74-healthy", project)
+    with (project / "liferay.env").open("a") as env:
+        env.write('LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED="true"  # Cluster Link on, quoted as in the docs\n')
+        env.write("export LIFERAY_WEB_PERIOD_SERVER_PERIOD_DISPLAY_PERIOD_NODE='true'\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["show", "--format", "json", "--all", "cmp"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    settings = {s["key"]: s["nodes"] for s in doc["clusters"][0]["settings"]}
+    for key in ("cluster.link.enabled", "web.server.display.node"):
+        values = {node: cell["value"] for node, cell in settings[key].items()}
+        assert values == {"liferay-1": "true", "liferay-2": "true"}, (key, values)
+        origins = {cell["origin"]["file"] for cell in settings[key].values()}
+        assert origins == {"cmp/liferay.env"}
+    assert main(["check", "-q", "cmp"]) == 0

@@ -32,7 +32,7 @@ from linter.load.dockerfile import (
     version_from_image,
 )
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
-from linter.sources.env_file import EnvVar, parse_env_text
+from linter.sources.env_file import EnvVar, parse_compose_env_text
 from linter.sources.files import Limits, read_bytes, within
 from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
@@ -75,20 +75,13 @@ class _Reader:
         if dotenv.is_file():
             data = read_bytes(dotenv, display_of.get(dotenv, str(dotenv)), limits)
             if isinstance(data, bytes):
-                parsed = parse_env_text(data.decode("utf-8", errors="replace"), str(dotenv))
-                self.variables = {v.name: _unquote(v.value) for v in parsed.variables if v.value is not None}
+                parsed = parse_compose_env_text(data.decode("utf-8", errors="replace"), str(dotenv))
+                self.variables = {v.name: v.value for v in parsed.variables if v.value is not None}
 
     def text(self, node: YNode | None) -> str | None:
         if node is None or node.scalar is None:
             return None
         return interpolate(node.scalar, self.variables)
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
 
 
 class _Service(NamedTuple):
@@ -250,11 +243,11 @@ def _env_vars(reader: _Reader, service: _Service) -> list[EnvVar]:
                 if required is None or (reader.text(required) or "true").lower() != "false":
                     reader.problems.append(data._replace(origin=entry.origin(display)))
                 continue
-            parsed = parse_env_text(data.decode("utf-8", errors="replace"), env_display)
+            parsed = parse_compose_env_text(data.decode("utf-8", errors="replace"), env_display)
             reader.problems.extend(parsed.problems)
             for var in parsed.variables:
                 passed = "${env." + var.name + "}"
-                merged[var.name] = var._replace(value=_unquote(var.value) if var.value is not None else passed)
+                merged[var.name] = var._replace(value=var.value if var.value is not None else passed)
     for display, env in _merged(service, "environment"):
         if env.items():
             for item in env.items():

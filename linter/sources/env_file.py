@@ -1,8 +1,13 @@
-"""Environment files (``docker run --env-file`` syntax) holding ``LIFERAY_*`` variables.
+"""Environment files holding ``LIFERAY_*`` variables, in the two syntaxes that read them.
 
-Docker's env-file format: one ``NAME=value`` per line, ``#`` comment lines and blank lines
-ignored, the value taken literally (quotes are *not* stripped), a bare ``NAME`` passes the
-variable through from the caller's environment (unknown to us, so it is recorded as unset).
+* ``docker run --env-file`` (manifest ``env-files``): one ``NAME=value`` per line, ``#`` comment
+  lines and blank lines ignored, the value taken literally (quotes are *not* stripped), a bare
+  ``NAME`` passes the variable through from the caller's environment (unknown to us, so it is
+  recorded as unset) (https://docs.docker.com/reference/cli/docker/container/run/#env).
+* Docker Compose's ``env_file`` and ``.env`` (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax):
+  ``export`` allowed, single quotes literal, double quotes with escapes and line breaks, an
+  unquoted value ends at `` #``; read with python-dotenv's parser, which keeps each binding's
+  line (its rules are Compose's but for ``\'`` inside single quotes).
 """
 
 from __future__ import annotations
@@ -63,6 +68,52 @@ def parse_env_text(text: str, display: str) -> EnvFile:
             detail=name,
         )
         variables.append(EnvVar(name, value if sep else None, origin))
+    return EnvFile(display, tuple(variables), tuple(problems))
+
+
+def parse_compose_env_text(text: str, display: str) -> EnvFile:
+    """A Compose ``env_file`` or ``.env``: values with quotes, escapes and comments as Compose
+    reads them; each variable at its line, a line that is no binding a finding."""
+    import io
+
+    from dotenv.parser import parse_stream  # only when a compose project has env files
+
+    variables: list[EnvVar] = []
+    problems: list[Problem] = []
+    for binding in parse_stream(io.StringIO(text)):
+        raw = binding.original.string
+        line = binding.original.line
+        lead = len(raw) - len(raw.lstrip(" \t"))
+        if binding.error or binding.key is None:
+            if binding.error:
+                first = raw.strip().splitlines()[0] if raw.strip() else ""
+                problems.append(
+                    Problem(
+                        ProblemKind.MALFORMED,
+                        f"not a NAME=value line in a compose env file: {first[:40]!r}",
+                        Origin(display, line, lead + 1),
+                    )
+                )
+            continue
+        column = raw.find(binding.key, lead) + 1
+        equals = raw.find("=", column - 1 + len(binding.key))
+        value_column = None
+        if equals >= 0:
+            after = raw[equals + 1 :]
+            value_column = equals + 2 + (len(after) - len(after.lstrip(" \t")))
+        last = raw.rstrip("\r\n").split("\n")
+        origin = Origin(
+            file=display,
+            line=line,
+            column=column,
+            end_line=line + len(last) - 1,
+            end_column=max(len(last[-1]), 1),
+            value_line=line if value_column is not None else None,
+            value_column=value_column,
+            kind=OriginKind.ENV,
+            detail=binding.key,
+        )
+        variables.append(EnvVar(binding.key, binding.value, origin))
     return EnvFile(display, tuple(variables), tuple(problems))
 
 
