@@ -85,34 +85,6 @@ def _debugging(ctx: typer.Context) -> bool:
     return bool(ctx.meta.get(_DEBUG_KEY, False))
 
 
-def make_console(color: ColorMode, output: Path | None = None) -> object:
-    import os
-
-    from rich.console import Console
-
-    force: bool | None = None
-    if color is ColorMode.always:
-        force = True
-    elif color is ColorMode.never or os.environ.get("NO_COLOR"):
-        force = False
-    elif os.environ.get("FORCE_COLOR"):
-        force = True
-    if output is not None:
-        handle = output.open("w", encoding="utf-8", errors="backslashreplace")
-        return Console(file=handle, force_terminal=False, no_color=True, width=200)
-    width = None
-    if not sys.stdout.isatty():
-        columns = os.environ.get("COLUMNS", "")
-        width = int(columns) if columns.isdigit() else 160
-    return Console(
-        force_terminal=force,
-        no_color=force is False,
-        highlight=False,
-        soft_wrap=False,
-        width=width,
-    )
-
-
 @app.command()
 def show(
     paths: Annotated[list[Path], typer.Argument(help="Cluster directories, manifests, node directories or files.")],
@@ -159,13 +131,12 @@ def show(
     else:
         from linter.reporters import show_text
 
-        try:
-            console = make_console(color, output)
-        except OSError as exc:
-            raise _write_error("--output", output, exc) from None
-        show_text.render(console, clusters, problems, everything)  # type: ignore[arg-type]
+        colored, width = _color_and_width(color, output)
+        text = show_text.render(clusters, problems, everything, color=colored, width=width)
         if output is not None:
-            console.file.close()  # type: ignore[attr-defined]
+            _write("--output", output, text)
+        else:
+            sys.stdout.write(text)
     has_problems = bool(problems) or any(n.problems for c in clusters for n in c.nodes)
     if not clusters or has_problems:
         raise typer.Exit(EXIT_FINDINGS)

@@ -22,7 +22,23 @@ def _relative(origin_text: str, node_path: str) -> str:
     return origin_text.replace(prefix, "")
 
 
-def render(console: Console, clusters: list[Cluster], problems: list[Problem], everything: bool) -> None:
+def render(
+    clusters: list[Cluster], problems: list[Problem], everything: bool, *, color: bool = False, width: int | None = None
+) -> str:
+    """The tables as text, ``width`` columns wide, coloured with ``color``."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, highlight=False, soft_wrap=False, width=width
+    )
+    print_tables(console, clusters, problems, everything)
+    return buffer.getvalue()
+
+
+def print_tables(console: Console, clusters: list[Cluster], problems: list[Problem], everything: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
