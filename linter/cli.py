@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 from linter import __version__
 from linter.gcpolicy import relaxed as _relaxed_gc
@@ -118,6 +118,8 @@ def show(
     _check_inputs(paths)
     limits = Limits(max_file_size=max_file_size)
     found = discover(paths, liferay_version)
+    if found.refused:
+        raise _usage_error("; ".join(found.refused))
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
     problems = list(found.problems)
     if fmt is ShowFormat.json:
@@ -378,7 +380,7 @@ def _emit(
     import importlib
 
     from linter import __version__ as tool_version
-    from linter.reporters.common import Context, find_root
+    from linter.reporters.common import Context, Reporter, find_root
 
     colored, width = _color_and_width(color, destination)
     ctx = Context(
@@ -395,8 +397,9 @@ def _emit(
         color=colored,
         width=width,
     )
-    module = importlib.import_module(f"linter.reporters.{REPORTER_MODULES.get(kind.value, kind.value)}")
-    text = module.render(result.report, ctx)
+    module = f"linter.reporters.{REPORTER_MODULES.get(kind.value, kind.value)}"
+    reporter = cast("Reporter", importlib.import_module(module))
+    text = reporter.render(result.report, ctx)
     if destination is not None:
         destination.write_text(text, encoding="utf-8", errors="backslashreplace")
     else:

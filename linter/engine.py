@@ -2,7 +2,7 @@
 suppressions, stamp id/name/severity, mask secrets, attach snippets, sort and fingerprint.
 
 It knows no particular rule: rules come from ``linter.pack``, input problems carry a kind that
-``PROBLEM_RULES`` maps to HA001-HA005, and a crashing rule becomes HA009, all documented like any
+``linter.problems`` maps to HA001-HA005, and a crashing rule becomes HA009, all documented like any
 rule. Snippets come from each cluster's line source (``Cluster.sources``, made by the loader), so
 the engine never opens a file.
 """
@@ -20,20 +20,13 @@ from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severi
 from linter.ignores import path_ignored
 from linter.model import Cluster, LineSource, Node, Suppression
 from linter.options import build_options, options_for
-from linter.origin import Problem, ProblemKind
+from linter.origin import Problem
+from linter.problems import problem_rule
 from linter.redact import mask_report
 from linter.ruleapi import Context, Finding, Rule, label_at, memo
 from linter.select import apply_severity, best_specificity, select_rules
 
 INTERNAL_ERROR = "HA009"
-# the rule that reports each kind of input problem (RULES.md HA001-HA005): readers know no rules
-PROBLEM_RULES: dict[ProblemKind, str] = {
-    ProblemKind.UNREADABLE: "HA001",
-    ProblemKind.MALFORMED: "HA002",
-    ProblemKind.UNRESOLVED_REFERENCE: "HA003",
-    ProblemKind.UNRESOLVED_PLACEHOLDER: "HA004",
-    ProblemKind.REFUSED: "HA005",
-}
 UNUSED_SUPPRESSION = "HA006"
 
 
@@ -53,8 +46,8 @@ class RunSettings:
 class Snippets:
     """The source line under each label, from the cluster's own line source (the loader's: a node's
     tree, an archive, a container's mounts, or a file a node read on disk), read once per file
-    (masked with the rest of the report). Nothing is read by display path from the working
-    directory."""
+    (masked with the rest of the report). Only files the loader read are shown, read again the way
+    it read them (confined to the audited tree); the engine itself opens nothing."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[int, str], list[str] | None] = {}
@@ -120,7 +113,7 @@ class Engine:
         )
 
     def _problem(self, problem: Problem, node: Node | None, cluster: str | None) -> Diagnostic | None:
-        rule = self.by_id.get(PROBLEM_RULES[problem.kind])
+        rule = self.by_id.get(problem_rule(problem))
         if rule is None or rule.id not in self.selected_ids:
             return None
         subject = f"{problem.origin.file}:{problem.message}"

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from linter.origin import Origin, Problem, Setting
-from linter.sources.ehcache import EhcacheConfig
-from linter.sources.env_file import EnvVar
-from linter.sources.jgroups import JGroupsStack
-from linter.sources.jvm_flags import JvmFlag
-from linter.sources.osgi_config import OsgiConfig
-from linter.sources.properties import PropertiesFile
-from linter.sources.tree import Mount, Plugin, Tree
+
+if TYPE_CHECKING:  # the readers' types, for annotations: the model itself loads no reader
+    from linter.sources.ehcache import EhcacheConfig
+    from linter.sources.env_file import EnvVar
+    from linter.sources.jgroups import JGroupsStack
+    from linter.sources.jvm_flags import JvmFlag
+    from linter.sources.osgi_config import OsgiConfig
+    from linter.sources.properties import PropertiesFile
+    from linter.sources.tree import Mount, Plugin, Tree
 
 
 class LineSource(Protocol):

@@ -189,11 +189,24 @@ def mask_line(line: str) -> str:
 
 
 def _carried(label: Label, line: str, masked: str) -> tuple[int, int]:
-    """The label's span moved onto the masked line (the columns keep pointing into the real file)."""
+    """The label's span moved onto the masked line (the columns keep pointing into the real file).
+    An end inside a masked value moves to the end of the mask, a start inside one to its start, so
+    the underline never tells how long the secret was."""
+    import difflib  # only for lines that masking changed
+
     start, end = label.span_in(line)
-    new_start, new_end = len(mask_inline(line[:start])), len(mask_inline(line[:end]))
-    if end >= len(line.rstrip()):
-        new_end = len(masked.rstrip())
+    new_start, new_end = start, end
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, line, masked, autojunk=False).get_opcodes():
+        if op == "equal":
+            if a0 <= start < a1 or (start == a1 == len(line)):
+                new_start = b0 + (start - a0)
+            if a0 < end <= a1:
+                new_end = b0 + (end - a0)
+        else:
+            if a0 <= start < a1:
+                new_start = b0
+            if a0 < end <= a1:
+                new_end = b1
     new_start = min(new_start, len(masked))
     return new_start, max(min(new_end, len(masked)), new_start)
 

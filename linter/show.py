@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from linter.engine import PROBLEM_RULES
 from linter.model import Cluster, Node
 from linter.origin import Confidence, Origin, OriginKind, Problem
+from linter.problems import problem_rule as problem_rule
 from linter.redact import mask_inline, mask_value
 
 # (section, exact keys or regex patterns); keys always shown even when only defaulted: "!" prefix
@@ -250,11 +250,6 @@ def build_rows(cluster: Cluster, everything: bool = False) -> list[Row]:
     order = [s for s, _ in SECTIONS[:2]] + ["JGroups stacks"] + [s for s, _ in SECTIONS[2:]]
     order += ["JVM flags", "OSGi configuration", "Other properties"]
     return sorted(rows, key=lambda r: order.index(r.section) if r.section in order else len(order))
-
-
-def problem_rule(problem: Problem) -> str:
-    """The rule id that reports an input problem (as ``check`` does)."""
-    return PROBLEM_RULES[problem.kind]
 
 
 def problem_message(problem: Problem) -> str:

@@ -305,3 +305,18 @@ def test_compose_env_file_values_are_read_as_compose_reads_them(
         origins = {cell["origin"]["file"] for cell in settings[key].values()}
         assert origins == {"cmp/liferay.env"}
     assert main(["check", "-q", "cmp"]) == 0
+
+
+def test_findings_in_a_compose_env_file_show_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The env file is one of the node's files: its lines are shown under findings."""
+    project = tmp_path / "cmp"
+    shutil.copytree(CLUSTERS / "compose-74-healthy", project)
+    with (project / "liferay.env").open("a") as env:
+        env.write("LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=yes\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--color", "never", "--select", "HA704", "cmp"]) == 1
+    out = capsys.readouterr().out
+    assert " --> cmp/liferay.env:7:1\n" in out
+    assert "7 | LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=yes\n" in out

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from linter.load.discovery import load_manifest
 from linter.origin import Problem, ProblemKind
 from linter.sources.ehcache import read_ehcache
-from linter.sources.env_file import parse_env_text
+from linter.sources.env_file import parse_compose_env_text, parse_env_text
 from linter.sources.jgroups import parse_initial_hosts, parse_inline_stack, read_jgroups_xml
 from linter.sources.jvm_flags import parse_options_file, parse_script
 from linter.sources.osgi_config import parse_cfg_text, parse_config_text
@@ -54,7 +54,34 @@ XML_BITS = st.sampled_from(
 )
 INLINE_BITS = st.sampled_from(["UDP", "(", ")", ";", ":", "=", "${a:b}", "mcast_addr", "PING", "TCP", "[", "]", "x"])
 SHELL_BITS = st.sampled_from(
-    ["CATALINA_OPTS=", '"', "'", "$CATALINA_OPTS", " ", "-Dx=y", "-Xmx1g", "\n", "export ", "#", "set ", "%X%"]
+    [
+        "CATALINA_OPTS=",
+        '"',
+        "'",
+        "$CATALINA_OPTS",
+        " ",
+        "-Dx=y",
+        "-Xmx1g",
+        "\n",
+        "export ",
+        "#",
+        "set ",
+        "%X%",
+        "$(",
+        "${",
+        ")",
+        "}",
+        "`",
+        "\\\n",
+        "\\",
+        "<<EOF\n",
+        "EOF\n",
+        "<<<",
+        ";",
+        "&&",
+        "case x in x) ",
+        "then ",
+    ]
 )
 
 
@@ -109,10 +136,15 @@ def test_inline_jgroups_and_initial_hosts(text: str) -> None:
 @FUZZ
 @given(text=st.lists(SHELL_BITS, max_size=40).map("".join))
 def test_jvm_flag_and_env_readers(text: str) -> None:
-    parse_script(text, "setenv.sh")
+    sh = parse_script(text, "setenv.sh")
+    _positioned(sh.problems)
+    assert all(f.origin.line and f.origin.line >= 1 and (f.origin.column or 0) >= 1 for f in sh.flags)
     parse_script(text, "setenv.bat", windows=True)
     parse_options_file(text, "jvm.options")
     _positioned(parse_env_text(text, "node.env").problems)
+    compose_env = parse_compose_env_text(text, ".env")
+    _positioned(compose_env.problems)
+    assert all(v.origin.line and v.origin.line >= 1 and (v.origin.column or 0) >= 1 for v in compose_env.variables)
 
 
 @FUZZ

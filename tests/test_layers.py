@@ -160,7 +160,14 @@ def layer_violations(imports: Iterable[Import], layer: Layer) -> list[Import]:
     return sorted({imp for imp in imports if layer.covers(imp.source) and layer.refuses(imp.target)})
 
 
-BOTTOM = ("linter.origin", "linter.diagnostics", "linter.paths", "linter.suggest", "linter.patterns")
+BOTTOM = (
+    "linter.origin",
+    "linter.diagnostics",
+    "linter.paths",
+    "linter.suggest",
+    "linter.patterns",
+    "linter.problems",
+)
 
 LAYERS: tuple[Layer, ...] = (
     Layer(

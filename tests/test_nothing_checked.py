@@ -195,3 +195,10 @@ def test_data_bound_from_outside_a_compose_project_is_a_note_configuration_a_fin
     assert out.splitlines()[0].endswith(
         "error[HA001] /etc/liferay/tcp.xml is bound from outside the compose project; not read"
     )
+
+
+def test_show_refuses_what_check_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["show", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert f"{tmp_path}: no Liferay configuration found" in captured.err

@@ -689,3 +689,23 @@ def test_text_span_over_an_unmasked_secret_is_carried_to_the_mask() -> None:
     out = render_text(Report((diag(primary=primary),), (PROD,)))
     assert "hunter2" not in out
     assert underline_span(out, snippet.replace("hunter2", MASK)) == (column, column + len(MASK) - 1)
+
+
+@pytest.mark.parametrize("secret", ["zz", "a-much-longer-secret-value"])
+def test_the_underline_of_a_masked_value_does_not_tell_its_length(secret: str) -> None:
+    snippet = f'CATALINA_OPTS="-Dapi.token={secret}"'
+    column = snippet.index("-D") + 1
+    primary = Label(
+        node="node1",
+        file="node1/setenv.sh",
+        line=1,
+        column=column,
+        end_line=1,
+        end_column=column + len(f"-Dapi.token={secret}") - 1,
+        text="x",
+        snippet=snippet,
+    )
+    out = render_text(Report((diag(primary=primary),), (PROD,)))
+    assert secret not in out
+    shown = next(line.split("| ", 1)[1] for line in lines_of(out) if "-Dapi.token=" in line)
+    assert underline_span(out, shown) == (column, column + len(f"-Dapi.token={MASK}") - 1)

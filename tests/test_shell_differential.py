@@ -25,6 +25,18 @@ SCRIPTS = {
     "continuation-outside-quotes": (
         'CATALINA_OPTS="$CATALINA_OPTS -Da=1"\\\n" -Db=2"\nCATALINA_OPTS=$CATALINA_OPTS\\ -Dc=3\n'
     ),
+    "here-documents": (
+        "cat <<EOF >/dev/null\nDon't forget\nCATALINA_OPTS=-Dbad=1\nEOF\n"
+        'cat <<-"END" >/dev/null\n\tstill "inside\n\tEND\nCATALINA_OPTS="$CATALINA_OPTS -Xmx2g"\n'
+    ),
+    "here-string": 'cat <<< "x" >/dev/null\nCATALINA_OPTS="$CATALINA_OPTS -Dr=1"\n',
+    "substitutions-with-quotes-and-comments": (
+        'X="$(echo "a)b")"\nY=$(echo # it\'s a comment\n)\nCATALINA_OPTS="$CATALINA_OPTS -Dc=3"\n'
+    ),
+    "prefix-assignment-and-declare": (
+        'CATALINA_OPTS="-Dp=1" env >/dev/null\ndeclare -x CATALINA_OPTS="$CATALINA_OPTS -Dq=1"\n'
+    ),
+    "reserved-word-as-an-argument": 'echo then CATALINA_OPTS=-Dx=1 >/dev/null\nCATALINA_OPTS="$CATALINA_OPTS -Dy=1"\n',
     "several-assignments-on-a-line": (
         'A=1; CATALINA_OPTS="$CATALINA_OPTS -Dx=1"; B=2 CATALINA_OPTS="$CATALINA_OPTS -Dy=2"\n'
     ),

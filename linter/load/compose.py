@@ -323,6 +323,7 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
                         mounts_in.append((copy.target, Source(host=copy.source, host_display=_display(copy.source))))
     env_vars = {v.name: v for v in env}
     env_vars.update({v.name: v for v in _env_vars(reader, service)})
+    files += [f for f in dict.fromkeys(v.origin.file for v in env_vars.values()) if f and f not in files]
     home = (env_vars["LIFERAY_HOME"].value if "LIFERAY_HOME" in env_vars else None) or None
     volume_entries: list[tuple[str, YNode]] = []
     by_target: dict[str, int] = {}

@@ -86,11 +86,12 @@ def parse_compose_env_text(text: str, display: str) -> EnvFile:
         lead = len(raw) - len(raw.lstrip(" \t"))
         if binding.error or binding.key is None:
             if binding.error:
+                # only what stands before "=" is quoted: the rest may be a secret
                 first = raw.strip().splitlines()[0] if raw.strip() else ""
                 problems.append(
                     Problem(
                         ProblemKind.MALFORMED,
-                        f"not a NAME=value line in a compose env file: {first[:40]!r}",
+                        f"not a NAME=value line in a compose env file: {first.partition('=')[0][:40]!r}",
                         Origin(display, line, lead + 1),
                     )
                 )

@@ -84,17 +84,7 @@ def _flags_from_value(value: str, display: str, line: int, column: int) -> list[
         col = column + (where if where >= 0 else 0)
         if where >= 0:
             search_from = where + len(token)
-        name, flag_value = split_flag(token)
-        origin = Origin(
-            file=display,
-            line=line,
-            column=col,
-            end_line=line,
-            end_column=col + len(token) - 1,
-            kind=OriginKind.JVM,
-            detail=token if not token.startswith("-D") else f"-D{name}",
-        )
-        flags.append(JvmFlag(token, name, flag_value, origin, bool(_SHELL_VAR.search(token))))
+        flags.append(_flag(token, display, (line, col), (line, col + len(token) - 1)))
     return flags
 
 
@@ -116,17 +106,18 @@ def parse_sh(text: str, display: str) -> JvmFlags:
     """Flags assigned to the option variables in a ``setenv.sh``, read as the shell reads it
     (quotes and continuations over several lines; ``linter.sources.shell``); the value is split
     into words again as ``catalina.sh`` does when it ``eval``s the command line."""
-    from linter.sources.shell import assignments, line_column, words
+    from linter.sources.shell import Lines, assignments, words
 
     flags: list[JvmFlag] = []
     problems: list[Problem] = []
     script = assignments(text)
+    line_column = Lines(text).at
     for assignment in script.assignments:
         if assignment.name not in OPTION_VARIABLES:
             continue
         broken = assignment.offsets[assignment.value.index("\n")] if "\n" in assignment.value else None
         if broken is not None and (script.unterminated is None or broken < script.unterminated):
-            line, column = line_column(text, broken)
+            line, column = line_column(broken)
             problems.append(
                 Problem(
                     ProblemKind.MALFORMED,
@@ -143,13 +134,14 @@ def parse_sh(text: str, display: str) -> JvmFlags:
                     continue
                 first = assignment.offsets[word.offsets[0]]
                 last = assignment.offsets[word.offsets[-1]]
-                flags.append(_flag(word.text, display, line_column(text, first), line_column(text, last)))
+                flags.append(_flag(word.text, display, line_column(first), line_column(last)))
     if script.unterminated is not None:
-        line, column = line_column(text, script.unterminated)
+        line, column = line_column(script.unterminated)
         problems.append(
             Problem(
                 ProblemKind.MALFORMED,
-                "a quote that is never closed: the shell refuses the script from here, and so does this reader",
+                "a quote or command substitution that is never closed: the shell refuses the script from "
+                "here, and so does this reader",
                 Origin(display, line, column),
             )
         )

@@ -16,13 +16,11 @@ value continued over several lines points at its own line and column.
 
 from __future__ import annotations
 
+import bisect
 from typing import NamedTuple
 
 _OPERATOR_CHARS = ";&|()<>"
 _BLANKS = " \t"
-_RESERVED = frozenset(
-    {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "{", "}", "!", "in"}
-)
 _COMMAND_START = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{", "!"})
 _DECLARATIONS = frozenset({"export", "readonly", "local", "declare", "typeset"})
 
@@ -45,27 +43,107 @@ class ShellText(NamedTuple):
     unterminated: int | None  # offset of a quote or substitution that never closes
 
 
-def _skip_balanced(text: str, i: int, opening: str, closing: str) -> int:
-    """The index after the ``closing`` that matches the ``opening`` at ``i`` (quotes inside
-    skipped); len(text) when it never closes."""
-    depth = 0
+MAX_NESTING = 64  # substitutions inside substitutions: deeper is refused as never closed
+
+
+def _skip_substitution(text: str, i: int, depth: int = 0) -> int | None:
+    """The index after the ``$(...)``, ``${...}`` or backquoted command starting at ``i``, quotes,
+    comments and nested substitutions inside it skipped as the shell skips them; None when it
+    never closes."""
+    n = len(text)
+    if depth > MAX_NESTING:
+        return None
+    if text[i] == "`":
+        j = i + 1
+        while j < n:
+            if text[j] == "\\":
+                j += 2
+                continue
+            if text[j] == "`":
+                return j + 1
+            j += 1
+        return None
+    closing = ")" if text[i + 1] == "(" else "}"
+    level = 1
+    j = i + 2
+    while j < n:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "'":
+            end = text.find("'", j + 1)
+            if end < 0:
+                return None
+            j = end + 1
+            continue
+        if c == '"' or c == "`" or (c == "$" and j + 1 < n and text[j + 1] in "({"):
+            inner = _skip_double_quoted(text, j, depth + 1) if c == '"' else _skip_substitution(text, j, depth + 1)
+            if inner is None:
+                return None
+            j = inner
+            continue
+        if c == "#" and closing == ")" and (j == 0 or text[j - 1] in " \t\n;(|&"):
+            end = text.find("\n", j)
+            j = n if end < 0 else end
+            continue
+        if closing == ")" and c == "(":
+            level += 1
+        elif c == closing:
+            level -= 1
+            if level == 0:
+                return j + 1
+        j += 1
+    return None
+
+
+def _skip_double_quoted(text: str, i: int, depth: int = 0) -> int | None:
+    """The index after the double-quoted string starting at ``i``, or None when it never closes."""
+    n = len(text)
+    j = i + 1
+    while j < n:
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == '"':
+            return j + 1
+        if c == "`" or (c == "$" and j + 1 < n and text[j + 1] in "({"):
+            end = _skip_substitution(text, j, depth + 1)
+            if end is None:
+                return None
+            j = end
+            continue
+        j += 1
+    return None
+
+
+def _heredoc_delimiter(text: str, i: int) -> tuple[str, bool, int]:
+    """The delimiter word after ``<<`` at ``i`` (quotes removed), whether it is ``<<-``, and the
+    index after the word."""
+    j = i + 2
+    strip_tabs = j < len(text) and text[j] == "-"
+    j += 1 if strip_tabs else 0
+    while j < len(text) and text[j] in _BLANKS:
+        j += 1
+    start = j
+    while j < len(text) and text[j] not in _BLANKS + "\n" + _OPERATOR_CHARS:
+        j += 1
+    return text[start:j].replace("'", "").replace('"', "").replace("\\", ""), strip_tabs, j
+
+
+def _after_heredoc(text: str, i: int, delimiter: str, strip_tabs: bool) -> int:
+    """The index after the line that ends a here-document whose body starts at ``i`` (the end of
+    the script when no line does: the shell then ends it there too)."""
     n = len(text)
     while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "'" and opening != "`":
-            end = text.find("'", i + 1)
-            i = n if end < 0 else end + 1
-            continue
-        if c == opening and (opening != closing or depth == 0):
-            depth += 1
-        elif c == closing:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
+        end = text.find("\n", i)
+        line = text[i : n if end < 0 else end]
+        if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+            return n if end < 0 else end + 1
+        if end < 0:
+            return n
+        i = end + 1
     return n
 
 
@@ -77,6 +155,7 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
     offsets: list[int] = []
     start = -1
     unterminated: int | None = None
+    heredocs: list[tuple[str, bool]] = []
     i, n = 0, len(text)
 
     def end_word() -> None:
@@ -123,14 +202,11 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
                         take(text[j + 1], j + 1)
                     j += 2
                     continue
-                if text[j] == "$" and j + 1 < n and text[j + 1] in "({":
-                    close = _skip_balanced(text, j + 1, text[j + 1], ")" if text[j + 1] == "(" else "}")
-                    for k in range(j, close):
-                        take(text[k], k)
-                    j = close
-                    continue
-                if text[j] == "`":
-                    close = _skip_balanced(text, j, "`", "`")
+                if text[j] == "`" or (text[j] == "$" and j + 1 < n and text[j + 1] in "({"):
+                    close = _skip_substitution(text, j)
+                    if close is None:
+                        j = n
+                        break
                     for k in range(j, close):
                         take(text[k], k)
                     j = close
@@ -141,17 +217,26 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
                 unterminated = i if unterminated is None else unterminated
             i = j + 1
             continue
-        if c == "$" and i + 1 < n and text[i + 1] in "({":
-            close = _skip_balanced(text, i + 1, text[i + 1], ")" if text[i + 1] == "(" else "}")
+        if c == "`" or (c == "$" and i + 1 < n and text[i + 1] in "({"):
+            close = _skip_substitution(text, i)
+            if close is None:
+                unterminated = i if unterminated is None else unterminated
+                close = n
             for k in range(i, close):
                 take(text[k], k)
             i = close
             continue
-        if c == "`":
-            close = _skip_balanced(text, i, "`", "`")
-            for k in range(i, close):
-                take(text[k], k)
-            i = close
+        if text.startswith("<<<", i):  # a here-string: an operator, its word follows on the line
+            end_word()
+            commands[-1].append("<<<")
+            i += 3
+            continue
+        if text.startswith("<<", i):
+            end_word()
+            delimiter, strip_tabs, i = _heredoc_delimiter(text, i)
+            if delimiter:
+                heredocs.append((delimiter, strip_tabs))
+            commands[-1].append("<<")
             continue
         if c == "#" and start < 0:
             end = text.find("\n", i)
@@ -168,6 +253,10 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
             else:
                 commands[-1].append(c)
             i += 1
+            if c == "\n":
+                for delimiter, strip_tabs in heredocs:  # here-document bodies are no commands
+                    i = _after_heredoc(text, i, delimiter, strip_tabs)
+                heredocs.clear()
             continue
         take(c, i)
         i += 1
@@ -180,30 +269,40 @@ def _is_name(text: str) -> bool:
 
 
 def assignments(text: str) -> ShellText:
-    """Every ``NAME=value`` a command of the script starts with (or declares after ``export`` and
-    its kin), in order."""
+    """Every ``NAME=value`` that stays in the shell's variables, in order: a command made only of
+    assignments, or the assignments after ``export`` and its kin (their options skipped). An
+    assignment before a command name applies to that command only, and is left out."""
     found: list[Assignment] = []
     commands, unterminated = words(text)
     for command in commands:
-        at_start = True
+        pending: list[Assignment] = []
+        at_start, declared = True, False
         for item in command:
             if not isinstance(item, Word):
                 at_start = False
                 continue
             name, eq, _ = item.text.partition("=")
-            if at_start and eq and _is_name(name):
+            if (at_start or declared) and eq and _is_name(name):
                 cut = len(name) + 1
-                found.append(Assignment(name, item.text[cut:], item.offsets[cut:], item.start))
-                continue  # assignments before a command: still at its start
-            if item.text in _DECLARATIONS and at_start:
-                continue  # export NAME=value: the words after it are assignments too
-            if at_start and item.text in _COMMAND_START:
+                pending.append(Assignment(name, item.text[cut:], item.offsets[cut:], item.start))
+            elif at_start and not pending and item.text in _COMMAND_START:
                 continue
-            at_start = item.text in _RESERVED and item.text in _COMMAND_START
+            elif at_start and item.text in _DECLARATIONS:
+                pending, at_start, declared = [], False, True
+            elif declared and item.text.startswith("-"):
+                continue
+            elif not declared:
+                pending, at_start = [], False  # a command name: the assignments before it are its own
+        found.extend(pending)
     return ShellText(tuple(found), unterminated)
 
 
-def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of an offset."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+class Lines:
+    """1-based line and column of offsets in one text (line starts found once)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
