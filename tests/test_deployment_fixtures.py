@@ -320,3 +320,36 @@ def test_findings_in_a_compose_env_file_show_its_line(
     out = capsys.readouterr().out
     assert " --> cmp/liferay.env:7:1\n" in out
     assert "7 | LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=yes\n" in out
+
+
+def test_official_image_variables_are_not_portal_properties(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The image's own variables (jvmRoute, the slim image's search addresses) are consumed by its
+    scripts, not decoded into portal properties; the password read from a secret file is a value
+    the tool cannot see, not Liferay's empty default (they used to raise HA605 on every node)."""
+    project = tmp_path / "cmp"
+    shutil.copytree(CLUSTERS / "compose-74-healthy", project)
+    compose = project / "docker-compose.yml"
+    password = "      - LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD=${DB_PASSWORD}\n"
+    text = compose.read_text()
+    assert text.count(password) == 2
+    compose.write_text(
+        text.replace(
+            password,
+            "      - LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD_FILE=/run/secrets/db_password\n"
+            "      - LIFERAY_TOMCAT_JVM_ROUTE=${HOSTNAME:-node}\n"
+            "      - LIFERAY_NETWORK_HOST_ADDRESSES=http://search:9200\n",
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "-q", "cmp"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["show", "--all", "--format", "json", "cmp"]) == 0
+    settings = {s["key"]: s["nodes"] for s in json.loads(capsys.readouterr().out)["clusters"][0]["settings"]}
+    assert not {"tomcat_jvm_route", "network_host_addresses", "jdbc.default.password_file"} & set(settings)
+    cells = settings["jdbc.default.password"]
+    assert {n: (c["confidence"], c["origin"]["file"], c["origin"]["line"]) for n, c in cells.items()} == {
+        "liferay-1": ("unresolved", "cmp/docker-compose.yml", 34),
+        "liferay-2": ("unresolved", "cmp/docker-compose.yml", 56),
+    }

@@ -146,10 +146,29 @@ def property_key(env_name: str) -> Decoded | None:
 # LIFERAY_PROPS_BY_COMPANY_<id> (EnvPropertiesUtil) and the Docker image's own variables.
 NOT_PROPERTY_PREFIXES = ("LIFERAY_PROPS", "LIFERAY_CONTAINER_", "LIFERAY_DOCKER_")
 
+# Secrets the official image reads from a file at start-up and exports under the variable named
+# here, which Liferay then decodes (liferay/liferay-docker templates/bundle/resources/usr/local/
+# bin/configure_liferay.sh: only these two _FILE variables are read).
+FILE_VARIABLES = {
+    "LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD_FILE": "LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD",
+    "LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_USERNAME_FILE": "LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_USERNAME",
+}
+
 # Variables of the official Docker images that configure the container, not portal properties
-# (learn.liferay.com "Configuring Containers"; facts §1.3 note).
+# (learn.liferay.com "Configuring Containers"; the image's own scripts, liferay/liferay-docker
+# templates/bundle: liferay_entrypoint.sh, configure_liferay.sh, Dockerfile). LIFERAY_CONTAINER_*
+# and LIFERAY_DOCKER_* are excluded by prefix (NOT_PROPERTY_PREFIXES).
 IMAGE_VARIABLES = frozenset(
     {
+        *FILE_VARIABLES,
+        "LIFERAY_TOMCAT_JVM_ROUTE",
+        "LIFERAY_NETWORK_HOST_ADDRESSES",
+        "LIFERAY_OPENSEARCH_ENABLED",
+        "LIFERAY_OPENSEARCH_PASSWORD",
+        "LIFERAY_SLIM",
+        "LIFERAY_RELEASE_VERSION",
+        "LIFERAY_PID",
+        "LIFERAY_MOUNT_DIR",
         "LIFERAY_JVM_OPTS",
         "LIFERAY_JPDA_ENABLED",
         "LIFERAY_DISABLE_TRIAL_LICENSE",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from linter.liferay import builtins, detect
 from linter.liferay.defaults import defaults
-from linter.liferay.env import IMAGE_VARIABLES, property_key
+from linter.liferay.env import FILE_VARIABLES, IMAGE_VARIABLES, property_key
 from linter.liferay.versions import is_6x, parse_version
 from linter.load.discovery import ClusterSpec, NodeSpec
 from linter.load.references import resolve_references
@@ -304,13 +304,23 @@ def _env_layer(raw: _Raw, family: str | None) -> Layer | None:
     if is_6x(family):
         return None
     values: dict[str, tuple[str, Origin]] = {}
+    from_files: dict[str, tuple[str, Origin]] = {}
     for var in raw.env:
-        if var.value is None or var.name in IMAGE_VARIABLES:
+        if var.value is None:
+            continue
+        exported = FILE_VARIABLES.get(var.name)
+        target = property_key(exported) if exported is not None else None
+        if exported is not None and target is not None:
+            # the image reads the file at start-up and exports the variable: a value we cannot see
+            from_files[target.key] = ("${env." + exported + "}", var.origin)
+            continue
+        if var.name in IMAGE_VARIABLES:
             continue
         decoded = property_key(var.name)
         if decoded is None:
             continue
         values[decoded.key] = (var.value, var.origin)
+    values.update(from_files)  # the image exports the file's content over the variable itself
     return Layer("env", values)
 
 
