@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from linter.model import Cluster, Node
 from linter.origin import Confidence, Origin, OriginKind, Problem
-from linter.problems import problem_rule as problem_rule
 from linter.redact import mask_inline, mask_value
 
 # (section, exact keys or regex patterns); keys always shown even when only defaulted: "!" prefix

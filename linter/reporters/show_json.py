@@ -8,7 +8,8 @@ from typing import Any
 from linter import __version__
 from linter.model import Cluster
 from linter.origin import Origin, OriginKind, Problem
-from linter.show import build_rows, problem_message, problem_rule
+from linter.problems import problem_rule
+from linter.show import build_rows, problem_message
 
 
 def origin_json(origin: Origin) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from linter.model import Cluster
 from linter.origin import Confidence, Problem
-from linter.show import build_rows, problem_message, problem_rule
+from linter.problems import problem_rule
+from linter.show import build_rows, problem_message
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -81,11 +81,12 @@ class Tree(ABC):
 
     def read(self, path: str, limits: Limits) -> bytes | Problem:
         """The whole content of a file, or an ``UNREADABLE`` problem saying why not. A file read
-        is remembered by its display name, so that ``lines`` can show it again."""
+        is remembered, so that ``lines`` can show it again (its display name is worked out only
+        then: loading pays nothing for it)."""
         data = self._read(path, limits)
-        if not isinstance(data, Problem) and self.remembers(path):
-            read: dict[str, tuple[str, Limits]] = self.__dict__.setdefault("_read_files", {})
-            read.setdefault(self.display(path), (path, limits))
+        if not isinstance(data, Problem):
+            read: dict[str, Limits] = self.__dict__.setdefault("_read_files", {})
+            read.setdefault(path, limits)
         return data
 
     @abstractmethod
@@ -100,7 +101,16 @@ class Tree(ABC):
         """The lines of a file this tree has read, by its display name, read again the same way
         (for the snippets of findings; confined and limited like the first read). None for a
         file the tree did not read or that cannot be read any more."""
-        entry = self.__dict__.get("_read_files", {}).get(display)
+        read: dict[str, Limits] = self.__dict__.get("_read_files", {})
+        known: tuple[int, dict[str, tuple[str, Limits]]] | None = self.__dict__.get("_read_by_display")
+        if known is None or known[0] != len(read):
+            index: dict[str, tuple[str, Limits]] = {}
+            for path, limits in read.items():
+                if self.remembers(path):
+                    index.setdefault(self.display(path), (path, limits))
+            known = (len(read), index)
+            self.__dict__["_read_by_display"] = known
+        entry = known[1].get(display)
         if entry is None:
             return None
         data = self._read(*entry)
