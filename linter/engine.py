@@ -18,7 +18,7 @@ from typing import Any
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.ignores import path_ignored
-from linter.model import Cluster, LineSource, Node, Suppression
+from linter.model import Cluster, FirstOf, LineSource, Node, Suppression
 from linter.options import build_options, options_for
 from linter.origin import Problem
 from linter.problems import problem_rule
@@ -266,11 +266,12 @@ class Engine:
         for cluster in clusters:
             diagnostics.extend(self.check_cluster(cluster))
         kept, suppressed = self._suppress(diagnostics, clusters)
-        sources: dict[str | None, list[LineSource]] = {None: [input_sources] if input_sources else []}
+        named: dict[str | None, list[LineSource]] = {None: [input_sources] if input_sources else []}
         for c in clusters:
-            sources.setdefault(c.name, []).extend([c.sources] if c.sources is not None else [])
+            named.setdefault(c.name, []).extend([c.sources] if c.sources is not None else [])
+        sources = {name: _one_source(found) for name, found in named.items()}  # one per name, made once
         snippets = Snippets()
-        shown = [snippets.attach(d, _first_source(sources.get(d.cluster, []))) for d in kept]
+        shown = [snippets.attach(d, sources.get(d.cluster)) for d in kept]
         summaries = tuple(
             ClusterSummary(
                 c.name, c.path, c.version, c.version_source, tuple((n.name, n.path, n.files) for n in c.nodes)
@@ -282,17 +283,8 @@ class Engine:
         return masked._replace(diagnostics=tuple(final))
 
 
-class _Sources:
-    """Several clusters of one name: a file is looked up in each."""
-
-    def __init__(self, sources: list[LineSource]) -> None:
-        self.sources = sources
-
-    def lines(self, display: str) -> list[str] | None:
-        return next((found for s in self.sources if (found := s.lines(display)) is not None), None)
-
-
-def _first_source(sources: list[LineSource]) -> LineSource | None:
+def _one_source(sources: list[LineSource]) -> LineSource | None:
+    """Clusters of one name share their findings' cluster name: a file is looked up in each."""
     if not sources:
         return None
-    return sources[0] if len(sources) == 1 else _Sources(sources)
+    return sources[0] if len(sources) == 1 else FirstOf(sources)

@@ -33,6 +33,16 @@ class LineSource(Protocol):
     def lines(self, display: str) -> list[str] | None: ...
 
 
+class FirstOf:
+    """Several line sources asked in order: the first that has the file answers."""
+
+    def __init__(self, sources: list[LineSource]) -> None:
+        self.sources = sources
+
+    def lines(self, display: str) -> list[str] | None:
+        return next((found for s in self.sources if (found := s.lines(display)) is not None), None)
+
+
 class PropertiesSource(NamedTuple):
     """A properties file that is part of the node's chain, in load order."""
 

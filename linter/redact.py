@@ -212,15 +212,14 @@ def _carried(label: Label, line: str, masked: str) -> tuple[int, int]:
 
 
 def _mask_label(label: Label) -> Label:
-    snippet = label.snippet
-    masked = mask_line(snippet.rstrip("\r\n")) if snippet is not None else None
-    moved = snippet is not None and masked is not None and masked != snippet.rstrip("\r\n")
+    line = label.snippet.rstrip("\r\n") if label.snippet is not None else None
+    masked = mask_line(line) if line is not None else None
     return dataclasses.replace(
         label,
         text=mask_inline(label.text),
         origin=mask_inline(label.origin) if label.origin is not None else None,
         snippet=masked,
-        span=_carried(label, snippet.rstrip("\r\n"), masked) if moved and snippet and masked is not None else None,
+        span=_carried(label, line, masked) if line is not None and masked is not None and masked != line else None,
     )
 
 

@@ -23,7 +23,7 @@ from linter.load.discovery import ClusterSpec, NodeSpec
 from linter.load.references import resolve_references
 from linter.load.resolve import Layer, default_settings, resolve
 from linter.load.suppressions import config_suppressions, properties_suppressions
-from linter.model import Cluster, Node, PropertiesSource, Reference
+from linter.model import Cluster, FirstOf, LineSource, Node, PropertiesSource, Reference
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
@@ -428,25 +428,16 @@ def load_cluster(
         version_source=source,
         nodes=nodes,
         problems=spec.problems,
-        sources=ClusterLines(nodes, limits),
+        sources=cluster_lines(nodes, limits),
     )
 
 
-class ClusterLines:
+def cluster_lines(nodes: tuple[Node, ...], limits: Limits) -> LineSource:
     """The loader's answer to "show line N of this file" for a cluster's findings: the file from
     the node tree that read it (a directory, an archive, a container's mounts), else from disk when
     a node read it there (compose file, manifest, env file). Nothing else is ever read."""
-
-    def __init__(self, nodes: tuple[Node, ...], limits: Limits) -> None:
-        self.trees = list({id(n.tree): n.tree for n in nodes if n.tree is not None}.values())
-        self.disk = DiskLines((f for n in nodes for f in n.files), limits)
-
-    def lines(self, display: str) -> list[str] | None:
-        for tree in self.trees:
-            found = tree.lines(display)
-            if found is not None:
-                return found
-        return self.disk.lines(display)
+    trees: list[LineSource] = list({id(n.tree): n.tree for n in nodes if n.tree is not None}.values())
+    return FirstOf([*trees, DiskLines((f for n in nodes for f in n.files), limits)])
 
 
 def _audit_root(spec: ClusterSpec) -> Path:
