@@ -104,6 +104,10 @@ def show(
         Path | None,
         typer.Option("--config", help="Config file, for its secret-keys (default: found upwards from here)."),
     ] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
+    ] = None,
 ) -> None:
     """Show the HA-relevant effective settings of every node side by side, with origins."""
     from linter.liferay.versions import parse_version
@@ -117,7 +121,7 @@ def show(
     _check_output("--output", output)
     _check_inputs(paths)
     limits = Limits(max_file_size=max_file_size)
-    found = discover(paths, liferay_version)
+    found = discover(paths, liferay_version, limits, frozenset(profile or ()))
     if found.refused:
         raise _usage_error("; ".join(found.refused))
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
@@ -322,6 +326,10 @@ def check(
     max_file_size: Annotated[
         int | None, typer.Option("--max-file-size", help="Refuse input files larger than this many bytes.", min=1)
     ] = None,
+    profile: Annotated[
+        list[str] | None,
+        typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
+    ] = None,
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter.run import CheckRequest, RunError
@@ -342,6 +350,7 @@ def check(
         ignore=_split(ignore) or [],
         extend_select=_split(extend_select) or [],
         liferay_version=liferay_version,
+        profiles=frozenset(profile or ()),
         rules_dirs=rules_dir or [],
         max_file_size=max_file_size,
         inline_suppressions=not no_inline_suppressions,

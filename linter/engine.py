@@ -20,10 +20,10 @@ from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severi
 from linter.ignores import path_ignored
 from linter.model import Cluster, FirstOf, LineSource, Node, Suppression
 from linter.options import build_options, options_for
-from linter.origin import Problem
+from linter.origin import Confidence, Problem
 from linter.problems import problem_rule
 from linter.redact import mask_report
-from linter.ruleapi import Context, Finding, Rule, label_at, memo
+from linter.ruleapi import Context, Finding, Rule, label_at, memo, node_names
 from linter.select import apply_severity, best_specificity, select_rules
 
 INTERNAL_ERROR = "HA009"
@@ -139,9 +139,12 @@ class Engine:
 
     # ------------------------------------------------------------------ running
 
-    def _run_rule(self, rule: Rule, cluster: Cluster, ctx: Context) -> Iterable[Diagnostic]:
+    def _run_rule(
+        self, rule: Rule, cluster: Cluster, ctx: Context, nodes: Sequence[Node] | None = None
+    ) -> Iterable[Diagnostic]:
+        """Run a rule on the cluster, or (a node rule) on ``nodes``, each node with its own version."""
         assert rule.check is not None
-        targets: list[Node | None] = list(cluster.nodes) if rule.scope == "node" else [None]
+        targets: list[Node | None] = list(cluster.nodes if nodes is None else nodes) if rule.scope == "node" else [None]
         for node in targets:
             try:
                 findings = list(rule.check(node if node is not None else cluster, ctx))
@@ -153,6 +156,12 @@ class Engine:
                     yield crash
                 continue
             for finding in findings:
+                if node is not None and node.unseen and finding.confidence is Confidence.DEFAULT:
+                    # the value rests on Liferay's default, which the node's own image may change
+                    finding = finding._replace(
+                        message=f"{finding.message} (unconfirmed: {node.unseen}; it may set this)",
+                        severity=Severity.INFO,
+                    )
                 yield self._diagnostic(rule, finding, cluster.name)
 
     def check_cluster(self, cluster: Cluster) -> list[Diagnostic]:
@@ -167,17 +176,29 @@ class Engine:
             d = self._problem(problem, None, cluster.name)
             if d is not None:
                 out.append(d)
+        # a node rule runs on each node with that node's version (they differ only where HA610 says so)
+        by_version: dict[str, list[Node]] = {}
+        for node in cluster.nodes:
+            by_version.setdefault(node.version or version, []).append(node)
         for rule in self.selected:
             if rule.scope not in ("node", "cluster") or rule.check is None:
                 continue
-            if version not in rule.versions:
-                self.notes.append(
-                    f"{rule.id} ({rule.name}) skipped for cluster {cluster.name}: applies to Liferay "
-                    f"{rule.versions}, cluster is {version}"
-                )
-                continue
-            ctx = Context(cluster=cluster, version=version, options=self.options.get(rule.id), audit=self.audit)
-            out.extend(self._run_rule(rule, cluster, ctx))
+            groups = list(by_version.items()) if rule.scope == "node" else [(version, None)]
+            for group_version, nodes in groups:
+                if group_version not in rule.versions:
+                    on = (
+                        f"cluster {cluster.name}"
+                        if nodes is None or len(groups) == 1
+                        else f"{node_names(nodes)} of cluster {cluster.name}"
+                    )
+                    self.notes.append(
+                        f"{rule.id} ({rule.name}) skipped for {on}: applies to Liferay {rule.versions}, "
+                        f"{'cluster is' if nodes is None or len(groups) == 1 else 'nodes are'} {group_version}"
+                    )
+                    continue
+                options = self.options.get(rule.id)
+                ctx = Context(cluster=cluster, version=group_version, options=options, audit=self.audit)
+                out.extend(self._run_rule(rule, cluster, ctx, nodes))
         return out
 
     def _suppress(self, diagnostics: list[Diagnostic], clusters: Sequence[Cluster]) -> tuple[list[Diagnostic], int]:

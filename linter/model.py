@@ -70,6 +70,16 @@ class Node:
     plugins: tuple[Plugin, ...] = ()  # artifacts in osgi/modules, osgi/war, osgi/marketplace, deploy
     deployment: str | None = None  # "compose", "kubernetes", "archive" or None for a directory
     home: str | None = None  # the Liferay home in the node's container, when it is one
+    # the node's own Liferay version family and why (its cluster's when it has no evidence of its own)
+    version: str | None = None
+    version_source: str = ""
+    version_origin: Origin | None = None  # where its heaviest version evidence is
+    # the networks its multicast reaches: "host" (the machine's own, a bundle or host networking),
+    # a compose project's network, a Kubernetes namespace
+    networks: frozenset[str] = frozenset({"host"})
+    # why part of its configuration is not visible (a private Liferay image): Liferay's defaults
+    # may not be what it runs, so findings that rest on them are said at lower severity
+    unseen: str | None = None
     tree: Tree | None = field(default=None, compare=False, repr=False)  # where its files were read
 
     def setting(self, key: str) -> Setting | None:

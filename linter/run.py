@@ -39,6 +39,7 @@ class CheckRequest:
     ignore: Sequence[str] = ()
     extend_select: Sequence[str] = ()
     liferay_version: str | None = None
+    profiles: frozenset[str] = frozenset()  # compose profiles to activate
     rules_dirs: Sequence[Path] = ()
     max_file_size: int | None = None
     inline_suppressions: bool = True
@@ -137,9 +138,9 @@ def check(request: CheckRequest) -> CheckResult:
     limits = Limits(max_file_size=request.max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
     skipped: list[Path] = []
     if file_mode:
-        found, skipped = discover_files(given, cfg.clusters, version)
+        found, skipped = discover_files(given, cfg.clusters, version, request.profiles)
     else:
-        found = discover(targets, version, limits)
+        found = discover(targets, version, limits, request.profiles)
     if found.refused:
         raise RunError("; ".join(found.refused))
     shown = progress.wanted(found.clusters, not request.progress)

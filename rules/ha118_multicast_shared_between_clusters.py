@@ -22,6 +22,11 @@ def _in_use(cluster: Cluster) -> dict[tuple[str, str], list[MulticastGroup]]:
     return out
 
 
+def _networks(cluster: Cluster) -> frozenset[str]:
+    """The networks a cluster's multicast reaches (its nodes' together)."""
+    return frozenset(net for node in cluster.nodes for net in node.networks)
+
+
 def _what(groups: list[MulticastGroup]) -> str:
     purposes = list(dict.fromkeys(g.purpose for g in groups))
     nodes = list(dict.fromkeys(g.node.name for g in groups))
@@ -44,8 +49,11 @@ def _what(groups: list[MulticastGroup]) -> str:
         "asks for a different multicast address and port set per cluster. Only groups a cluster actually "
         "uses are compared: the UDP channels and MPING discovery of nodes with Cluster Link on, and on 6.x "
         "the Ehcache RMI discovery groups still in effect; a TCP cluster's unused multicast.group.* defaults "
-        "do not count. The clusters may sit on separate networks, which the linter cannot see, hence a "
-        "warning. Each cluster that shares a group gets its own finding."
+        "do not count. Only clusters that can share a network are compared: bundles and host-networked "
+        "containers with each other, containers of one compose project or on one external compose network, "
+        "pods of one Kubernetes namespace (each compose project gets a bridge network of its own, which "
+        "multicast does not leave). Beyond that the clusters may still sit on separate networks, which the "
+        "linter cannot see, hence a warning. Each cluster that shares a group gets its own finding."
     ),
     fix='Give each cluster its own multicast.group.address["X"]/multicast.group.port["X"] set (e.g. '
     "239.255.10.x for production, 239.255.20.x for staging), or keep the clusters on separated networks.",
@@ -66,10 +74,13 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     mine = _in_use(cluster)
     if not mine:
         return
+    networks = _networks(cluster)
     others = [
         (other, _in_use(other))
         for other in ctx.audit
-        if other is not cluster and (other.name, other.path) != (cluster.name, cluster.path)
+        if other is not cluster
+        and (other.name, other.path) != (cluster.name, cluster.path)
+        and networks & _networks(other)
     ]
     for (address, port), groups in mine.items():
         sharing = [(other, used[(address, port)]) for other, used in others if (address, port) in used]

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from linter.liferay.detect import clues_from_image
 from linter.load.compose import interpolate, read_compose
 from linter.load.deployment import NoNodes, Unreadable
-from linter.load.dockerfile import parse_dockerfile, version_from_image
+from linter.load.dockerfile import parse_dockerfile
 from linter.load.kubernetes import read_manifests
 from linter.origin import Problem, ProblemKind
 from linter.sources.archive import ArchiveTree
@@ -97,7 +98,7 @@ def test_dockerfile_reader_and_image_versions(tmp_path: Path, text: str, image: 
     parsed = parse_dockerfile(text, "Dockerfile", tmp_path)
     _positioned(parsed.problems)
     assert all(str(c.source).startswith(str(tmp_path)) for c in parsed.copies)
-    version_from_image(image)
+    clues_from_image(image, "Dockerfile")
     interpolate(text, {"A": "1"})
 
 

@@ -389,12 +389,6 @@ def test_helm_chart_is_refused_with_one_clear_finding(
     assert "helm template" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the chart's templates are refused, discovery falls back to scanning subdirectories and "
-    "turns the Docker build context docker-image/config (two com.liferay.*.config files) into a 1-node "
-    "cluster 'docker-image' with a node 'config' (linter/load/discovery.py add_dir fallback)",
-)
 def test_helm_chart_invents_no_cluster(real: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _code, doc = _check_json(capsys, real / "ibairuiz__liferay-helm")
     assert doc["clusters"] == []

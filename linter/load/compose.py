@@ -21,15 +21,21 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.load.deployment import DeployedNode, Deployment, NoNodes, infer_home
+from linter.load.deployment import (
+    DeployedNode,
+    Deployment,
+    NoNodes,
+    infer_home,
+    mounts_liferay_configuration,
+    unseen_image,
+)
 from linter.load.dockerfile import (
     OFFICIAL_HOME,
+    Dockerfile,
     is_official_image,
     liferay_image,
     names_liferay,
     parse_dockerfile,
-    version_from_home,
-    version_from_image,
 )
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar, parse_compose_env_text
@@ -71,6 +77,7 @@ class _Reader:
         self.notes: list[str] = []  # what is not read and need not be: data bound from the host
         self.project_dir = files[0].parent
         self.variables: dict[str, str] = {}
+        self.networks: dict[str, str] = {}  # top-level networks: external ones by their real name, else ""
         dotenv = self.project_dir / ".env"
         if dotenv.is_file():
             data = read_bytes(dotenv, display_of.get(dotenv, str(dotenv)), limits)
@@ -89,8 +96,12 @@ class _Service(NamedTuple):
     nodes: list[tuple[str, YNode]]  # (display of the file, the service's mapping) in merge order
 
 
-def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits) -> Deployment | NoNodes | Problem:
-    """The Liferay nodes of a compose project made of ``files`` (later files override)."""
+def read_compose(
+    files: list[Path], display_of: dict[Path, str], limits: Limits, profiles: frozenset[str] = frozenset()
+) -> Deployment | NoNodes | Problem:
+    """The Liferay nodes of a compose project made of ``files`` (later files override). Services in
+    a profile run only when one of their profiles is active (``profiles``, or ``COMPOSE_PROFILES``
+    in the project's ``.env``; ``*`` activates all), as with ``docker compose --profile``."""
     reader = _Reader(files, display_of, limits)
     services: dict[str, _Service] = {}
     project = None
@@ -106,24 +117,32 @@ def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits)
             continue
         doc = parsed.documents[0]
         project = reader.text(doc.get("name")) or project
+        declared = doc.get("networks")
+        for net_name, net in declared.mapping().items() if declared is not None else []:
+            external = (
+                (reader.text(net.get("external")) or "").lower() in ("true", "yes") if net.scalar is None else False
+            )
+            reader.networks[net_name] = (
+                f"network {reader.text(net.get('name')) or net_name}" if external and net.scalar is None else ""
+            )
         services_node = doc.get("services")
         for service_name, service_node in services_node.mapping().items() if services_node is not None else []:
             services.setdefault(service_name, _Service(service_name, [])).nodes.append((display, service_node))
     name = project or _project_name(reader.project_dir)
+    active = profiles | {p.strip() for p in reader.variables.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
     nodes: list[DeployedNode] = []
-    versions: dict[str, str] = {}
     for service in services.values():
         if not _is_liferay(reader, service):
             continue
-        for node in _service_nodes(reader, service, name):
-            nodes.append(node)
-            version = version_from_image(node.image)
-            if version is not None and node.image_origin is not None:
-                versions.setdefault(version, f"image {node.image} ({node.image_origin.describe()})")
-            elif version is None:
-                home_version = version_from_home(node.tree.home)
-                if home_version is not None:
-                    versions.setdefault(home_version, f"the Liferay home {node.tree.home} of service {service.name}")
+        in_profiles = _profiles(reader, service)
+        if in_profiles and "*" not in active and not (active & set(in_profiles)):
+            reader.notes.append(
+                f"{display_of[files[0]]}: service {service.name} runs only with profile "
+                f"{' or '.join(in_profiles)}, which is not active: not checked (pass --profile "
+                f"{in_profiles[0]} as to docker compose)"
+            )
+            continue
+        nodes.extend(_service_nodes(reader, service, name))
     display = display_of[files[0]]
     if not nodes and reader.problems:
         return reader.problems[0]  # the file could not be read or parsed: say that, not "no service"
@@ -133,16 +152,11 @@ def read_compose(files: list[Path], display_of: dict[Path, str], limits: Limits)
             "into /opt/liferay, or x-liferay-ha-lint: {node: true} on the service)",
             Origin(display),
         )
-    version = source = None
-    if len(versions) == 1:
-        version, source = next(iter(versions.items()))
     return Deployment(
         name,
         reader.project_dir,
         display,
         tuple(nodes),
-        version,
-        source,
         tuple(reader.problems),
         tuple(dict.fromkeys(reader.notes)),
     )
@@ -167,7 +181,40 @@ def _marker(service: _Service) -> YNode | None:
     return found[1] if found else None
 
 
-def _build(reader: _Reader, service: _Service) -> tuple[Path, Path] | None:
+def _profiles(reader: _Reader, service: _Service) -> list[str]:
+    found = _last(service, "profiles")
+    return [t for item in found[1].items() if (t := reader.text(item))] if found else []
+
+
+def _networks(reader: _Reader, service: _Service, project: str) -> frozenset[str]:
+    """Where a service's multicast can reach: the machine's network with ``network_mode: host``,
+    else the project's own networks (``default`` when it names none; an external network by its
+    name, which other projects can join too), as Compose creates them."""
+    mode = _last(service, "network_mode")
+    if mode is not None and (reader.text(mode[1]) or "") == "host":
+        return frozenset({"host"})
+    found = _last(service, "networks")
+    names = (
+        [t for item in found[1].items() if (t := reader.text(item))] or list(found[1].mapping())
+        if found is not None
+        else ["default"]
+    )
+    return frozenset(reader.networks.get(n) or f"compose project {project}, network {n}" for n in names)
+
+
+def _cluster_name(reader: _Reader, service: _Service) -> str | None:
+    """The cluster a service's nodes belong to, as ``x-liferay-ha-lint: {cluster: NAME}`` says."""
+    marker = _marker(service)
+    return reader.text(marker.get("cluster")) if marker is not None else None
+
+
+class _Build(NamedTuple):
+    context: Path
+    dockerfile: Path
+    args: dict[str, str]  # build.args: ARG values the build is given
+
+
+def _build(reader: _Reader, service: _Service) -> _Build | None:
     found = _last(service, "build")
     if found is None:
         return None
@@ -176,7 +223,31 @@ def _build(reader: _Reader, service: _Service) -> tuple[Path, Path] | None:
     context_text = reader.text(build) if build.scalar is not None else reader.text(build.get("context"))
     context = (base / (context_text or ".")).resolve()
     dockerfile = reader.text(build.get("dockerfile")) if build.scalar is None else None
-    return context, context / (dockerfile or "Dockerfile")
+    args: dict[str, str] = {}
+    given = build.get("args") if build.scalar is None else None
+    if given is not None:
+        if given.items():
+            for item in given.items():
+                arg, sep, text = (reader.text(item) or "").partition("=")
+                if sep:
+                    args[arg] = text
+        else:
+            for arg, node in given.mapping().items():
+                given_text = reader.text(node)
+                if given_text is not None:
+                    args[arg] = given_text
+    return _Build(context, context / (dockerfile or "Dockerfile"), args)
+
+
+def _dockerfile(reader: _Reader, build: _Build) -> Dockerfile | Problem | None:
+    """The service's Dockerfile as read (None when it is missing or outside the project)."""
+    if not build.dockerfile.is_file() or not within(build.dockerfile, reader.project_dir):
+        return None
+    display = _display(build.dockerfile)
+    data = read_bytes(build.dockerfile, display, reader.limits)
+    if isinstance(data, Problem):
+        return data
+    return parse_dockerfile(data.decode("utf-8", errors="replace"), display, build.context, build.args)
 
 
 def _image(reader: _Reader, service: _Service) -> str | None:
@@ -191,12 +262,10 @@ def _is_liferay(reader: _Reader, service: _Service) -> bool:
     if liferay_image(_image(reader, service)):
         return True
     build = _build(reader, service)
-    if build is not None and build[1].is_file():
-        data = read_bytes(build[1], str(build[1]), reader.limits)
-        if isinstance(data, bytes):
-            from_image = re.search(rb"(?im)^\s*FROM\s+(?:--\S+\s+)*(\S+)", data)
-            if from_image and is_official_image(from_image.group(1).decode("utf-8", "replace")):
-                return True
+    if build is not None:
+        parsed = _dockerfile(reader, build)
+        if isinstance(parsed, Dockerfile) and liferay_image(parsed.image):
+            return True
     for _display, env in _merged(service, "environment"):
         names = [i.scalar.split("=", 1)[0] for i in env.items() if i.scalar] if env.items() else list(env.mapping())
         if any(n.startswith("LIFERAY_") for n in names):
@@ -204,7 +273,7 @@ def _is_liferay(reader: _Reader, service: _Service) -> bool:
     for _display, volumes in _merged(service, "volumes"):
         for item in volumes.items():
             target = _volume_parts(reader, item)[1]
-            if target and target.startswith(("/opt/liferay", "/mnt/liferay", "/etc/liferay")):
+            if target and mounts_liferay_configuration(target):
                 return True
     return names_liferay(service.name)
 
@@ -292,35 +361,37 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
     found_image = _last(service, "image")
     if found_image is not None:
         image_origin = found_image[1].origin(found_image[0])
+    evidence: list[tuple[str, Origin]] = [(image, image_origin)] if image and image_origin else []
     build = _build(reader, service)
+    built = False
     if build is not None:
-        context, dockerfile = build
-        if not dockerfile.is_file():
+        parsed = _dockerfile(reader, build)
+        if parsed is None and not build.dockerfile.is_file():
             found_build = _last(service, "build")
             where = found_build[1].origin(found_build[0]) if found_build else Origin(files[0])
             problems.append(
                 Problem(
                     ProblemKind.UNREADABLE,
-                    f"the service is built from {_display(dockerfile)}, which is not here: the files and "
+                    f"the service is built from {_display(build.dockerfile)}, which is not here: the files and "
                     "environment the image adds are unknown",
                     where,
                 )
             )
-        elif within(dockerfile, reader.project_dir):
-            display = _display(dockerfile)
-            data = read_bytes(dockerfile, display, reader.limits)
-            if isinstance(data, Problem):
-                problems.append(data)
-            else:
-                parsed = parse_dockerfile(data.decode("utf-8", errors="replace"), display, context)
-                files.append(display)
-                problems.extend(parsed.problems)
-                env.extend(parsed.env)
-                image = image or parsed.image
-                image_origin = image_origin or parsed.image_origin
-                for copy in parsed.copies:
-                    if within(copy.source, reader.project_dir):
-                        mounts_in.append((copy.target, Source(host=copy.source, host_display=_display(copy.source))))
+        elif isinstance(parsed, Problem):
+            problems.append(parsed)
+        elif parsed is not None:
+            built = parsed.image is not None
+            files.append(parsed.path)
+            problems.extend(parsed.problems)
+            reader.notes.extend(parsed.notes)
+            env.extend(parsed.env)
+            if parsed.image is not None and parsed.image_origin is not None:
+                # the built image runs on the Dockerfile's base image (compose's image: only names the result)
+                image, image_origin = parsed.image, parsed.image_origin
+                evidence.insert(0, (parsed.image, parsed.image_origin))
+            for copy in parsed.copies:
+                if within(copy.source, reader.project_dir):
+                    mounts_in.append((copy.target, Source(host=copy.source, host_display=_display(copy.source))))
     env_vars = {v.name: v for v in env}
     env_vars.update({v.name: v for v in _env_vars(reader, service)})
     files += [f for f in dict.fromkeys(v.origin.file for v in env_vars.values()) if f and f not in files]
@@ -398,6 +469,10 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
                 node_mounts,
                 image,
                 image_origin,
+                tuple(evidence),
+                _cluster_name(reader, service),
+                _networks(reader, service, project),
+                unseen_image(image, built),
             )
         )
     return out

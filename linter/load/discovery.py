@@ -102,6 +102,10 @@ class NodeSpec(NamedTuple):
     files: tuple[str, ...] = ()  # deployment files this node was read from
     mounts: tuple[Mount, ...] = ()
     deployment: str | None = None  # what declared the node: "compose", "kubernetes", "archive"
+    images: tuple[tuple[str, Origin], ...] = ()  # images the node runs or is built from, where named
+    networks: frozenset[str] = frozenset({"host"})  # where its multicast reaches ("host": the machine's)
+    unseen: str | None = None  # why part of its configuration is not visible (a private image)
+    declared_version: str | None = None  # the manifest's liferay-version for this node
 
 
 class ClusterSpec(NamedTuple):
@@ -121,6 +125,7 @@ class Discovery:
     notes: list[str] = field(default_factory=list)  # inputs that hold no Liferay node, said once
     # paths that cannot be checked as given (nothing Liferay in them, or ambiguous): usage errors
     refused: list[str] = field(default_factory=list)
+    profiles: frozenset[str] = frozenset()  # compose profiles to activate, as docker compose --profile
 
 
 def _is_file(path: Path) -> bool:
@@ -255,6 +260,14 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
             env_files = nraw.get("env-files", [])
             flags = nraw.get("jvm-flags", [])
             env = nraw.get("env", {})
+            node_version = nraw.get("liferay-version")
+            if node_version is not None and (not isinstance(node_version, str) or parse_version(node_version) is None):
+                return Problem(
+                    ProblemKind.MALFORMED,
+                    f"manifest: clusters.{cname}.nodes.{nname}.liferay-version {node_version!r} "
+                    "is not a Liferay version",
+                    Origin(display),
+                )
             if not (
                 isinstance(rel, str)
                 and isinstance(env_files, list)
@@ -281,6 +294,7 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
                     jvm_flags=tuple(str(f) for f in flags),
                     env=tuple(sorted((str(k), str(v)) for k, v in env.items())),
                     manifest=display,
+                    declared_version=node_version,
                 )
             )
         source = "--liferay-version" if declared else ("manifest" if version else None)
@@ -298,53 +312,60 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
     return clusters
 
 
-def deployment_cluster(deployment: Deployment, declared: str | None, kind: str) -> ClusterSpec:
-    """A compose project or a Kubernetes workload as a cluster of nodes with their own trees."""
-    nodes = tuple(
-        NodeSpec(
-            name=node.name,
-            root=deployment.root,
-            display=deployment.display,
-            manifest=deployment.display,
-            tree=node.tree,
-            env_vars=node.env,
-            flags=node.flags,
-            problems=node.problems,
-            files=node.files,
-            mounts=node.mounts,
-            deployment=kind,
+def deployment_clusters(deployment: Deployment, declared: str | None, kind: str) -> list[ClusterSpec]:
+    """A compose project or a Kubernetes workload as clusters of nodes with their own trees: one,
+    or one per cluster its services or workloads declare (``x-liferay-ha-lint: {cluster: NAME}``,
+    the ``liferay-ha-lint/cluster`` label); undeclared nodes form the deployment's own cluster."""
+    groups: dict[str | None, list[NodeSpec]] = {}
+    for node in deployment.nodes:
+        groups.setdefault(node.cluster, []).append(
+            NodeSpec(
+                name=node.name,
+                root=deployment.root,
+                display=deployment.display,
+                manifest=deployment.display,
+                tree=node.tree,
+                env_vars=node.env,
+                flags=node.flags,
+                problems=node.problems,
+                files=node.files,
+                mounts=node.mounts,
+                deployment=kind,
+                images=node.images,
+                networks=node.networks,
+                unseen=node.unseen,
+            )
         )
-        for node in deployment.nodes
-    )
-    version = declared or deployment.version
-    source = "--liferay-version" if declared else deployment.version_source
-    return ClusterSpec(
-        name=deployment.name,
-        root=deployment.root,
-        display=display_path(deployment.root),
-        nodes=nodes,
-        declared_version=version,
-        version_source=source,
-        problems=deployment.problems,
-    )
+    return [
+        ClusterSpec(
+            name=cluster or deployment.name,
+            root=deployment.root,
+            display=display_path(deployment.root),
+            nodes=tuple(nodes),
+            declared_version=declared,
+            version_source="--liferay-version" if declared else None,
+            problems=deployment.problems if index == 0 else (),
+        )
+        for index, (cluster, nodes) in enumerate(groups.items())
+    ]
 
 
-def _compose_cluster(
+def _compose_clusters(
     files: list[Path], declared: str | None, found: Discovery, limits: Limits = _LIMITS
-) -> ClusterSpec | None:
+) -> list[ClusterSpec]:
     from linter.load.compose import read_compose
     from linter.load.deployment import NoNodes
 
     display_of = {f: display_path(f) for f in files}
-    deployment = read_compose(files, display_of, limits)
+    deployment = read_compose(files, display_of, limits, found.profiles)
     if isinstance(deployment, NoNodes):
         found.notes.append(f"{deployment.origin.file}: {deployment.message}; not checked")
-        return None
+        return []
     if isinstance(deployment, Problem):
         found.problems.append(deployment)
-        return None
+        return []
     found.notes.extend(deployment.notes)
-    return deployment_cluster(deployment, declared, "compose")
+    return deployment_clusters(deployment, declared, "compose")
 
 
 def _kubernetes_clusters(
@@ -368,7 +389,7 @@ def _kubernetes_clusters(
     if isinstance(deployments, Unreadable):
         found.problems.extend(deployments.problems)
         return []
-    return [deployment_cluster(d, declared, "kubernetes") for d in deployments]
+    return [c for d in deployments for c in deployment_clusters(d, declared, "kubernetes")]
 
 
 def _archives_in(root: Path) -> list[Path]:
@@ -410,6 +431,24 @@ def _manifests_in(root: Path, depth: int = 0, limits: Limits = _LIMITS) -> list[
     return files
 
 
+def _deployments_below(root: Path, depth: int = 2) -> list[Path]:
+    """Directories under ``root`` (up to ``depth`` levels) that hold a compose file or Kubernetes
+    manifests of their own: deployments kept beside a compose project (a ``kubernetes/`` folder)."""
+    out: list[Path] = []
+    try:
+        children = sorted(p for p in root.iterdir() if _is_dir(p) and not p.name.startswith("."))
+    except OSError:
+        return out
+    for child in children:
+        if child.is_symlink() and not _inside(child, root):
+            continue
+        if find_compose_file(child) is not None or _manifests_in(child):
+            out.append(child)
+        if depth > 1:
+            out += _deployments_below(child, depth - 1)
+    return out
+
+
 def _cluster_from_dir(
     root: Path, declared: str | None, found: Discovery, limits: Limits = _LIMITS
 ) -> ClusterSpec | None:
@@ -427,7 +466,10 @@ def _cluster_from_dir(
     compose = find_compose_file(root)
     if compose is not None:
         override = override_for(compose)
-        return _compose_cluster([compose, *([override] if override else [])], declared, found, limits)
+        composed = _compose_clusters([compose, *([override] if override else [])], declared, found, limits)
+        if len(composed) > 1:
+            raise _Many(composed)
+        return composed[0] if composed else None
     chart = _helm_chart(root, limits)
     if chart is not None:
         problems.append(chart)
@@ -439,6 +481,29 @@ def _cluster_from_dir(
             raise _Many(clusters)
         return clusters[0] if clusters else None
     subdirs = _node_subdirs(root, problems)
+    if subdirs and _is_file(root / "Dockerfile"):
+        return None  # a Docker build context: what is below it goes into an image, it holds no nodes
+    contexts = [d for d in subdirs if _is_file(d / "Dockerfile")]
+    if len(subdirs) > 1 and len(contexts) == len(subdirs):
+        # every "node" is a Docker build context of its own: separate images, not nodes of one cluster
+        found.notes.append(
+            f"{display_path(root)}: {', '.join(d.name for d in subdirs)} are Docker build contexts (each an image "
+            "of its own), checked as separate setups; to check them as nodes of one cluster, say so in a "
+            f"liferay-ha.toml in {display_path(root)}"
+        )
+        raise _Many(
+            [
+                ClusterSpec(
+                    name=d.name,
+                    root=d,
+                    display=display_path(d),
+                    nodes=(NodeSpec(d.name, d, display_path(d)),),
+                    declared_version=declared,
+                    version_source="--liferay-version" if declared else None,
+                )
+                for d in subdirs
+            ]
+        )
     if subdirs:
         return ClusterSpec(
             name=root.resolve().name or "cluster",
@@ -481,10 +546,15 @@ def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[P
     )
 
 
-def discover(paths: list[Path], declared_version: str | None = None, limits: Limits | None = None) -> Discovery:
+def discover(
+    paths: list[Path],
+    declared_version: str | None = None,
+    limits: Limits | None = None,
+    profiles: frozenset[str] = frozenset(),
+) -> Discovery:
     """Turn command-line paths into clusters; never raises on bad paths."""
     limits = limits or Limits()
-    result = Discovery()
+    result = Discovery(profiles=profiles)
     archives: list[Path] = []
     seen: set[Path] = set()
     loose_nodes: list[Path] = []
@@ -504,6 +574,15 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
             return True
         if cluster is not None:
             add(cluster)
+            for below in _deployments_below(root):  # other deployments beside a compose project
+                try:
+                    sub = _cluster_from_dir(below, declared_version, result, limits)
+                except _Many as many:
+                    for c in many.clusters:
+                        add(c)
+                    continue
+                if sub is not None:
+                    add(sub)
             return True
         # a directory of cluster directories (e.g. fixtures/clusters)
         found = False
@@ -547,8 +626,7 @@ def discover(paths: list[Path], declared_version: str | None = None, limits: Lim
     for file in compose_files:
         by_project.setdefault(file.resolve().parent, []).append(file)
     for files in by_project.values():
-        compose_cluster = _compose_cluster(files, declared_version, result, limits)
-        if compose_cluster is not None:
+        for compose_cluster in _compose_clusters(files, declared_version, result, limits):
             add(compose_cluster)
     for raw in paths:
         path = Path(raw)
@@ -720,11 +798,14 @@ def _clusters_holding(found: Discovery, files: Sequence[Path]) -> None:
 
 
 def discover_files(
-    files: Sequence[Path], configured: Sequence[Path] = (), declared_version: str | None = None
+    files: Sequence[Path],
+    configured: Sequence[Path] = (),
+    declared_version: str | None = None,
+    profiles: frozenset[str] = frozenset(),
 ) -> tuple[Discovery, list[Path]]:
     """Item 5: files as pre-commit passes them. Every cluster that contains one of the files is
     checked whole (a cross-node rule needs all nodes); files in no cluster are returned apart."""
     targets, skipped = _file_targets(files, configured)
-    found = discover(targets, declared_version) if targets else Discovery()
+    found = discover(targets, declared_version, None, profiles) if targets else Discovery(profiles=profiles)
     _clusters_holding(found, files)
     return found, skipped

@@ -20,8 +20,16 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.load.deployment import DeployedNode, Deployment, NoNodes, Unreadable, infer_home
-from linter.load.dockerfile import OFFICIAL_HOME, is_official_image, liferay_image, names_liferay, version_from_image
+from linter.load.deployment import (
+    DeployedNode,
+    Deployment,
+    NoNodes,
+    Unreadable,
+    infer_home,
+    mounts_liferay_configuration,
+    unseen_image,
+)
+from linter.load.dockerfile import OFFICIAL_HOME, is_official_image, liferay_image, names_liferay
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
@@ -94,18 +102,12 @@ def read_manifests(
     config_maps = _index(docs, "ConfigMap")
     secrets = _index(docs, "Secret")
     by_namespace: dict[str, list[DeployedNode]] = {}
-    versions: dict[str, dict[str, str]] = {}
     for doc in docs:
         if doc.node.text("kind") not in WORKLOADS:
             continue
         namespace = _namespace(doc.node)
         for node in _workload_nodes(doc, config_maps, secrets, namespace, problems):
             by_namespace.setdefault(namespace, []).append(node)
-            version = version_from_image(node.image)
-            if version is not None and node.image_origin is not None:
-                versions.setdefault(namespace, {}).setdefault(
-                    version, f"image {node.image} ({node.image_origin.describe()})"
-                )
     if not by_namespace:
         if helm:
             return Problem(
@@ -124,12 +126,10 @@ def read_manifests(
     root = files[0].parent
     out: list[Deployment] = []
     for namespace, nodes in by_namespace.items():
-        found = versions.get(namespace, {})
-        version, source = next(iter(found.items())) if len(found) == 1 else (None, None)
         cluster_name = name or nodes[0].name.rsplit("-", 1)[0]  # a directory's name, or the first workload's
         if len(by_namespace) > 1:
             cluster_name = f"{cluster_name}@{namespace}"
-        out.append(Deployment(cluster_name, root, first, tuple(nodes), version, source, tuple(problems)))
+        out.append(Deployment(cluster_name, root, first, tuple(nodes), tuple(problems)))
         problems = []
     return out
 
@@ -157,9 +157,22 @@ def _is_liferay(container: YNode) -> bool:
     if env and any((item.text("name") or "").startswith("LIFERAY_") for item in env.items()):
         return True
     mounts = container.get("volumeMounts")
-    if mounts and any((m.text("mountPath") or "").startswith(("/opt/liferay", "/mnt/liferay")) for m in mounts.items()):
+    if mounts and any(mounts_liferay_configuration(m.text("mountPath") or "") for m in mounts.items()):
         return True
     return names_liferay(container.text("name") or "")
+
+
+CLUSTER_LABEL = "liferay-ha-lint/cluster"
+
+
+def _declared_cluster(metadata: YNode | None) -> str | None:
+    """The cluster a workload says it belongs to: its ``liferay-ha-lint/cluster`` label or annotation."""
+    for section in ("labels", "annotations"):
+        found = metadata.get(section) if metadata is not None else None
+        value = found.text(CLUSTER_LABEL) if found is not None else None
+        if value:
+            return value
+    return None
 
 
 def _workload_nodes(
@@ -172,6 +185,7 @@ def _workload_nodes(
     kind = doc.node.text("kind")
     metadata = doc.node.get("metadata")
     name = (metadata.text("name") if metadata else None) or "liferay"
+    cluster = _declared_cluster(metadata)
     spec = doc.node.get("spec")
     if spec is None:
         return []
@@ -181,6 +195,8 @@ def _workload_nodes(
     containers = [c for c in pod.seq("containers") if _is_liferay(c)]
     if not containers:
         return []
+    host_network = (pod.text("hostNetwork") or "").lower() == "true"
+    networks = frozenset({"host" if host_network else f"Kubernetes namespace {namespace}"})
     container = containers[0]
     display = doc.display
     env: list[EnvVar] = []
@@ -283,7 +299,24 @@ def _workload_nodes(
     for index in range(start, start + replicas):
         pod_name = name if kind == "Pod" else f"{name}-{index}"
         mounts = tuple(spec.for_node(pod_name) for spec in shared)
-        out.append(DeployedNode(pod_name, tree, tuple(env), tuple(flags), (), (display,), mounts, image, image_origin))
+        evidence = ((image, image_origin),) if image and image_origin else ()
+        out.append(
+            DeployedNode(
+                pod_name,
+                tree,
+                tuple(env),
+                tuple(flags),
+                (),
+                (display,),
+                mounts,
+                image,
+                image_origin,
+                evidence,
+                cluster,
+                networks,
+                unseen_image(image, False),
+            )
+        )
     return out
 
 

@@ -12,13 +12,13 @@ import fnmatch
 import os
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from linter.liferay import builtins, detect
 from linter.liferay.defaults import defaults
 from linter.liferay.env import FILE_VARIABLES, IMAGE_VARIABLES, property_key
-from linter.liferay.versions import is_6x, parse_version
+from linter.liferay.versions import family_key, is_6x, parse_version
 from linter.load.discovery import ClusterSpec, NodeSpec
 from linter.load.references import resolve_references
 from linter.load.resolve import Layer, default_settings, resolve
@@ -324,7 +324,43 @@ def _env_layer(raw: _Raw, family: str | None) -> Layer | None:
     return Layer("env", values)
 
 
-def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
+def _describe(detection: detect.Detection) -> str:
+    """Why a version was taken, as the report says it."""
+    if detection.family is None:
+        return "assumed: no version evidence in the files, Liferay 7.4 assumed (use --liferay-version)"
+    source = "evidence: " + "; ".join(detection.evidence[:4])
+    if len(detection.evidence) > 4:
+        source += f"; and {len(detection.evidence) - 4} more"
+    if len(detection.candidates) > 1:
+        low = min(detection.candidates, key=family_key)
+        source += f" (Liferay {low} to {detection.family} possible: the newest assumed, use --liferay-version)"
+    if detection.conflicts:
+        source += " (ignored, contradicting: " + "; ".join(detection.conflicts[:2]) + ")"
+    return source
+
+
+def _node_clues(raw: _Raw, limits: Limits) -> list[detect.Clue]:
+    """Every clue one node's files, image and home give about its version."""
+    clues = _props_clues(raw, limits)
+    spec = raw.spec
+    if spec.declared_version and (family := parse_version(spec.declared_version)) is not None:
+        reason = f"{spec.manifest or spec.display}: liferay-version {spec.declared_version} for node {spec.name}"
+        clues.append(detect.Clue(frozenset({family}), reason, detect.Weight.DECLARED))
+    for image, origin in spec.images:
+        clues.extend(detect.clues_from_image(image, origin.describe(), origin))
+    if raw.tree.home:
+        clues.extend(detect.clue_from_home(raw.tree.home, f"node {spec.name}"))
+    elif spec.tree is None:
+        clues.extend(detect.clue_from_home(spec.root.name, spec.display))
+    return clues
+
+
+def _build_node(raw: _Raw, version: detect.Detection | str | None, limits: Limits, declared: str | None = None) -> Node:
+    if isinstance(version, detect.Detection):
+        family = version.family
+        version_source, version_origin = _describe(version), version.origin
+    else:
+        family, version_source, version_origin = version, declared or "", None
     problems = list(raw.problems)
     sources = _load_chain(raw, family, limits, problems)
     layers: list[Layer] = []
@@ -372,6 +408,11 @@ def _build_node(raw: _Raw, family: str | None, limits: Limits) -> Node:
         plugins=tuple(plugins(raw.tree)),
         deployment=raw.spec.deployment,
         home=raw.tree.home or None,
+        version=family,
+        version_source=version_source,
+        networks=raw.spec.networks,
+        unseen=raw.spec.unseen,
+        version_origin=version_origin,
         tree=raw.tree,
     )
 
@@ -395,32 +436,39 @@ def load_cluster(
     if declared:
         family = parse_version(declared)
         source = ("--liferay-version" if override_version else (spec.version_source or "declared")) + f" ({declared})"
-        nodes = tuple(_build_node(raw, family, limits) for raw in raws)
+        nodes = tuple(_build_node(raw, family, limits, source) for raw in raws)
     else:
-        clues = [c for raw in raws for c in _props_clues(raw, limits)]
-        detection = detect.decide(clues)
-        provisional = detection.family or "7.4"
-        nodes = tuple(_build_node(raw, provisional, limits) for raw in raws)
+        clues = {index: _node_clues(raw, limits) for index, raw in enumerate(raws)}
+        provisional = detect.decide_nodes(clues)
+        nodes = tuple(_build_node(raw, provisional.nodes[i], limits) for i, raw in enumerate(raws))
         # JGroups files the nodes really use are weaker evidence: applied after the others
-        stack_clues = [
-            c
-            for node in nodes
-            for ref in node.references
-            if ref.kind == "file" and ref.jgroups is not None
-            for c in detect.clues_from_stack(ref.jgroups.names, _stack_attributes(ref), ref.origin.file)
-        ]
-        detection = detect.decide([*clues, *stack_clues])
-        family = detection.family or "7.4"
-        if family != provisional:  # encoding, loader dialect and defaults depend on the version
-            nodes = tuple(_build_node(raw, family, limits) for raw in raws)
-        if detection.family is None:
-            source = "assumed: no version evidence in the files, Liferay 7.4 assumed (use --liferay-version)"
-        else:
-            source = "evidence: " + "; ".join(detection.evidence[:4])
-            if len(detection.evidence) > 4:
-                source += f"; and {len(detection.evidence) - 4} more"
-            if detection.conflicts:
-                source += " (ignored, contradicting: " + "; ".join(detection.conflicts[:2]) + ")"
+        for index, built in enumerate(nodes):
+            clues[index] += [
+                c
+                for ref in built.references
+                if ref.kind == "file" and ref.jgroups is not None
+                for c in detect.clues_from_stack(ref.jgroups.names, _stack_attributes(ref), ref.origin.file)
+            ]
+        versions = detect.decide_nodes(clues)
+        # encoding, loader dialect and defaults depend on the version
+        nodes = tuple(
+            _build_node(raw, versions.nodes[i], limits)
+            if nodes[i].version != versions.nodes[i].family
+            else replace(
+                nodes[i],
+                version_source=_describe(versions.nodes[i]),
+                version_origin=versions.nodes[i].origin,
+            )
+            for i, raw in enumerate(raws)
+        )
+        family = versions.cluster.family or "7.4"
+        source = _describe(versions.cluster)
+        if versions.split:
+            source += (
+                " (the nodes' own evidence names different versions: "
+                + ", ".join(f"{n.name} {n.version}" for n in nodes)
+                + ")"
+            )
     return Cluster(
         name=spec.name,
         path=spec.display,
