@@ -128,6 +128,8 @@ class ClusterSummary(NamedTuple):
     liferay_version: str | None
     version_source: str
     nodes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, path, files)
+    # each node's (Liferay version, 7.4 release), in the order of ``nodes``; empty when not known
+    node_versions: tuple[tuple[str | None, str | None], ...] = ()
 
 
 class Report(NamedTuple):

@@ -18,6 +18,7 @@ from typing import Any
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.ignores import path_ignored
+from linter.liferay.releases import parse_release
 from linter.model import Cluster, FirstOf, LineSource, Node, Suppression
 from linter.options import build_options, options_for
 from linter.origin import Confidence, Problem
@@ -177,28 +178,36 @@ class Engine:
             if d is not None:
                 out.append(d)
         # a node rule runs on each node with that node's version (they differ only where HA610 says so)
-        by_version: dict[str, list[Node]] = {}
+        by_version: dict[tuple[str, str | None], list[Node]] = {}
         for node in cluster.nodes:
-            by_version.setdefault(node.version or version, []).append(node)
+            by_version.setdefault((node.version or version, node.release), []).append(node)
+        known = {node.release for node in cluster.nodes if node.release}
+        everywhere = len(known) == 1 and all(node.release for node in cluster.nodes)
+        cluster_release = parse_release(next(iter(known))) if everywhere else None
+        families: dict[str, list[Node]] = {}
+        for (family, _release), nodes in by_version.items():
+            families.setdefault(family, []).extend(nodes)
         for rule in self.selected:
             if rule.scope not in ("node", "cluster") or rule.check is None:
                 continue
-            groups = list(by_version.items()) if rule.scope == "node" else [(version, None)]
-            for group_version, nodes in groups:
-                if group_version not in rule.versions:
-                    on = (
-                        f"cluster {cluster.name}"
-                        if nodes is None or len(groups) == 1
-                        else f"{node_names(nodes)} of cluster {cluster.name}"
-                    )
+            for family, nodes in families.items() if rule.scope == "node" else [(version, list(cluster.nodes))]:
+                if family not in rule.versions:
+                    whole = len(families) == 1 or rule.scope != "node"
+                    on = f"cluster {cluster.name}" if whole else f"{node_names(nodes)} of cluster {cluster.name}"
                     self.notes.append(
                         f"{rule.id} ({rule.name}) skipped for {on}: applies to Liferay {rule.versions}, "
-                        f"{'cluster is' if nodes is None or len(groups) == 1 else 'nodes are'} {group_version}"
+                        f"{'cluster is' if whole else 'nodes are'} {family}"
                     )
+            groups = list(by_version.items()) if rule.scope == "node" else [((version, None), None)]
+            for (group_version, group_release), group in groups:
+                if group_version not in rule.versions:
                     continue
                 options = self.options.get(rule.id)
-                ctx = Context(cluster=cluster, version=group_version, options=options, audit=self.audit)
-                out.extend(self._run_rule(rule, cluster, ctx, nodes))
+                release = parse_release(group_release) if group_release else cluster_release
+                ctx = Context(
+                    cluster=cluster, version=group_version, options=options, audit=self.audit, release=release
+                )
+                out.extend(self._run_rule(rule, cluster, ctx, group))
         return out
 
     def _suppress(self, diagnostics: list[Diagnostic], clusters: Sequence[Cluster]) -> tuple[list[Diagnostic], int]:
@@ -295,7 +304,12 @@ class Engine:
         shown = [snippets.attach(d, sources.get(d.cluster)) for d in kept]
         summaries = tuple(
             ClusterSummary(
-                c.name, c.path, c.version, c.version_source, tuple((n.name, n.path, n.files) for n in c.nodes)
+                c.name,
+                c.path,
+                c.version,
+                c.version_source,
+                tuple((n.name, n.path, n.files) for n in c.nodes),
+                tuple((n.version, n.release) for n in c.nodes),
             )
             for c in clusters
         )

@@ -74,6 +74,7 @@ class Node:
     version: str | None = None
     version_source: str = ""
     version_origin: Origin | None = None  # where its heaviest version evidence is
+    release: str | None = None  # its 7.4-family release as written (an image tag), when known
     # the networks its multicast reaches: "host" (the machine's own, a bundle or host networking),
     # a compose project's network, a Kubernetes namespace
     networks: frozenset[str] = frozenset({"host"})

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Generic, NamedTuple, TypeVar
 
+from linter.liferay.releases import parse_release
 from linter.liferay.versions import FAMILIES, family_key
 from linter.origin import Origin
 
@@ -58,6 +59,7 @@ class Clue(NamedTuple):
     reason: str  # e.g. "osgi/configs/...elasticsearch7...config: Elasticsearch 7 connector"
     weight: Weight = Weight.KEY
     origin: Origin | None = None  # where the evidence is, when it is one place in a file
+    release: str | None = None  # the 7.4-family release it names (an image tag, a folder name)
 
 
 _PID_CLUES = (
@@ -141,12 +143,22 @@ def clue_from_env(where: str) -> Clue:
     return Clue(SEVEN, f"{where}: LIFERAY_* portal-property environment variables (7.x)", Weight.STRUCTURE)
 
 
+_QUARTERLY_FOLDER = re.compile(r"(?:liferay|dxp|portal)[^/\\]*?[-_](20\d\d\.q[1-4](?:\.\d+)?(?:-lts)?)", re.IGNORECASE)
+
+
 def clue_from_home(home: str, where: str) -> list[Clue]:
-    """The bundle's folder name as a clue (``/opt/liferay-ce-portal-7.2.0-ga1`` -> 7.2)."""
-    family = family_in_path(home.rstrip("/").rsplit("/", 1)[-1])
+    """The bundle's folder name as a clue (``/opt/liferay-ce-portal-7.2.0-ga1`` -> 7.2,
+    ``liferay-dxp-tomcat-2025.q1.0-lts`` -> 7.4, release 2025.q1.0-lts)."""
+    name = home.rstrip("/").rsplit("/", 1)[-1]
+    quarterly = _QUARTERLY_FOLDER.search(name)
+    if quarterly is not None:
+        return [Clue(_range("7.4", "7.4"), f"{where}: bundle folder {home}", Weight.BUNDLE, None, quarterly.group(1))]
+    family = family_in_path(name)
     if family is None:
         return []
-    return [Clue(_range(family, family), f"{where}: bundle folder {home}", Weight.BUNDLE)]
+    release = parse_release(name[name.find("7.4") :]) if family == "7.4" else None
+    text = release.text if release is not None else None
+    return [Clue(_range(family, family), f"{where}: bundle folder {home}", Weight.BUNDLE, None, text)]
 
 
 _OFFICIAL_REPOSITORIES = ("liferay/portal", "liferay/dxp", "liferay/portal-snapshot", "liferay/dxp-snapshot")
@@ -193,7 +205,9 @@ def clues_from_image(image: str, where: str, origin: Origin | None = None) -> li
             if m is not None:
                 family = f"{int(m.group(1))}.{int(m.group(2))}"
         if family in FAMILIES:
-            return [Clue(_range(family, family), f"{where}: image {image}", Weight.BUNDLE, origin)]
+            release = parse_release(tag) if family == "7.4" and official else None
+            text = release.text if release is not None else None
+            return [Clue(_range(family, family), f"{where}: image {image}", Weight.BUNDLE, origin, text)]
     m = _REPOSITORY_FAMILY.search(repository.rsplit("/", 1)[-1])
     if m is not None:
         families = SEVEN if m.group(1) == "7" else SIX
@@ -207,6 +221,7 @@ class Detection(NamedTuple):
     conflicts: tuple[str, ...] = ()
     candidates: frozenset[str] = ALL
     origin: Origin | None = None  # where the heaviest clue applied is
+    release: str | None = None  # the release the heaviest clue that names one names (7.4 family)
 
 
 def decide(clues: Iterable[Clue]) -> Detection:
@@ -216,18 +231,22 @@ def decide(clues: Iterable[Clue]) -> Detection:
     used: list[str] = []
     conflicts: list[str] = []
     origin: Origin | None = None
+    release: str | None = None
     for clue in sorted(clues, key=lambda c: -c.weight):
         narrowed = candidates & clue.families
         if narrowed:
             candidates = narrowed
             used.append(clue.reason)
             origin = origin or clue.origin
+            release = release or clue.release
         else:
             conflicts.append(clue.reason)
     if not used:
         return Detection(None, (), tuple(conflicts))
     family = max(candidates, key=family_key)
-    return Detection(family, tuple(dict.fromkeys(used)), tuple(conflicts), candidates, origin)
+    return Detection(
+        family, tuple(dict.fromkeys(used)), tuple(conflicts), candidates, origin, release if family == "7.4" else None
+    )
 
 
 @dataclass(frozen=True)
@@ -249,7 +268,17 @@ def decide_nodes(clues: Mapping[K, list[Clue]]) -> NodeVersions[K]:
     sets = [d.candidates for d in strong.values() if d.family is not None]
     common = frozenset.intersection(*sets) if sets else ALL
     if common:
-        return NodeVersions(together, {name: together for name in clues}, False)
+        # one family; the release (7.4) stays each node's own, or the cluster's when it names none
+        nodes = {}
+        for name, node_clues in clues.items():
+            mine = decide(node_clues)
+            if mine.family is not None and mine.candidates <= together.candidates:
+                nodes[name] = mine._replace(family=together.family)  # its own evidence, as narrow as the cluster's
+            elif mine.release and together.family == "7.4":
+                nodes[name] = together._replace(release=mine.release)
+            else:
+                nodes[name] = together
+        return NodeVersions(together, nodes, False)
     own = {name: decide(node_clues) for name, node_clues in clues.items()}
     counts: dict[str, int] = {}
     for name, detection in own.items():

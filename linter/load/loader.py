@@ -18,6 +18,7 @@ from pathlib import Path
 from linter.liferay import builtins, detect
 from linter.liferay.defaults import defaults
 from linter.liferay.env import FILE_VARIABLES, IMAGE_VARIABLES, property_key
+from linter.liferay.releases import parse_release
 from linter.liferay.versions import family_key, is_6x, parse_version
 from linter.load.discovery import ClusterSpec, NodeSpec
 from linter.load.references import resolve_references
@@ -355,12 +356,19 @@ def _node_clues(raw: _Raw, limits: Limits) -> list[detect.Clue]:
     return clues
 
 
-def _build_node(raw: _Raw, version: detect.Detection | str | None, limits: Limits, declared: str | None = None) -> Node:
+def _build_node(
+    raw: _Raw,
+    version: detect.Detection | str | None,
+    limits: Limits,
+    declared: str | None = None,
+    declared_release: str | None = None,
+) -> Node:
     if isinstance(version, detect.Detection):
-        family = version.family
+        family, release = version.family, version.release
         version_source, version_origin = _describe(version), version.origin
     else:
         family, version_source, version_origin = version, declared or "", None
+        release = declared_release if family == "7.4" else None
     problems = list(raw.problems)
     sources = _load_chain(raw, family, limits, problems)
     layers: list[Layer] = []
@@ -409,6 +417,7 @@ def _build_node(raw: _Raw, version: detect.Detection | str | None, limits: Limit
         deployment=raw.spec.deployment,
         home=raw.tree.home or None,
         version=family,
+        release=release,
         version_source=version_source,
         networks=raw.spec.networks,
         unseen=raw.spec.unseen,
@@ -436,7 +445,8 @@ def load_cluster(
     if declared:
         family = parse_version(declared)
         source = ("--liferay-version" if override_version else (spec.version_source or "declared")) + f" ({declared})"
-        nodes = tuple(_build_node(raw, family, limits, source) for raw in raws)
+        given = parse_release(declared)
+        nodes = tuple(_build_node(raw, family, limits, source, given.text if given else None) for raw in raws)
     else:
         clues = {index: _node_clues(raw, limits) for index, raw in enumerate(raws)}
         provisional = detect.decide_nodes(clues)
@@ -458,6 +468,7 @@ def load_cluster(
                 nodes[i],
                 version_source=_describe(versions.nodes[i]),
                 version_origin=versions.nodes[i].origin,
+                release=versions.nodes[i].release,
             )
             for i, raw in enumerate(raws)
         )

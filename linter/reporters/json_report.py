@@ -57,6 +57,16 @@ def finding_json(diagnostic: Diagnostic) -> dict[str, Any]:
     }
 
 
+def _node(name: str, path: str, files: tuple[str, ...], versions: tuple[str | None, str | None]) -> dict[str, Any]:
+    node: dict[str, Any] = {"name": name, "path": path, "files": list(files)}
+    version, release = versions
+    if version is not None:
+        node["liferay_version"] = version
+    if release is not None:
+        node["liferay_release"] = release
+    return node
+
+
 def report_json(report: Report, tool_version: str, baseline: Outcome | None = None) -> dict[str, Any]:
     """The report as plain JSON-ready data (``render`` serialises it).
 
@@ -69,7 +79,12 @@ def report_json(report: Report, tool_version: str, baseline: Outcome | None = No
                 "name": cluster.name,
                 "liferay_version": cluster.liferay_version,
                 "version_source": cluster.version_source,
-                "nodes": [{"name": name, "path": path, "files": list(files)} for name, path, files in cluster.nodes],
+                "nodes": [
+                    _node(name, path, files, versions)
+                    for (name, path, files), versions in zip(
+                        cluster.nodes, cluster.node_versions or [(None, None)] * len(cluster.nodes), strict=True
+                    )
+                ],
             }
             for cluster in report.clusters
         ],

@@ -29,6 +29,7 @@ from typing import Any, Literal, NamedTuple, TypeVar, overload
 from linter.diagnostics import Label, Severity
 from linter.liferay.getter import get_boolean, is_recognised_boolean
 from linter.liferay.placeholders import is_unresolved
+from linter.liferay.releases import Release
 from linter.liferay.versions import VersionRange, is_6x
 from linter.model import Cluster, Node, Reference
 from linter.origin import Confidence, Origin, OriginKind, Setting
@@ -97,6 +98,7 @@ class Context(NamedTuple):
     version: str  # the cluster's Liferay family, e.g. "7.4"
     options: Any  # an instance of the rule's options dataclass, or None
     audit: tuple[Cluster, ...] = ()  # every cluster of this run (for rules comparing clusters)
+    release: Release | None = None  # the 7.4-family release of the node(s) checked, when known
 
     @property
     def clustered(self) -> bool:
