@@ -104,6 +104,13 @@ def show(
         Path | None,
         typer.Option("--config", help="Config file, for its secret-keys (default: found upwards from here)."),
     ] = None,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help="Let a liferay-ha.toml name node directories and env files outside its own directory.",
+        ),
+    ] = False,
 ) -> None:
     """Show the HA-relevant effective settings of every node side by side, with origins."""
     from linter.liferay.versions import parse_version
@@ -117,7 +124,7 @@ def show(
     _check_output("--output", output)
     _check_inputs(paths)
     limits = Limits(max_file_size=max_file_size)
-    found = discover(paths, liferay_version)
+    found = discover(paths, liferay_version, limits, allow_outside)
     if found.refused:
         raise _usage_error("; ".join(found.refused))
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
@@ -322,6 +329,13 @@ def check(
     max_file_size: Annotated[
         int | None, typer.Option("--max-file-size", help="Refuse input files larger than this many bytes.", min=1)
     ] = None,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help="Let a liferay-ha.toml name node directories and env files outside its own directory.",
+        ),
+    ] = False,
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter.run import CheckRequest, RunError
@@ -344,6 +358,7 @@ def check(
         liferay_version=liferay_version,
         rules_dirs=rules_dir or [],
         max_file_size=max_file_size,
+        allow_outside=allow_outside,
         inline_suppressions=not no_inline_suppressions,
         baseline=baseline_file,
         write_baseline=write_baseline,

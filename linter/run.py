@@ -20,7 +20,7 @@ from linter.model import Cluster
 from linter.pack import PackError, load_rules
 from linter.ruleapi import Rule
 from linter.select import SelectionError, resolve_selector
-from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DiskLines, Limits
+from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DiskLines, Limits, audit_roots
 from linter.sources.input_names import CONFIG_KINDS, is_config_name
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class CheckRequest:
     liferay_version: str | None = None
     rules_dirs: Sequence[Path] = ()
     max_file_size: int | None = None
+    allow_outside: bool = False  # a manifest may name node directories and env files outside its directory
     inline_suppressions: bool = True
     baseline: Path | None = None
     write_baseline: Path | None = None
@@ -111,11 +112,6 @@ def check_inputs(paths: Sequence[Path], where: str = "") -> None:
             raise RunError(f"{where}{path}: permission denied")
 
 
-def _audited_root(paths: Sequence[Path]) -> Path:
-    """The directory holding every path given: what input problems outside a cluster may show."""
-    return Path(os.path.commonpath([os.path.realpath(p) for p in paths]))
-
-
 def check(request: CheckRequest) -> CheckResult:
     """Run one check. The paths must exist (the CLI says so first); RunError for usage errors."""
     from linter import progress
@@ -137,14 +133,14 @@ def check(request: CheckRequest) -> CheckResult:
     limits = Limits(max_file_size=request.max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
     skipped: list[Path] = []
     if file_mode:
-        found, skipped = discover_files(given, cfg.clusters, version)
+        found, skipped = discover_files(given, cfg.clusters, version, request.allow_outside)
     else:
-        found = discover(targets, version, limits)
+        found = discover(targets, version, limits, request.allow_outside)
     if found.refused:
         raise RunError("; ".join(found.refused))
     shown = progress.wanted(found.clusters, not request.progress)
     clusters = progress.load_all(found.clusters, limits, version, shown)
-    problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(root=_audited_root(targets)))
+    problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(roots=audit_roots(targets)))
     notes = list(found.notes)
     if file_mode:
         notes += [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]
