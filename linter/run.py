@@ -5,6 +5,7 @@ engine -> baseline. The CLI parses options into a ``CheckRequest``, calls ``chec
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,9 @@ def check_inputs(paths: Sequence[Path], where: str = "") -> None:
             raise RunError(f"{where}{path}: {why}")
         if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) else 0)):
             raise RunError(f"{where}{path}: permission denied")
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+            raise RunError(f"{where}{path}: not a regular file or directory (a FIFO, device or socket); not read")
 
 
 def check(request: CheckRequest) -> CheckResult:

@@ -501,6 +501,13 @@ def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[P
     from linter.sources.archive import ArchiveTree
 
     display = display_path(path)
+    if outside(path, limits.roots) is not None:
+        problems.append(
+            Problem(
+                ProblemKind.UNREADABLE, "symbolic link points outside the audited tree; not followed", Origin(display)
+            )
+        )
+        return None
     tree = ArchiveTree(path, display, limits)
     if tree.unreadable:
         problems.extend(tree.problems)
@@ -662,8 +669,11 @@ def discover(
             )
     result.problems[:] = list(dict.fromkeys(result.problems))
     unique_loose: list[Path] = []
+    # a node directory given only to let a manifest name it (outside its directory) is not a
+    # cluster of its own as well
+    declared = {n.root.resolve() for c in result.clusters for n in c.nodes if n.manifest and n.tree is None}
     for node in loose_nodes:
-        if node.resolve() not in {n.resolve() for n in unique_loose}:
+        if node.resolve() not in {n.resolve() for n in unique_loose} | declared:
             unique_loose.append(node)
     if unique_loose:
         names: list[str] = []
