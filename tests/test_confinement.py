@@ -259,3 +259,20 @@ def test_a_fifo_on_the_command_line_is_a_usage_error(tmp_path: Path, name: str) 
         assert run.code == 2 and run.stdout == ""
         (line,) = run.stderr.splitlines()
         assert line.startswith("liferay-ha-lint: error: ") and "not a regular file" in line
+
+
+def test_a_directory_linked_out_of_the_tree_is_not_listed(tmp_path: Path, outside: Path) -> None:
+    """A node's osgi/configs linked to a directory elsewhere: not listed, so not even the names
+    of the files there reach the output; the link is a finding."""
+    cluster = tmp_path / "c"
+    shutil.copytree(FIXTURES / "clusters" / "broken-74-cluster-link-drift", cluster)
+    elsewhere = outside.parent / "configs"
+    elsewhere.mkdir()
+    (elsewhere / f"com.liferay.{SECRET}.config").write_text('x="1"\n')
+    configs = cluster / "node1" / "osgi" / "configs"
+    shutil.rmtree(configs)
+    configs.symlink_to(elsewhere)
+    run = _run("check", "c", cwd=tmp_path)
+    _nowhere(run)
+    linked = [f for f in run.findings if f["rule"] == "HA001" and "outside the audited tree" in f["message"]]
+    assert [f["node"] for f in linked] == ["node1"]
