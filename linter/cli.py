@@ -108,6 +108,13 @@ def show(
         list[str] | None,
         typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
     ] = None,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help="Let a liferay-ha.toml name node directories and env files outside its own directory.",
+        ),
+    ] = False,
 ) -> None:
     """Show the HA-relevant effective settings of every node side by side, with origins."""
     from linter.liferay.versions import parse_version
@@ -121,7 +128,7 @@ def show(
     _check_output("--output", output)
     _check_inputs(paths)
     limits = Limits(max_file_size=max_file_size)
-    found = discover(paths, liferay_version, limits, frozenset(profile or ()))
+    found = discover(paths, liferay_version, limits, allow_outside, frozenset(profile or ()))
     if found.refused:
         raise _usage_error("; ".join(found.refused))
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
@@ -330,6 +337,13 @@ def check(
         list[str] | None,
         typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
     ] = None,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help="Let a liferay-ha.toml name node directories and env files outside its own directory.",
+        ),
+    ] = False,
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter.run import CheckRequest, RunError
@@ -353,6 +367,7 @@ def check(
         profiles=frozenset(profile or ()),
         rules_dirs=rules_dir or [],
         max_file_size=max_file_size,
+        allow_outside=allow_outside,
         inline_suppressions=not no_inline_suppressions,
         baseline=baseline_file,
         write_baseline=write_baseline,

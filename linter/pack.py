@@ -72,11 +72,17 @@ def load_file(path: Path, pack: str = "builtin", directory: str | None = None) -
         raise PackError(f"cannot load rule file {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and tracebacks need the module registered
+    # a pack may lie in an audited tree: importing it must not write __pycache__ there (the
+    # built-in pack is part of the installed tool and keeps Python's usual caching)
+    writes = sys.dont_write_bytecode
+    sys.dont_write_bytecode = writes or pack != "builtin"
     try:
         spec.loader.exec_module(module)
     except Exception as exc:
         sys.modules.pop(name, None)
         raise PackError(f"{path.name}: import failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.dont_write_bytecode = writes
     rules = [replace(v, module=str(path)) for v in vars(module).values() if isinstance(v, Rule)]
     if not rules:
         raise PackError(f"{path.name}: defines no rule")

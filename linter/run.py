@@ -5,6 +5,7 @@ engine -> baseline. The CLI parses options into a ``CheckRequest``, calls ``chec
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from linter.model import Cluster
 from linter.pack import PackError, load_rules
 from linter.ruleapi import Rule
 from linter.select import SelectionError, resolve_selector
-from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DiskLines, Limits
+from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DiskLines, Limits, audit_roots
 from linter.sources.input_names import CONFIG_KINDS, is_config_name
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class CheckRequest:
     profiles: frozenset[str] = frozenset()  # compose profiles to activate
     rules_dirs: Sequence[Path] = ()
     max_file_size: int | None = None
+    allow_outside: bool = False  # a manifest may name node directories and env files outside its directory
     inline_suppressions: bool = True
     baseline: Path | None = None
     write_baseline: Path | None = None
@@ -110,11 +112,9 @@ def check_inputs(paths: Sequence[Path], where: str = "") -> None:
             raise RunError(f"{where}{path}: {why}")
         if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) else 0)):
             raise RunError(f"{where}{path}: permission denied")
-
-
-def _audited_root(paths: Sequence[Path]) -> Path:
-    """The directory holding every path given: what input problems outside a cluster may show."""
-    return Path(os.path.commonpath([os.path.realpath(p) for p in paths]))
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+            raise RunError(f"{where}{path}: not a regular file or directory (a FIFO, device or socket); not read")
 
 
 def check(request: CheckRequest) -> CheckResult:
@@ -138,14 +138,14 @@ def check(request: CheckRequest) -> CheckResult:
     limits = Limits(max_file_size=request.max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
     skipped: list[Path] = []
     if file_mode:
-        found, skipped = discover_files(given, cfg.clusters, version, request.profiles)
+        found, skipped = discover_files(given, cfg.clusters, version, request.allow_outside, request.profiles)
     else:
-        found = discover(targets, version, limits, request.profiles)
+        found = discover(targets, version, limits, request.allow_outside, request.profiles)
     if found.refused:
         raise RunError("; ".join(found.refused))
     shown = progress.wanted(found.clusters, not request.progress)
     clusters = progress.load_all(found.clusters, limits, version, shown)
-    problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(root=_audited_root(targets)))
+    problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(roots=audit_roots(targets)))
     notes = list(found.notes)
     if file_mode:
         notes += [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]

@@ -101,3 +101,29 @@ def test_malformed_manifest_and_config(tmp_path: Path, capsys: pytest.CaptureFix
     cluster = _cluster(tmp_path, {"liferay-ha.toml": "[clusters.x\nnodes = 1\n", "n1/setenv.sh": ""})
     code, doc = _json(capsys, str(cluster))
     assert code == 1 and doc["findings"][0]["rule"] == "HA002" and doc["findings"][0]["location"]["line"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("metadata: {name: liferay\n  bad: [\n", ["YAML syntax"]),
+        ("spec: {template: {spec: {containers: [{name: liferay, image: 'liferay/dxp:2024.q1.1', env: 5}]}}}", ["env"]),
+        (
+            "spec: {template: {spec: {volumes: 4, containers: [{name: liferay, image: 'liferay/dxp:2024.q1.1', "
+            "env: [{name: LIFERAY_X, value: '1'}, 5], volumeMounts: 3}]}}}",
+            ["env", "volumeMounts", "volumes"],
+        ),
+        (
+            "spec: {replicas: two, template: {spec: {containers: [{name: liferay, image: 'liferay/dxp:2024.q1'}]}}}",
+            ["replicas"],
+        ),
+    ],
+)
+def test_malformed_kubernetes_manifest_is_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, said: list[str]
+) -> None:
+    (tmp_path / "liferay.yaml").write_text(f"apiVersion: apps/v1\nkind: StatefulSet\n{body}\n")
+    code, doc = _json(capsys, str(tmp_path / "liferay.yaml"))
+    malformed = [f["message"] for f in doc["findings"] if f["rule"] == "HA002"]
+    assert code == 1 and len(malformed) == len(said)
+    assert all(any(word in message for message in malformed) for word in said)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,28 @@ def test_no_command_changes_the_audited_tree(
     capsys.readouterr()
     assert _snapshot(tree) == before
     assert sorted(p.name for p in out.iterdir()) == ["report.json", "show.txt"]
+
+
+def test_a_rule_pack_inside_the_audited_tree_gets_no_bytecode_written(tmp_path: Path) -> None:
+    """Loading a ``--rules-dir`` pack never writes (no ``__pycache__``), even when Python would."""
+    from tests.test_pack import RULE_TEMPLATE
+
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "clusters" / "broken-74-cluster-link-drift", tree)
+    pack = tree / "pack"
+    pack.mkdir()
+    (pack / "ha901_test.py").write_text(
+        RULE_TEMPLATE.format(doc="test rule", id="HA901", name="display-node-off", versions="all")
+    )
+    before = _snapshot(tree)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--rules-dir", str(pack), "--select", "HA901", str(tree)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "HA901" in done.stdout  # the pack was loaded and ran
+    assert _snapshot(tree) == before

@@ -108,8 +108,10 @@ def denied_run() -> Iterator[Run]:
     shutil.copytree(CLUSTER, cluster)
     denied_file = cluster / "node2" / "portal-ext.properties"
     denied_dir = cluster / "node3" / "osgi" / "configs"
+    denied_subtree = cluster / "node1" / "tomcat" / "bin"  # holds setenv.sh
     denied_file.chmod(0)
     denied_dir.chmod(0)
+    denied_subtree.chmod(0)
     try:
         prefix = _unprivileged(work, denied_file)
         result = subprocess.run(
@@ -127,6 +129,7 @@ def denied_run() -> Iterator[Run]:
     finally:
         denied_file.chmod(0o644)
         denied_dir.chmod(0o755)
+        denied_subtree.chmod(0o755)
         shutil.rmtree(work)
 
 
@@ -151,6 +154,12 @@ def test_unreadable_osgi_configs_directory_is_a_finding(denied_run: Run) -> None
     assert denied and "permission denied" in denied[0]["message"]
 
 
+def test_unreadable_subtree_is_a_finding_not_skipped(denied_run: Run) -> None:
+    """node1/tomcat/bin (holding setenv.sh) is mode 000: said, not silently passed over."""
+    denied = [f for f in denied_run.findings if f["rule"] == "HA001" and _at(f).endswith("node1/tomcat/bin")]
+    assert [(f["node"], "permission denied" in f["message"]) for f in denied] == [("node1", True)]
+
+
 def test_unreadable_path_argument_is_a_usage_error(denied_run: Run) -> None:
     target = denied_run.cluster / "node2" / "portal-ext.properties"  # mode 000
     result = subprocess.run(
@@ -173,11 +182,12 @@ def test_unreadable_path_argument_is_a_usage_error(denied_run: Run) -> None:
 
 
 class _VanishingOs:
-    """``os`` for linter.sources.files that deletes ``target`` just before it is stat'ed (or, through
-    :meth:`vanish`, opened)."""
+    """``os`` for linter.sources.files that deletes ``target`` just before it is opened, or just
+    after (the read goes on from the open file, which is checked to be still there)."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, moment: str) -> None:
         self.target = str(target)
+        self.moment = moment
         self.vanished = False
 
     def __getattr__(self, name: str) -> Any:
@@ -188,14 +198,20 @@ class _VanishingOs:
             os.unlink(self.target)
             self.vanished = True
 
-    def stat(self, path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-        self.vanish(path)
-        return os.stat(path, *args, **kwargs)
+    def open(self, path: Any, *args: Any, **kwargs: Any) -> int:
+        if self.moment == "before open":
+            self.vanish(path)
+        return os.open(path, *args, **kwargs)
+
+    def fstat(self, fd: int) -> os.stat_result:
+        if self.moment == "after open" and os.readlink(f"/proc/self/fd/{fd}") == self.target:
+            self.vanish(self.target)  # the file was opened: it vanishes now
+        return os.fstat(fd)
 
 
 @pytest.mark.parametrize(
     ("moment", "message"),
-    [("before stat", "file not found"), ("between stat and open", "file disappeared while reading")],
+    [("before open", "file not found"), ("after open", "file disappeared while reading")],
 )
 def test_file_vanishing_during_the_run_is_a_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], moment: str, message: str
@@ -203,17 +219,8 @@ def test_file_vanishing_during_the_run_is_a_finding(
     cluster = tmp_path / "c"
     shutil.copytree(CLUSTER, cluster)
     target = cluster / "node2" / "portal-ext.properties"
-    fake_os = _VanishingOs(target)
-    if moment == "before stat":
-        monkeypatch.setattr(files, "os", fake_os)
-    else:
-        real_open = open
-
-        def vanishing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
-            fake_os.vanish(path)  # read_bytes has stat'ed the file: it vanishes now
-            return real_open(path, *args, **kwargs)
-
-        monkeypatch.setattr(files, "open", vanishing_open, raising=False)
+    fake_os = _VanishingOs(target, moment)
+    monkeypatch.setattr(files, "os", fake_os)
     code = main(["check", "--format", "json", str(cluster)])
     captured = capsys.readouterr()
     assert fake_os.vanished and not target.exists()

@@ -39,7 +39,7 @@ from linter.load.dockerfile import (
 )
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar, parse_compose_env_text
-from linter.sources.files import Limits, read_bytes, within
+from linter.sources.files import Limits, audit_roots, read_bytes, within
 from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
 from linter.sources.tree import MountSpec, MountTree, Source, image_mounts
@@ -72,16 +72,25 @@ class _Reader:
     def __init__(self, files: list[Path], display_of: dict[Path, str], limits: Limits) -> None:
         self.files = files
         self.display_of = display_of
-        self.limits = limits
         self.problems: list[Problem] = []
         self.notes: list[str] = []  # what is not read and need not be: data bound from the host
         self.project_dir = files[0].parent
+        # nothing outside the compose project is read (env files, .env, Dockerfiles, bound files)
+        self.limits = limits._replace(roots=audit_roots([self.project_dir]))
         self.variables: dict[str, str] = {}
         self.networks: dict[str, str] = {}  # top-level networks: external ones by their real name, else ""
         dotenv = self.project_dir / ".env"
-        if dotenv.is_file():
-            data = read_bytes(dotenv, display_of.get(dotenv, str(dotenv)), limits)
-            if isinstance(data, bytes):
+        if os.path.lexists(dotenv):
+            data = read_bytes(dotenv, _display(dotenv), self.limits)
+            if isinstance(data, Problem):
+                if not within(dotenv, self.project_dir):
+                    data = Problem(
+                        ProblemKind.REFUSED,
+                        ".env is a link out of the compose project; not read (its variables are unknown)",
+                        Origin(display_of[files[0]]),
+                    )
+                self.problems.append(data)
+            else:
                 parsed = parse_compose_env_text(data.decode("utf-8", errors="replace"), str(dotenv))
                 self.variables = {v.name: v.value for v in parsed.variables if v.value is not None}
 
@@ -305,6 +314,15 @@ def _env_vars(reader: _Reader, service: _Service) -> list[EnvVar]:
             if not rel:
                 continue
             path = reader.project_dir / rel
+            if not within(path, reader.project_dir):
+                reader.problems.append(
+                    Problem(
+                        ProblemKind.REFUSED,
+                        "env_file lies outside the compose project (links resolved); not read",
+                        entry.origin(display),
+                    )
+                )
+                continue
             env_display = reader.display_of.get(path) or _display(path)
             data = read_bytes(path, env_display, reader.limits)
             if isinstance(data, Problem):

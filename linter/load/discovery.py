@@ -26,7 +26,7 @@ from linter.liferay.versions import parse_version
 from linter.origin import Origin, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar
-from linter.sources.files import Limits, read_bytes
+from linter.sources.files import Limits, audit_roots, outside, read_bytes
 from linter.sources.input_names import archive_stem, find_compose_file, is_archive, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag
 from linter.sources.tree import Mount, Tree
@@ -201,10 +201,19 @@ def _toml_error_origin(display: str, exc: tomllib.TOMLDecodeError) -> Origin:
     return Origin(display, line, col)
 
 
-def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list[ClusterSpec] | Problem:
-    """Clusters declared in a ``liferay-ha.toml``; a bad manifest is a ``MALFORMED`` problem."""
+def load_manifest(
+    path: Path,
+    declared: str | None = None,
+    allowed: tuple[Path, ...] | None = (),
+    limits: Limits = _LIMITS,
+) -> ClusterSpec | list[ClusterSpec] | Problem:
+    """Clusters declared in a ``liferay-ha.toml``; a bad manifest is a ``MALFORMED`` problem.
+
+    Node directories and env files outside the manifest's directory (links resolved) are read only
+    when they lie in ``allowed`` (the paths given on the command line) or ``allowed`` is None
+    (``--allow-outside``); others are ``REFUSED`` problems, never read."""
     display = display_path(path)
-    raw = read_bytes(path, display)
+    raw = read_bytes(path, display, limits)
     if isinstance(raw, Problem):
         return raw
     try:
@@ -216,6 +225,7 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
             ProblemKind.MALFORMED, f"manifest is not UTF-8: {exc.reason} at byte {exc.start}", Origin(display)
         )
     base = path.parent
+    confined = None if allowed is None else (*audit_roots([base]), *allowed)
     clusters_raw = data.get("clusters")
     unknown_top = set(data) - {"clusters", "version"}
     if not isinstance(clusters_raw, dict) or not clusters_raw or unknown_top:
@@ -280,17 +290,27 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
                     Origin(display),
                 )
             root = (base / rel) if not Path(rel).is_absolute() else Path(rel)
+            if confined is not None and outside(root, confined) is not None:
+                problems.append(_outside_manifest(f"node {nname}: path {rel!r}", display))
+                continue
             if not _is_dir(root):
                 problems.append(
                     Problem(ProblemKind.UNREADABLE, f"node {nname}: directory {rel!r} not found", Origin(display))
                 )
                 continue
+            env_paths: list[Path] = []
+            for env_name in env_files:
+                env_path = base / str(env_name)
+                if confined is not None and outside(env_path, confined) is not None:
+                    problems.append(_outside_manifest(f"node {nname}: env file {str(env_name)!r}", display))
+                else:
+                    env_paths.append(env_path)
             nodes.append(
                 NodeSpec(
                     name=str(nname),
                     root=root,
                     display=display_path(root),
-                    env_files=tuple(base / str(e) for e in env_files),
+                    env_files=tuple(env_paths),
                     jvm_flags=tuple(str(f) for f in flags),
                     env=tuple(sorted((str(k), str(v)) for k, v in env.items())),
                     manifest=display,
@@ -310,6 +330,15 @@ def load_manifest(path: Path, declared: str | None = None) -> ClusterSpec | list
             )
         )
     return clusters
+
+
+def _outside_manifest(what: str, display: str) -> Problem:
+    return Problem(
+        ProblemKind.REFUSED,
+        f"{what} lies outside the manifest's directory (links resolved); not read (give it on the command "
+        "line as well, or pass --allow-outside)",
+        Origin(display),
+    )
 
 
 def deployment_clusters(deployment: Deployment, declared: str | None, kind: str) -> list[ClusterSpec]:
@@ -450,12 +479,16 @@ def _deployments_below(root: Path, depth: int = 2) -> list[Path]:
 
 
 def _cluster_from_dir(
-    root: Path, declared: str | None, found: Discovery, limits: Limits = _LIMITS
+    root: Path,
+    declared: str | None,
+    found: Discovery,
+    limits: Limits = _LIMITS,
+    allowed: tuple[Path, ...] | None = (),
 ) -> ClusterSpec | None:
     problems = found.problems
     manifest = root / MANIFEST
     if manifest.is_file():
-        loaded = load_manifest(manifest, declared)
+        loaded = load_manifest(manifest, declared, allowed, limits)
         if isinstance(loaded, Problem):
             problems.append(loaded)
             return None
@@ -533,6 +566,13 @@ def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[P
     from linter.sources.archive import ArchiveTree
 
     display = display_path(path)
+    if outside(path, limits.roots) is not None:
+        problems.append(
+            Problem(
+                ProblemKind.UNREADABLE, "symbolic link points outside the audited tree; not followed", Origin(display)
+            )
+        )
+        return None
     tree = ArchiveTree(path, display, limits)
     if tree.unreadable:
         problems.extend(tree.problems)
@@ -550,10 +590,16 @@ def discover(
     paths: list[Path],
     declared_version: str | None = None,
     limits: Limits | None = None,
+    allow_outside: bool = False,
     profiles: frozenset[str] = frozenset(),
 ) -> Discovery:
-    """Turn command-line paths into clusters; never raises on bad paths."""
+    """Turn command-line paths into clusters; never raises on bad paths. Nothing outside the
+    paths is read; a manifest may name node directories and env files outside its own directory
+    only when they are among the paths too, or with ``allow_outside``."""
     limits = limits or Limits()
+    if not limits.roots:
+        limits = limits._replace(roots=audit_roots(_given_root(Path(p)) for p in paths))
+    allowed = None if allow_outside else limits.roots
     result = Discovery(profiles=profiles)
     archives: list[Path] = []
     seen: set[Path] = set()
@@ -567,7 +613,7 @@ def discover(
 
     def add_dir(root: Path) -> bool:
         try:
-            cluster = _cluster_from_dir(root, declared_version, result, limits)
+            cluster = _cluster_from_dir(root, declared_version, result, limits, allowed)
         except _Many as many:
             for c in many.clusters:
                 add(c)
@@ -576,7 +622,7 @@ def discover(
             add(cluster)
             for below in _deployments_below(root):  # other deployments beside a compose project
                 try:
-                    sub = _cluster_from_dir(below, declared_version, result, limits)
+                    sub = _cluster_from_dir(below, declared_version, result, limits, allowed)
                 except _Many as many:
                     for c in many.clusters:
                         add(c)
@@ -594,7 +640,7 @@ def discover(
             if child.is_symlink() and not _inside(child, root):
                 continue
             try:
-                sub = _cluster_from_dir(child, declared_version, result, limits)
+                sub = _cluster_from_dir(child, declared_version, result, limits, allowed)
             except _Many as many:
                 for c in many.clusters:
                     add(c)
@@ -668,9 +714,7 @@ def discover(
                 continue
             loose_nodes.append(path)
             continue
-        full = path.resolve()
-        cwd = Path.cwd().resolve()
-        root = _cluster_dir_for_file(full, cwd if _below(full, cwd) else Path(full.anchor))
+        root = _cluster_dir_of(path)
         if root is None:
             if path.is_file():
                 loose_nodes.append(path.parent)
@@ -699,8 +743,11 @@ def discover(
             )
     result.problems[:] = list(dict.fromkeys(result.problems))
     unique_loose: list[Path] = []
+    # a node directory given only to let a manifest name it (outside its directory) is not a
+    # cluster of its own as well
+    declared = {n.root.resolve() for c in result.clusters for n in c.nodes if n.manifest and n.tree is None}
     for node in loose_nodes:
-        if node.resolve() not in {n.resolve() for n in unique_loose}:
+        if node.resolve() not in {n.resolve() for n in unique_loose} | declared:
             unique_loose.append(node)
     if unique_loose:
         names: list[str] = []
@@ -732,6 +779,23 @@ def _below(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _cluster_dir_of(path: Path) -> Path | None:
+    """The cluster directory of a file given on the command line (see below)."""
+    full = path.resolve()
+    cwd = Path.cwd().resolve()
+    return _cluster_dir_for_file(full, cwd if _below(full, cwd) else Path(full.anchor))
+
+
+def _given_root(path: Path) -> Path:
+    """What a path given on the command line lets discovery read: a directory, a deployment file's
+    directory, or the cluster directory of a configuration file."""
+    if _is_dir(path) or not os.path.lexists(path):
+        return path
+    if is_deployment_file(path):
+        return path.parent
+    return _cluster_dir_of(path) or path.parent
 
 
 def _cluster_dir_for_file(file: Path, bound: Path) -> Path | None:
@@ -801,11 +865,14 @@ def discover_files(
     files: Sequence[Path],
     configured: Sequence[Path] = (),
     declared_version: str | None = None,
+    allow_outside: bool = False,
     profiles: frozenset[str] = frozenset(),
 ) -> tuple[Discovery, list[Path]]:
     """Item 5: files as pre-commit passes them. Every cluster that contains one of the files is
     checked whole (a cross-node rule needs all nodes); files in no cluster are returned apart."""
     targets, skipped = _file_targets(files, configured)
-    found = discover(targets, declared_version, None, profiles) if targets else Discovery(profiles=profiles)
+    found = (
+        discover(targets, declared_version, None, allow_outside, profiles) if targets else Discovery(profiles=profiles)
+    )
     _clusters_holding(found, files)
     return found, skipped

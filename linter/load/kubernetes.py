@@ -199,6 +199,7 @@ def _workload_nodes(
     networks = frozenset({"host" if host_network else f"Kubernetes namespace {namespace}"})
     container = containers[0]
     display = doc.display
+    problems.extend(_misshapen(display, spec, pod, container, kind))
     env: list[EnvVar] = []
     for env_from in container.seq("envFrom"):
         prefix = env_from.text("prefix") or ""
@@ -318,6 +319,35 @@ def _workload_nodes(
             )
         )
     return out
+
+
+_LISTS = ("env", "envFrom", "volumeMounts", "command", "args")
+
+
+def _misshapen(display: str, spec: YNode, pod: YNode, container: YNode, kind: str | None) -> list[Problem]:
+    """A field the reader uses that has the wrong type is said (MALFORMED), not passed over: a
+    Kubernetes API server would reject the manifest, so the node's settings here are incomplete."""
+    wrong: list[tuple[str, YNode, str]] = []
+    for key in _LISTS:
+        node = container.get(key)
+        if node is not None and node.value is not None and not isinstance(node.value, list):
+            wrong.append((f"containers[].{key}", node, "a list"))
+    for key, node in (("volumes", pod.get("volumes")), ("volumeClaimTemplates", spec.get("volumeClaimTemplates"))):
+        if node is not None and node.value is not None and not isinstance(node.value, list):
+            wrong.append((key, node, "a list"))
+    for where, items in (
+        ("containers[].env", container.seq("env")),
+        ("containers[].volumeMounts", container.seq("volumeMounts")),
+        ("volumes", pod.seq("volumes")),
+    ):
+        wrong += [(f"an entry of {where}", item, "a mapping") for item in items if not isinstance(item.value, dict)]
+    replicas = spec.get("replicas") if kind not in ("Pod", "DaemonSet") else None
+    if replicas is not None and replicas.value is not None and not (replicas.scalar or "").isdigit():
+        wrong.append(("replicas", replicas, "a whole number"))
+    return [
+        Problem(ProblemKind.MALFORMED, f"Kubernetes manifest: {what} must be {expected}; ignored", node.origin(display))
+        for what, node, expected in wrong
+    ]
 
 
 def _volume_source(

@@ -9,7 +9,6 @@ chain are looked up as Liferay does: a bare name on the class path (``WEB-INF/cl
 from __future__ import annotations
 
 import fnmatch
-import os
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -28,7 +27,7 @@ from linter.model import Cluster, FirstOf, LineSource, Node, PropertiesSource, R
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
-from linter.sources.files import DEFAULT_LIMITS, DiskLines, Limits
+from linter.sources.files import DEFAULT_LIMITS, DiskLines, Limits, audit_roots
 from linter.sources.jvm_flags import JvmFlag, flags_in_value, jvm_flags_from, parse_flag_list
 from linter.sources.osgi_config import OsgiConfig, osgi_config_from
 from linter.sources.properties import (
@@ -104,6 +103,7 @@ def _jvm_files(tree: Tree) -> list[str]:
 
 def _gather(spec: NodeSpec, limits: Limits) -> _Raw:
     tree = node_tree(spec)
+    tree.roots = limits.roots  # nothing outside the audited trees is listed or opened
     raw = _Raw(spec, tree)
     for directory in ("", "osgi", "osgi/configs", "files/osgi/configs", *classpath_roots(tree)):
         problem = tree.unlistable(directory)
@@ -398,6 +398,9 @@ def _build_node(
     suppressions = [s for source in sources for s in properties_suppressions(source.file)]
     suppressions += [s for config in raw.osgi for s in config_suppressions(config)]
     suppressions += resolved.suppressions
+    found_plugins = tuple(plugins(raw.tree))
+    said = {p.origin.file for p in problems}
+    problems.extend(p for p in raw.tree.denials() if p.origin.file not in said)
     return Node(
         name=raw.spec.name,
         path=raw.spec.display,
@@ -413,7 +416,7 @@ def _build_node(
         suppressions=tuple(suppressions),
         unread_files=_unread_files(raw.tree, sources),
         mounts=raw.spec.mounts,
-        plugins=tuple(plugins(raw.tree)),
+        plugins=found_plugins,
         deployment=raw.spec.deployment,
         home=raw.tree.home or None,
         version=family,
@@ -434,8 +437,8 @@ def load_cluster(
 ) -> Cluster:
     """Read every node of a cluster, decide the version, resolve effective settings.
     ``on_node`` is told each node's name once its files are read (for progress)."""
-    if limits.root is None:
-        limits = limits._replace(root=_audit_root(spec))
+    if not limits.roots:
+        limits = limits._replace(roots=_audit_roots(spec))
     raws: list[_Raw] = []
     for node in spec.nodes:
         raws.append(_gather(node, limits))
@@ -487,24 +490,30 @@ def load_cluster(
         version_source=source,
         nodes=nodes,
         problems=spec.problems,
-        sources=cluster_lines(nodes, limits),
+        sources=cluster_lines(nodes, [f for raw in raws for f in _disk_files(raw.spec)], limits),
     )
 
 
-def cluster_lines(nodes: tuple[Node, ...], limits: Limits) -> LineSource:
+def _disk_files(spec: NodeSpec) -> list[str]:
+    """The files a node's spec was read from outside its tree (compose file, manifest, env file)."""
+    return [*spec.files, *(display_path(e) for e in spec.env_files), *([spec.manifest] if spec.manifest else [])]
+
+
+def cluster_lines(nodes: tuple[Node, ...], disk_files: list[str], limits: Limits) -> LineSource:
     """The loader's answer to "show line N of this file" for a cluster's findings: the file from
     the node tree that read it (a directory, an archive, a container's mounts), else from disk when
-    a node read it there (compose file, manifest, env file). Nothing else is ever read."""
+    the run read it there, outside any tree (``disk_files``: compose file, manifest, env file),
+    confined to the audited trees. Nothing else is ever read: never a file by a display name that
+    a tree gave (an archive member's ``node.tar!/x`` could name a file on disk)."""
     trees: list[LineSource] = list({id(n.tree): n.tree for n in nodes if n.tree is not None}.values())
-    return FirstOf([*trees, DiskLines((f for n in nodes for f in n.files), limits)])
+    return FirstOf([*trees, DiskLines(disk_files, limits)])
 
 
-def _audit_root(spec: ClusterSpec) -> Path:
-    """The tree being audited: the cluster directory, widened to hold every declared node and env
-    file (a manifest may name node directories elsewhere on purpose)."""
-    paths = [spec.root, *(n.root for n in spec.nodes), *(e.parent for n in spec.nodes for e in n.env_files)]
-    resolved = [os.path.realpath(p) for p in paths]
-    return Path(os.path.commonpath(resolved))
+def _audit_roots(spec: ClusterSpec) -> tuple[Path, ...]:
+    """The trees being audited: the cluster directory, every declared node directory and env file
+    (a manifest names those outside its directory only when the user allowed it), never a common
+    parent of them."""
+    return audit_roots([spec.root, *(n.root for n in spec.nodes), *(e for n in spec.nodes for e in n.env_files)])
 
 
 def _stack_attributes(ref: Reference) -> set[str]:

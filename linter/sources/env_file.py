@@ -51,7 +51,7 @@ def parse_env_text(text: str, display: str) -> EnvFile:
             problems.append(
                 Problem(
                     ProblemKind.MALFORMED,
-                    f"not a NAME=value line in an env file: {name[:40]!r}",
+                    f"line {lineno} is not NAME=value (not quoted here: it may hold anything)",
                     Origin(display, lineno, col),
                 )
             )
@@ -86,12 +86,11 @@ def parse_compose_env_text(text: str, display: str) -> EnvFile:
         lead = len(raw) - len(raw.lstrip(" \t"))
         if binding.error or binding.key is None:
             if binding.error:
-                # only what stands before "=" is quoted: the rest may be a secret
-                first = raw.strip().splitlines()[0] if raw.strip() else ""
+                # nothing of the line is quoted: it may be a secret, or not an env file at all
                 problems.append(
                     Problem(
                         ProblemKind.MALFORMED,
-                        f"not a NAME=value line in a compose env file: {first.partition('=')[0][:40]!r}",
+                        f"line {line} is not NAME=value in a compose env file (not quoted here: it may hold anything)",
                         Origin(display, line, lead + 1),
                     )
                 )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from linter.origin import Origin, Problem, ProblemKind
 
@@ -23,7 +23,9 @@ class Limits(NamedTuple):
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_xml_depth: int = 256
-    root: Path | None = None  # the audited tree: files whose real path lies outside it are refused
+    # the audited trees (directories or single files): a file whose real path, links resolved,
+    # lies outside all of them is refused before it is opened; empty: not confined
+    roots: tuple[Path, ...] = ()
 
 
 DEFAULT_LIMITS = Limits()
@@ -39,47 +41,105 @@ def within(path: Path, root: Path) -> bool:
     return real == base or real.startswith(base.rstrip("/") + "/")
 
 
+def audit_roots(paths: Iterable[Path | str]) -> tuple[Path, ...]:
+    """The real paths of the trees being audited, without duplicates (never their common parent)."""
+    return tuple(dict.fromkeys(Path(os.path.realpath(p)) for p in paths))
+
+
+def outside(path: Path | str, roots: Sequence[Path]) -> str | None:
+    """The real path of ``path`` (links resolved) when it lies outside every root, else None."""
+    if not roots:
+        return None
+    try:
+        real = os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return str(path)
+    for root in roots:
+        base = str(root)
+        if real == base or real.startswith(base.rstrip("/") + "/"):
+            return None
+    return real
+
+
 def looks_binary(data: bytes) -> bool:
     """A NUL byte in the first 8 KiB marks binary content (the heuristic git and grep use)."""
     return b"\x00" in data[:_BINARY_PROBE]
 
 
-def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
-    """Read a whole regular file, refusing non-files, oversized and binary content, and files that
-    a symbolic link places outside the audited tree (``limits.root``)."""
-    if limits.root is not None:
-        try:
-            real = Path(os.path.realpath(path))
-        except (OSError, RuntimeError, ValueError):
-            real = None
-        if real is not None and real != limits.root and limits.root not in real.parents and os.path.lexists(path):
-            return unreadable(display, f"symbolic link points outside the audited tree (to {real}); not followed")
+def _moved(st: os.stat_result, real: str, display: str) -> Problem | None:
+    """A problem when the file opened is not the one found at its checked real path any more."""
     try:
-        st = os.stat(path)
+        there = os.stat(real)
+    except FileNotFoundError:
+        return unreadable(display, "file disappeared while reading")
+    except (OSError, ValueError):
+        there = None
+    if there is None or (there.st_dev, there.st_ino) != (st.st_dev, st.st_ino):
+        return unreadable(display, "symbolic link points outside the audited tree; not followed")
+    return None
+
+
+def open_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[BinaryIO, int] | Problem:
+    """The one way a file is opened: refused when it lies outside the audited roots (links
+    resolved) or is no regular file (a FIFO, device or socket is never waited on: it is opened
+    non-blocking and looked at before anything is read). The open file and its size, or why not."""
+    real: str | None = None
+    if limits.roots:
+        try:
+            real = os.path.realpath(path)
+        except (OSError, RuntimeError, ValueError):
+            real = str(path)
+        if outside(real, limits.roots) is not None and os.path.lexists(path):
+            return unreadable(display, "symbolic link points outside the audited tree; not followed")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
     except FileNotFoundError:
         return unreadable(display, "file not found")
     except PermissionError:
         return unreadable(display, "permission denied")
-    except OSError as exc:  # ELOOP, ENAMETOOLONG, EIO ...
-        return unreadable(display, f"cannot access file: {exc.strerror or exc}")
-    if stat.S_ISDIR(st.st_mode):
+    except IsADirectoryError:
         return unreadable(display, "is a directory, expected a file")
-    if not stat.S_ISREG(st.st_mode):
-        return unreadable(display, "not a regular file (device, socket or FIFO)")
-    if st.st_size > limits.max_file_size:
-        return unreadable(
-            display,
-            f"file is {st.st_size} bytes, over the {limits.max_file_size}-byte limit (raise it with --max-file-size)",
-        )
+    except OSError as exc:  # ELOOP, ENAMETOOLONG, ENXIO (a socket), EIO ...
+        return unreadable(display, f"cannot access file: {exc.strerror or exc}")
+    except ValueError:
+        return unreadable(display, "cannot access file: the name holds a NUL byte")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limits.max_file_size + 1)
-    except FileNotFoundError:
-        return unreadable(display, "file disappeared while reading")
-    except PermissionError:
-        return unreadable(display, "permission denied")
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            os.close(fd)
+            return unreadable(display, "is a directory, expected a file")
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            return unreadable(display, "not a regular file (device, socket or FIFO)")
+        moved = _moved(st, real, display) if real is not None else None
+        if moved is not None:  # a link was changed, or the file removed, between the check and the open
+            os.close(fd)
+            return moved
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), st.st_size
     except OSError as exc:
+        os.close(fd)
         return unreadable(display, f"cannot read file: {exc.strerror or exc}")
+
+
+def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
+    """Read a whole regular file (through :func:`open_file`), refusing oversized and binary
+    content."""
+    opened = open_file(path, display, limits)
+    if isinstance(opened, Problem):
+        return opened
+    handle, size = opened
+    with handle:
+        if size > limits.max_file_size:
+            return unreadable(
+                display,
+                f"file is {size} bytes, over the {limits.max_file_size}-byte limit (raise it with --max-file-size)",
+            )
+        try:
+            data = handle.read(limits.max_file_size + 1)
+        except OSError as exc:
+            return unreadable(display, f"cannot read file: {exc.strerror or exc}")
     if len(data) > limits.max_file_size:
         return unreadable(display, f"file grew over the {limits.max_file_size}-byte limit while reading")
     if looks_binary(data):
@@ -90,7 +150,7 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
 class DiskLines:
     """The lines of files a run read straight from disk, outside any node's tree (compose files,
     manifests, env files), for the snippets of findings: only the files named, read again as they
-    were read the first time (regular files only, confined to ``limits.root``, size-limited)."""
+    were read the first time (regular files only, confined to ``limits.roots``, size-limited)."""
 
     def __init__(self, files: Iterable[str], limits: Limits) -> None:
         self.files = frozenset(files)

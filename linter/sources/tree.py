@@ -13,7 +13,6 @@ and no path leads outside what is being audited.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import stat
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from linter.origin import Origin, Problem
-from linter.sources.files import Limits, read_bytes, unreadable
+from linter.sources.files import Limits, open_file, outside, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
 T = TypeVar("T")
@@ -66,6 +65,9 @@ class Tree(ABC):
     """The questions the node loader asks about a node's files."""
 
     home: str = ""  # the Liferay home on the server, when known (``/opt/liferay``)
+    # the audited trees on this machine: files and directories whose real path lies outside them
+    # are neither opened nor listed (set by the loader; empty: only the tree's own checks)
+    roots: tuple[Path, ...] = ()
 
     @abstractmethod
     def kind(self, path: str) -> Kind | None:
@@ -127,6 +129,62 @@ class Tree(ABC):
     def unlistable(self, path: str) -> Problem | None:
         """An ``UNREADABLE`` problem when ``path`` is a directory whose entries cannot be listed."""
         return None
+
+    def denials(self) -> list[Problem]:
+        """Directories met while answering questions that could not be looked into (permission
+        denied, a link out of the audited tree): said once each, so no subtree is passed over
+        silently."""
+        return list(self.__dict__.get("_denials", {}).values())
+
+    def _deny(self, directory: str, message: str) -> None:
+        denials: dict[str, Problem] = self.__dict__.setdefault("_denials", {})
+        shown = self.display(directory)
+        denials.setdefault(shown, unreadable(shown, message))
+
+    def _host_dir(self, path: str, host: Path) -> bool:
+        """Whether a directory on this machine may be listed (and say why not)."""
+        if self.roots and outside(host, self.roots) is not None:
+            self._deny(path, "symbolic link points outside the audited tree; not followed")
+            return False
+        return True
+
+    def _host_kind(self, path: str, host: Path) -> Kind | None:
+        try:
+            mode = os.stat(host).st_mode
+        except PermissionError:
+            self._deny(posixpath.dirname(path), "permission denied: cannot look inside the directory")
+            return None
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISDIR(mode):
+            return "dir"
+        return "file" if stat.S_ISREG(mode) else "other"
+
+    def _host_listdir(self, path: str, host: Path) -> list[str]:
+        if not self._host_dir(path, host):
+            return []
+        try:
+            return os.listdir(host)
+        except PermissionError:
+            self._deny(path, "permission denied: cannot list the directory")
+        except (OSError, ValueError):
+            pass
+        return []
+
+    def _host_digest(self, path: str, host: Path) -> str | None:
+        import hashlib
+
+        opened = open_file(host, self.display(path), Limits(max_file_size=1 << 62, roots=self.roots))
+        if isinstance(opened, Problem):
+            return None
+        sha = hashlib.sha256()
+        try:
+            with opened[0] as handle:
+                while chunk := handle.read(_DIGEST_CHUNK):
+                    sha.update(chunk)
+        except (OSError, ValueError):
+            return None
+        return sha.hexdigest()
 
     def digest(self, path: str) -> str | None:
         """sha256 of a file's content, whatever its size; None when unreadable."""
@@ -224,13 +282,7 @@ class DiskTree(Tree):
         target = self.path(path)
         if target is None:
             return None
-        try:
-            mode = os.stat(target).st_mode
-        except (OSError, ValueError):
-            return None
-        if stat.S_ISDIR(mode):
-            return "dir"
-        return "file" if stat.S_ISREG(mode) else "other"
+        return self._host_kind(path, target)
 
     def lexists(self, path: str) -> bool:
         target = self.path(path)
@@ -240,10 +292,7 @@ class DiskTree(Tree):
         target = self.path(path)
         if target is None:
             return []
-        try:
-            return sorted(os.listdir(target))
-        except (OSError, ValueError):
-            return []
+        return sorted(self._host_listdir(path, target))
 
     def unlistable(self, path: str) -> Problem | None:
         target = self.path(path)
@@ -258,19 +307,8 @@ class DiskTree(Tree):
         return read_bytes(target, self.display(path), limits)
 
     def digest(self, path: str) -> str | None:
-        import hashlib
-
         target = self.path(path)
-        if target is None:
-            return None
-        sha = hashlib.sha256()
-        try:
-            with open(target, "rb") as handle:
-                while chunk := handle.read(_DIGEST_CHUNK):
-                    sha.update(chunk)
-        except (OSError, ValueError):
-            return None
-        return sha.hexdigest()
+        return None if target is None else self._host_digest(path, target)
 
     def display(self, path: str) -> str:
         shown = self._shown.get(path)
@@ -405,12 +443,9 @@ class MountTree(Tree):
         if found is not None:
             source, rest = found
             if source.host is not None:
-                try:
-                    mode = os.stat(self._host(source, rest)).st_mode
-                except (OSError, ValueError):
-                    mode = None
-                if mode is not None:
-                    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+                kind = self._host_kind(path, self._host(source, rest))
+                if kind is not None:
+                    return kind
             elif source.blob is not None:
                 if not rest:
                     return "file"
@@ -444,8 +479,7 @@ class MountTree(Tree):
         if found is not None:
             source, rest = found
             if source.host is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    names.update(os.listdir(self._host(source, rest)))
+                names.update(self._host_listdir(path, self._host(source, rest)))
             elif source.folder is not None and not rest:
                 names.update(name for name, _ in source.folder)
         return sorted(names)
@@ -460,6 +494,12 @@ class MountTree(Tree):
         if source.folder is not None:
             return next((blob for name, blob in source.folder if name == rest), None)
         return None
+
+    def digest(self, path: str) -> str | None:
+        found = self._find(self.absolute(path))
+        if found is not None and found[0].host is not None:
+            return self._host_digest(path, self._host(*found))
+        return super().digest(path)
 
     def remembers(self, path: str) -> bool:
         # content a manifest carries (a ConfigMap) is shown from the manifest file itself
