@@ -196,15 +196,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if row is not None and _DEDICATED_7X.fullmatch(key):
             continue  # HA305 (store root) and HA403 (Lucene keys) report these on 7.x
         if row is not None and key not in known_keys(family):
-            replacement = f" (use {row.new_key}: {encode(row.new_key)})" if row.kind.endswith("renamed") else ""
-            yield Finding(
-                f"{name} decodes to {key}, which Liferay's VerifyProperties lists as {row.kind.replace('-', ' ')}"
-                f"{replacement}",
-                at,
-                help="remove the variable or set the new key",
-                subject=name,
-            )
-            continue
+            continue  # decodes fine to a key Liferay retired: HA703 (obsolete-key) reports it
         stray = [p for p in _plain_segments(name) if _STRAY_NAME.fullmatch(p)]
         near = _near(family, key)
         if not stray and near is None:

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, label_at, rule
-from linter.ruleapi.keys import known_keys, legacy_key, written_entries
+from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label_at, rule
+from linter.ruleapi.keys import (
+    IMAGE_VARIABLES,
+    NOT_PROPERTY_PREFIXES,
+    known_keys,
+    legacy_key,
+    property_key,
+    written_entries,
+)
 from linter.ruleapi.text import LazyPattern
 
 # Keys a dedicated rule reports on 7.x with more context: HA305 (file-system store root as a
@@ -98,4 +105,25 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             label_at(node, entry.origin, row.kind.replace("-", " ")),
             help=help_text,
             subject=key,
+        )
+    if family.startswith("6."):
+        return  # LIFERAY_* variables are a 7.x feature
+    for var in node.env:
+        name = var.name
+        if not name.startswith("LIFERAY_") or name in IMAGE_VARIABLES or name.startswith(NOT_PROPERTY_PREFIXES):
+            continue
+        decoded = property_key(name)
+        if decoded is None or decoded.literal_tokens:
+            continue  # HA605 says how the name decodes badly
+        key = decoded.key
+        row = legacy_key(family, key)
+        if row is None or key in known or _DEDICATED_7X.fullmatch(key):
+            continue
+        tail, help_text = _what(row.kind, key, row.new_key, row.module, family, row.table)
+        origin = var.origin if var.origin.kind is OriginKind.ENV else var.origin._replace(kind=OriginKind.ENV)
+        yield Finding(
+            f"{name} sets {key}, which {tail}",
+            label_at(node, origin, row.kind.replace("-", " ")),
+            help=help_text,
+            subject=name,
         )
