@@ -43,9 +43,9 @@ REAL: dict[str, list[Seen] | str] = {
     # four alternative images (SP14/SP8, unicast/multicast) in four folders; the expert reads them as
     # four setups from the README and start scripts. The files alone (three of the four folders have
     # no Dockerfile here) look like four node directories of one cluster: the tool reports the
-    # differences between them (HA103 transport mismatch says they are not one cluster). Version: 6.x
-    # keys (6.0-6.2) and a local base image liferay-ee-sp14 with no version number: 6.2, said as a range.
-    "joolz__docker-liferay-cluster": [Seen("joolz__docker-liferay-cluster", 4, "6.2", False)],
+    # differences between them (HA103 transport mismatch says they are not one cluster). Version: the
+    # one Dockerfile here copies the configuration into /opt/liferay-portal-6.2-ee-sp14: 6.2, certain.
+    "joolz__docker-liferay-cluster": [Seen("joolz__docker-liferay-cluster", 4, "6.2", True)],
     "roclas__dxpCluster": [Seen("roclas__dxpcluster", 2, "7.0", True)],
     # the image is a placeholder; LIFERAY_* variables say 7.x (the Dockerfile beside it names GA112)
     "s0beran0__liferay-ga112-kubernetes": [Seen("s0beran0__liferay-ga112-kubernetes", 1, "7.4", False)],

@@ -109,3 +109,40 @@ def test_defaults_on_a_private_image_are_unconfirmed_infos(tmp_path: Path, capsy
         findings = json.loads(capsys.readouterr().out)["findings"]
         assert [f["severity"] for f in findings] == [severity, severity]
         assert all(("unconfirmed" in f["message"]) == (severity == "info") for f in findings)
+
+
+def test_a_node_folder_with_a_dockerfile_is_the_image_it_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as joolz/docker-liferay-cluster builds its 6.2 nodes: portal-ext.properties copied into the bundle,
+    # the stack copied into a class-path folder that RUN mkdir made; the class-path reference resolves
+    # there (no HA003), and the stray copy of the stack beside the Dockerfile plays no part
+    stack = (
+        '<config xmlns="urn:org:jgroups"><TCP bind_port="7800"/>'
+        '<TCPPING initial_hosts="a[7800],b[7800]" port_range="0"/><MERGE3/></config>\n'
+    )
+    home = "/opt/liferay-portal-6.2-ee-sp14"
+    for name in ("node1", "node2"):
+        node = tmp_path / name
+        node.mkdir()
+        (node / "portal-ext.properties").write_text(
+            "cluster.link.enabled=true\ncluster.link.channel.properties.control=myehcache/tcp.xml\n"
+            "cluster.link.channel.properties.transport.0=myehcache/tcp.xml\n"
+        )
+        (node / "tcp.xml").write_text(stack)
+        (node / "Dockerfile").write_text(
+            "FROM liferay-ee-sp14\n"
+            f"COPY portal-ext.properties {home}\n"
+            f"RUN mkdir {home}/tomcat-7.0.62/webapps/ROOT/WEB-INF/classes/myehcache\n"
+            f"COPY tcp.xml {home}/tomcat-7.0.62/webapps/ROOT/WEB-INF/classes/myehcache\n"
+        )
+    main(["check", "--format", "json", "--liferay-version", "6.2", "--select", "HA003,HA103", str(tmp_path)])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["findings"] == []
+    (cluster,) = doc["clusters"]
+    assert all(any(f.endswith("tcp.xml") for f in n["files"]) for n in cluster["nodes"])
+    # without the Dockerfile, the same folder is a Liferay home whose class path has no myehcache/tcp.xml
+    for name in ("node1", "node2"):
+        (tmp_path / name / "Dockerfile").unlink()
+    main(["check", "--format", "json", "--liferay-version", "6.2", "--select", "HA003", str(tmp_path)])
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HA003"}

@@ -26,6 +26,21 @@ def _cluster(tmp_path: Path, files: dict[str, str], version: str = "7.4") -> Clu
     return load_cluster(discover([tmp_path], version).clusters[0])
 
 
+def test_a_file_of_the_same_name_off_the_class_path_is_not_the_resource(tmp_path: Path) -> None:
+    # Liferay loads a class-path resource by its full path: conf/jgroups/tcp.xml is not jgroups/tcp.xml
+    cluster = _cluster(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "cluster.link.channel.properties.control=jgroups/tcp.xml\n",
+            "n1/conf/jgroups/tcp.xml": TCP_XML,
+            "n1/custom_cache/tcp.xml": TCP_XML,
+        },
+    )
+    ref = cluster.nodes[0].reference("cluster.link.channel.properties.control")
+    assert ref is not None and ref.kind == "missing"
+    assert any("jgroups/tcp.xml" in p.message for p in cluster.nodes[0].problems)
+
+
 def test_stack_found_under_the_classpath_root(tmp_path: Path) -> None:
     cluster = _cluster(
         tmp_path,
@@ -33,7 +48,7 @@ def test_stack_found_under_the_classpath_root(tmp_path: Path) -> None:
             "n1/portal-ext.properties": "cluster.link.channel.properties.control=/jgroups/tcp.xml\n",
             "n1/tomcat-9.0.56/webapps/ROOT/WEB-INF/classes/jgroups/tcp.xml": TCP_XML,
             "n2/portal-ext.properties": "cluster.link.channel.properties.control=jgroups/tcp.xml\n",
-            "n2/conf/jgroups/tcp.xml": TCP_XML,  # found by name inside the node directory
+            "n2/webapps/ROOT/WEB-INF/classes/jgroups/tcp.xml": TCP_XML,
         },
     )
     for node in cluster.nodes:

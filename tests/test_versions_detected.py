@@ -150,11 +150,11 @@ def test_nodes_of_two_versions_are_an_error_and_each_is_checked_as_its_own(
     assert cluster["liferay_version"] == "7.4"  # what most nodes run
 
 
-def test_folders_that_are_each_a_docker_build_context_are_separate_setups(
+def test_node_folders_built_from_two_base_images_are_a_version_mismatch(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # expected: two images built from two folders are two setups of one node each, with a note;
-    # the folders below a build context (config/ copied into the image) are not nodes
+    # expected: each folder is the image its Dockerfile builds (7.1 and 7.2): HA610 between them; the
+    # config/ folder below a build context is not a node
     for name, tag in (("image-a", "7.1.10.1"), ("image-b", "7.2.10-sp5")):
         (tmp_path / name / "config").mkdir(parents=True)
         (tmp_path / name / "Dockerfile").write_text(
@@ -163,8 +163,8 @@ def test_folders_that_are_each_a_docker_build_context_are_separate_setups(
         (tmp_path / name / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
         (tmp_path / name / "config" / ES7).write_text('operationMode="REMOTE"\n')
     doc = _check(capsys, "--select", "HA610", str(tmp_path))
-    assert sorted((c["name"], len(c["nodes"])) for c in doc["clusters"]) == [("image-a", 1), ("image-b", 1)]
-    assert doc["findings"] == []  # no version mismatch between setups that are not one cluster
+    assert [(c["name"], len(c["nodes"])) for c in doc["clusters"]] == [(tmp_path.name, 2)]
+    assert [f["rule"] for f in doc["findings"]] == ["HA610", "HA610"]  # a tie: each side reported
 
 
 def test_kubernetes_folders_beside_a_compose_project_are_their_own_clusters(

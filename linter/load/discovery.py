@@ -460,6 +460,31 @@ def _manifests_in(root: Path, depth: int = 0, limits: Limits = _LIMITS) -> list[
     return files
 
 
+def _directory_node(name: str, directory: Path, found: Discovery, limits: Limits) -> NodeSpec:
+    """A node directory; one that is a Docker build context is the image its Dockerfile builds."""
+    from linter.load.image_node import image_node
+
+    image = image_node(directory, limits)
+    if image is None:
+        return NodeSpec(name, directory, display_path(directory))
+    found.notes.extend(image.notes)
+    found.notes.append(
+        f"{display_path(directory)}: read as the image its Dockerfile builds (the files it copies, where it "
+        "copies them)"
+    )
+    return NodeSpec(
+        name,
+        directory,
+        display_path(directory),
+        tree=image.tree,
+        env_vars=image.env,
+        problems=image.problems,
+        files=image.files,
+        deployment="dockerfile",
+        images=image.images,
+    )
+
+
 def _deployments_below(root: Path, depth: int = 2) -> list[Path]:
     """Directories under ``root`` (up to ``depth`` levels) that hold a compose file or Kubernetes
     manifests of their own: deployments kept beside a compose project (a ``kubernetes/`` folder)."""
@@ -516,33 +541,12 @@ def _cluster_from_dir(
     subdirs = _node_subdirs(root, problems)
     if subdirs and _is_file(root / "Dockerfile"):
         return None  # a Docker build context: what is below it goes into an image, it holds no nodes
-    contexts = [d for d in subdirs if _is_file(d / "Dockerfile")]
-    if len(subdirs) > 1 and len(contexts) == len(subdirs):
-        # every "node" is a Docker build context of its own: separate images, not nodes of one cluster
-        found.notes.append(
-            f"{display_path(root)}: {', '.join(d.name for d in subdirs)} are Docker build contexts (each an image "
-            "of its own), checked as separate setups; to check them as nodes of one cluster, say so in a "
-            f"liferay-ha.toml in {display_path(root)}"
-        )
-        raise _Many(
-            [
-                ClusterSpec(
-                    name=d.name,
-                    root=d,
-                    display=display_path(d),
-                    nodes=(NodeSpec(d.name, d, display_path(d)),),
-                    declared_version=declared,
-                    version_source="--liferay-version" if declared else None,
-                )
-                for d in subdirs
-            ]
-        )
     if subdirs:
         return ClusterSpec(
             name=root.resolve().name or "cluster",
             root=root,
             display=display_path(root),
-            nodes=tuple(NodeSpec(d.name, d, display_path(d)) for d in subdirs),
+            nodes=tuple(_directory_node(d.name, d, found, limits) for d in subdirs),
             declared_version=declared,
             version_source="--liferay-version" if declared else None,
         )
@@ -762,7 +766,7 @@ def discover(
                 name="cluster" if len(unique_loose) > 1 else names[0],
                 root=common if len(unique_loose) > 1 else unique_loose[0],
                 display=display_path(common),
-                nodes=tuple(NodeSpec(n, p, display_path(p)) for n, p in zip(names, unique_loose, strict=True)),
+                nodes=tuple(_directory_node(n, p, result, limits) for n, p in zip(names, unique_loose, strict=True)),
                 declared_version=declared_version,
                 version_source="--liferay-version" if declared_version else None,
             )

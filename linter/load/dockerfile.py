@@ -35,6 +35,8 @@ _DIRECTIVE = re.compile(r"^#\s*(escape|syntax|check)\s*=\s*(\S*)\s*$", re.IGNORE
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HEREDOC_OPS = ("RUN", "COPY", "ADD")
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,9}$")  # .properties, .xml, .sh: not the ".2-ee-sp14" of a folder
+_MKDIR = re.compile(r"\bmkdir\s+((?:[^;&|\n]+))")
 
 
 class Copy(NamedTuple):
@@ -188,6 +190,7 @@ class _Stage:
     env: list[EnvVar] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     official: bool = False
+    made_dirs: set[str] = field(default_factory=set)  # directories its RUN mkdir creates
 
 
 def _pairs(rest: str) -> list[tuple[str, str | None]]:
@@ -231,7 +234,13 @@ def parse_dockerfile(text: str, display: str, context: Path, build_args: dict[st
                 )
             parent = stages.get(image.lower()) if image else None
             if parent is not None:  # FROM an earlier stage: its environment and files carry over
-                stage = replace(parent, values=dict(parent.values), env=list(parent.env), copies=list(parent.copies))
+                stage = replace(
+                    parent,
+                    values=dict(parent.values),
+                    env=list(parent.env),
+                    copies=list(parent.copies),
+                    made_dirs=set(parent.made_dirs),
+                )
             else:
                 official = bool(image) and _official(image or "")
                 stage = _Stage(image if not unknown else None, origin, official=official)
@@ -249,6 +258,11 @@ def parse_dockerfile(text: str, display: str, context: Path, build_args: dict[st
                 column = max(rest.find(name), 0) + len(op) + 2
                 origin = Origin(display, line, column, kind=OriginKind.ENV, detail=name, value_line=line)
                 stage.env = [v for v in stage.env if v.name != name] + [EnvVar(name, value, origin)]
+        elif op == "RUN":
+            for m in _MKDIR.finditer(rest):
+                for word in m.group(1).split():
+                    if not word.startswith("-"):
+                        stage.made_dirs.add(posixpath.normpath(expand(word, stage.values, escape)))
         elif op in ("COPY", "ADD"):
             tokens = _args(rest)
             if any(t.startswith("--from") for t in tokens):
@@ -264,6 +278,7 @@ def parse_dockerfile(text: str, display: str, context: Path, build_args: dict[st
             dest = expand(dest, stage.values, escape)
             stage.copies.extend(
                 _copies(
+                    stage.made_dirs,
                     op,
                     [expand(s, stage.values, escape) for s in sources],
                     dest,
@@ -280,7 +295,7 @@ def parse_dockerfile(text: str, display: str, context: Path, build_args: dict[st
 
 
 def _copies(
-    op: str, sources: list[str], dest: str, context: Path, origin: Origin, problems: list[Problem]
+    made_dirs: set[str], op: str, sources: list[str], dest: str, context: Path, origin: Origin, problems: list[Problem]
 ) -> list[Copy]:
     out: list[Copy] = []
     for src in sources:
@@ -300,7 +315,13 @@ def _copies(
             if not os.path.lexists(path):
                 continue
             target = dest
-            if dest.endswith("/") or len(matches) > 1 or len(sources) > 1:
+            # Docker copies into dest when it is a directory in the image: a trailing slash, several
+            # sources, a directory the Dockerfile made, or (a guess the image hides) a name without an
+            # extension for a file that has one (COPY portal-ext.properties /opt/liferay)
+            into = dest.endswith("/") or len(matches) > 1 or len(sources) > 1 or posixpath.normpath(dest) in made_dirs
+            if not into and path.is_file() and _EXTENSION.search(path.name) and not _EXTENSION.search(dest):
+                into = True
+            if into:
                 target = posixpath.join(dest, "" if path.is_dir() else path.name)
             out.append(Copy(path, target, origin))
     return out

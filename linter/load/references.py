@@ -11,7 +11,6 @@ and URLs are never fetched.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
@@ -45,7 +44,7 @@ def locate(value: str, tree: Tree, classpath: list[str]) -> str | None:
     for candidate in [tree.join(rel), *(tree.join(cp, rel) for cp in classpath)]:
         if tree.is_file(candidate) and tree.contains(candidate):
             return candidate
-    return tree.find_by_name(posixpath.basename(rel))
+    return None  # Liferay loads a class-path resource by its full path: a file of that name elsewhere is not it
 
 
 class Resolver:
