@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 
 from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, is_unresolved, rule
+from linter.ruleapi.cluster_link import cluster_link_enabled
 from linter.ruleapi.database import JDBC_PREFIXES, jndi_setting, parse_jdbc, url_defined
 
 
@@ -113,6 +114,19 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             what=f"The database of the jdbc.{prefix} data source ({key} or jdbc.{prefix}.jndi.name)",
             show=_show,
             subject=key,
-            help=f"give every node the same {key} (or the same jdbc.{prefix}.jndi.name)",
+            help=f"give every node the same {key} (or the same jdbc.{prefix}.jndi.name)" + _separate(cluster),
             skip=skip,
         )
+
+
+def _separate(cluster: Cluster) -> str:
+    """Nodes on different databases with Cluster Link off everywhere may be two portals in one
+    deployment file (remote staging and live): say how to tell the linter so."""
+    if any(cluster_link_enabled(n) for n in cluster.nodes) or not all(n.deployment for n in cluster.nodes):
+        return ""
+    how = (
+        "x-liferay-ha-lint: {cluster: NAME} on each service"
+        if cluster.nodes[0].deployment == "compose"
+        else ("a liferay-ha-lint/cluster label on each workload")
+    )
+    return f"; if these are separate portals (Cluster Link is off on all of them), name their clusters with {how}"

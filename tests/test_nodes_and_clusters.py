@@ -146,3 +146,17 @@ def test_a_node_folder_with_a_dockerfile_is_the_image_it_builds(
         (tmp_path / name / "Dockerfile").unlink()
     main(["check", "--format", "json", "--liferay-version", "6.2", "--select", "HA003", str(tmp_path)])
     assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"HA003"}
+
+
+def test_two_portals_in_one_project_get_a_hint_to_name_their_clusters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # staging and live in one compose project, each on its own database, Cluster Link off: HA203
+    # (the nodes disagree on the database) says how to declare them as two clusters
+    text = "services:\n"
+    for name, db in (("live", "live-db"), ("staging", "staging-db")):
+        text += f"  {name}:\n" + LIFERAY + "    environment:\n"
+        text += f"      LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_URL: jdbc:postgresql://{db}:5432/lportal\n"
+    main(["check", "--format", "json", "--select", "HA203", str(_compose(tmp_path, text))])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert findings and all("x-liferay-ha-lint: {cluster: NAME}" in f["help"] for f in findings)
