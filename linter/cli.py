@@ -33,10 +33,11 @@ EXIT_USAGE = 2
 _APP_SETTINGS: dict[str, object] = {
     "name": "liferay-ha-lint",
     "help": "Config linter and policy checker for Liferay Portal clusters.",
-    "add_completion": False,
+    "add_completion": True,
     "no_args_is_help": True,
     "pretty_exceptions_enable": False,
     "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(**_APP_SETTINGS)  # type: ignore[arg-type]
 
@@ -66,7 +67,8 @@ _DEBUG_KEY = "liferay_ha_lint.debug"
 def _root(
     ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
     debug: Annotated[
         bool,
@@ -284,7 +286,9 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="Output format: text, json, sarif, junit, github, gitlab, html. Repeat it, each paired in order "
+            envvar="LIFERAY_HA_LINT_OUTPUT_FORMAT",
+            help="Output format: text, json, sarif, junit, github, gitlab, html (default: "
+            "$LIFERAY_HA_LINT_OUTPUT_FORMAT, else text). Repeat it, each paired in order "
             "with an --output, for several outputs in one run; one format may go to stdout.",
         ),
     ] = None,
@@ -513,11 +517,18 @@ def explain_command(
     sys.stdout.write(explain.explain(match[0]))
 
 
+@app.command("version")
+def version_command() -> None:
+    """Print the version (as --version does)."""
+    print(f"liferay-ha-lint {__version__}")
+
+
 _COMMANDS: dict[str, Callable[..., None]] = {
     "show": show,
     "check": check,
     "rules": rules_command,
     "explain": explain_command,
+    "version": version_command,
 }
 
 

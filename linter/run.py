@@ -126,9 +126,8 @@ def check(request: CheckRequest) -> CheckResult:
     cfg = request.config
     version = request.liferay_version or cfg.liferay_version
     given = list(request.paths)
-    targets = given or [Path(p) for p in cfg.clusters]
-    if not targets:
-        raise RunError("no paths given and no 'clusters' in the config file")
+    # no paths: the config's clusters, else the current directory (as ruff checks ".")
+    targets = given or [Path(p) for p in cfg.clusters] or [Path(".")]
     check_inputs(targets, "" if given or cfg.path is None else f"{cfg.path}: clusters: ")
     file_mode = bool(given) and all(p.is_file() and not is_deployment_file(p) for p in given)
     if file_mode:

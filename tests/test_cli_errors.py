@@ -60,7 +60,8 @@ USAGE_ERRORS = {
     "show: nonexistent path": (["show", "{tmp}/no-such-cluster"], "no-such-cluster: no such file or directory"),
     "dangling symlink path": (["check", "{tmp}/dangling"], "dangling: dangling symbolic link"),
     "one of several paths missing": (["check", "{cluster}", "{tmp}/gone"], "gone: no such file or directory"),
-    "no path and no clusters": (["check"], "no paths given and no 'clusters' in the config file"),
+    # no path and no configured clusters: the current directory is checked, as ruff checks "."
+    "no path, no clusters, nothing here": (["check"], ".: no Liferay configuration found"),
     "config clusters missing": (["check", "--config", "{tmp}/clusters.toml"], "clusters.toml: clusters: {tmp}/gone"),
     "--config missing": (["check", "--config", "{tmp}/none.toml", "{cluster}"], "none.toml: cannot read"),
     "--config unknown key": (["check", "--config", "{tmp}/unknown.toml", "{cluster}"], 'unknown key "selct"'),
@@ -107,6 +108,33 @@ def test_usage_and_configuration_errors_exit_2_with_one_line(tmp_path: Path, cas
     assert expected.format(**values) in _one_error_line(result)
     assert result.stdout == ""
     assert sorted(work.iterdir()) == before  # nothing written
+
+
+def test_check_without_a_path_checks_the_current_directory() -> None:
+    result = _run(["check", "-q"], cwd=CLUSTER)
+    assert result.returncode == 1 and result.stderr == ""  # the broken cluster's findings, as for `check .`
+    assert result.stdout == _run(["check", "-q", "."], cwd=CLUSTER).stdout
+    assert _run(["check", "-h"], cwd=CLUSTER).stdout.startswith("Usage: liferay-ha-lint check")
+    assert _run(["-V"], cwd=CLUSTER).stdout == _run(["version"], cwd=CLUSTER).stdout
+
+
+def test_output_format_from_the_environment(tmp_path: Path) -> None:
+    env = {**os.environ, "LIFERAY_HA_LINT_OUTPUT_FORMAT": "json"}
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", "check", str(CLUSTER)], capture_output=True, text=True, env=env, check=False
+    )
+    assert json.loads(result.stdout)["summary"]["clusters"] == 1
+
+
+def test_shell_completion_completes_commands() -> None:
+    env = {
+        **os.environ,
+        "_LIFERAY_HA_LINT_COMPLETE": "complete_bash",
+        "COMP_WORDS": "liferay-ha-lint ch",
+        "COMP_CWORD": "1",
+    }
+    result = subprocess.run([sys.executable, "-m", "linter"], capture_output=True, text=True, env=env, check=False)
+    assert result.stdout.split() == ["check"]
 
 
 def test_no_arguments_print_the_help(tmp_path: Path) -> None:
