@@ -478,8 +478,11 @@ class RulesFormat(str, Enum):
 def rules_command(
     fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
     rules_dir: Annotated[list[Path] | None, typer.Option("--rules-dir", help="Also list an extra rule pack.")] = None,
+    wanted: Annotated[
+        str | None, typer.Argument(metavar="[FILTER]", help="Only rules with this id prefix (HA1), tag or name.")
+    ] = None,
 ) -> None:
-    """List every rule with its id, name, severity, scope and versions."""
+    """List the rules with their id, name, severity, scope, versions and tags."""
     from linter import explain
     from linter.pack import PackError, load_rules
 
@@ -487,7 +490,11 @@ def rules_command(
         rules = load_rules(extra_dirs=rules_dir or [])
     except PackError as exc:
         raise _usage_error(str(exc)) from None
-    sys.stdout.write(explain.rules_json(rules) if fmt is RulesFormat.json else explain.rules_table(rules))
+    if wanted:
+        rules = explain.select_rules(rules, wanted)
+        if not rules:
+            raise _usage_error(f"no rule has the id prefix, tag or name {wanted!r}")
+    sys.stdout.write(explain.rules_json(rules) if fmt is RulesFormat.json else explain.rules_table(rules, _width()))
 
 
 @app.command("explain")
@@ -500,8 +507,9 @@ def explain_command(
         Path | None,
         typer.Option("--config", help="Config file, for its secret-keys (default: found upwards from here)."),
     ] = None,
+    long: Annotated[bool, typer.Option("--long", help="Show every example in full.")] = False,
 ) -> None:
-    """Explain a rule: what it checks, why, how to fix it, where the fact comes from, examples."""
+    """Explain a rule (or list the rules of a tag or id prefix): why, fix, sources, an example."""
     from linter import explain
     from linter.pack import PackError, load_rules
 
@@ -513,8 +521,21 @@ def explain_command(
     wanted = rule_ref.strip()
     match = [r for r in rules if wanted.upper() == r.id or wanted in (r.name, *r.aliases)]
     if not match:
+        group = explain.select_rules(rules, wanted)
+        if group:  # a tag (cluster-link) or an id prefix (HA1): the rules it names
+            sys.stdout.write(f"Rules for {wanted!r} (explain RULE for one):\n" + explain.rules_table(group, _width()))
+            return
         raise _usage_error(f"unknown rule {rule_ref!r}; run `liferay-ha-lint rules` for the list")
-    sys.stdout.write(explain.explain(match[0]))
+    sys.stdout.write(explain.explain(match[0], long=long, width=min(_width() or 88, 100)))
+
+
+def _width() -> int | None:
+    """The terminal's width (COLUMNS honoured), or None when output is not a terminal."""
+    import shutil
+
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 @app.command("version")

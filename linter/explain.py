@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,13 +62,21 @@ def rules_json(rules: Sequence[Rule]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def rules_table(rules: Sequence[Rule]) -> str:
-    rows = [("id", "name", "severity", "scope", "versions", "summary")]
-    rows += [(r.id, r.name, r.severity.value, r.scope, str(r.versions), r.summary) for r in rules]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+def select_rules(rules: Sequence[Rule], wanted: str) -> list[Rule]:
+    """Rules whose id starts with ``wanted`` (``HA1``), or whose tag or name is ``wanted``."""
+    w = wanted.strip()
+    return [r for r in rules if r.id.startswith(w.upper()) or w in r.tags or w == r.name or w in r.aliases]
+
+
+def rules_table(rules: Sequence[Rule], width: int | None = None) -> str:
+    """One line per rule (cut to ``width`` on a terminal): id, name, severity, scope, versions, tags, summary."""
+    rows = [("id", "name", "severity", "scope", "versions", "tags", "summary")]
+    rows += [(r.id, r.name, r.severity.value, r.scope, str(r.versions), ",".join(r.tags), r.summary) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = []
     for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
+        line = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:6])) + "  " + row[6]
+        lines.append(line if width is None or len(line) <= width else line[: max(width - 1, 20)] + "…")
     return "\n".join(lines) + "\n"
 
 
@@ -120,28 +129,97 @@ def _render_case(outcome: str, case: Path) -> list[str]:
     return lines
 
 
-def explain(rule: Rule) -> str:
+def _wrap(text: str, width: int, indent: str = "  ", then: str | None = None) -> list[str]:
+    rest = indent if then is None else then
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=rest) or [indent]
+
+
+def _meaningful(lines: list[str]) -> list[str]:
+    return [t for t in lines if t.strip() and not t.lstrip().startswith(("#", "<!--"))]
+
+
+def _files(case: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for path in sorted(p for p in case.rglob("*") if p.is_file() and p.name not in ("case.toml", "expected.json")):
+        try:
+            out[path.relative_to(case).as_posix()] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+    return out
+
+
+def _example_diff(fail: Path, passing: Path | None, width: int, limit: int = 18) -> list[str]:
+    """The failing example as the lines that differ from the passing one (``-`` failing, ``+``
+    passing), then the findings it gives."""
+    bad = _files(fail)
+    good = _files(passing) if passing is not None else {}
+    lines = [f"Example ({fail.name}" + (f" against {passing.name}" if passing is not None else "") + "):"]
+    shown = 0
+    for rel, text in bad.items():
+        other = good.get(rel)
+        if other is not None:
+            removed = [t for t in _meaningful(text) if t not in other]
+            added = [t for t in _meaningful(other) if t not in text]
+        else:
+            removed, added = _meaningful(text), []
+        if not removed and not added:
+            continue
+        lines.append(f"  --- {rel}"[:width])
+        for sign, part in (("-", removed), ("+", added)):
+            for t in part:
+                if shown >= limit:
+                    break
+                lines.append(f"  {sign} {mask_line(t)}"[:width])
+                shown += 1
+        if shown >= limit:
+            lines.append("  ... (explain --long shows the whole example)")
+            break
+    expected_path = fail / "expected.json"
+    if expected_path.is_file():
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
+        for finding in expected[:2]:
+            lines += _wrap(f"{finding['severity']}[{finding['rule']}] {finding['message']}", width, "  => ")
+        if len(expected) > 2:
+            lines.append(f"  => and {len(expected) - 2} more finding(s)")
+    return lines
+
+
+def explain(rule: Rule, long: bool = False, width: int = 88) -> str:
+    """What a rule checks, why and how to fix it; ``long`` adds every example in full."""
     out = [
         f"{rule.id} {rule.name}" + (f" (aliases: {', '.join(rule.aliases)})" if rule.aliases else ""),
         "",
-        rule.summary,
+        *_wrap(rule.summary, width, ""),
         "",
-        f"Severity: {rule.severity.value}    Scope: {rule.scope}    Liferay versions: {rule.versions}"
-        + (f"    Tags: {', '.join(rule.tags)}" if rule.tags else ""),
+        *_wrap(
+            f"Severity: {rule.severity.value}    Scope: {rule.scope}    Liferay versions: {rule.versions}"
+            + (f"    Tags: {', '.join(rule.tags)}" if rule.tags else ""),
+            width,
+            "",
+        ),
         "",
         "Why:",
-        f"  {rule.rationale}",
+        *_wrap(rule.rationale, width),
         "",
         "Fix:",
-        f"  {rule.fix}",
-        "",
-        "Sources:",
-        *[f"  - {s}" for s in rule.sources],
+        *_wrap(rule.fix, width),
     ]
+    if long:
+        out += ["", "Sources:", *[line for source in rule.sources for line in _wrap(source, width, "  - ", "    ")]]
     options = rule.option_fields()
     if options:
-        out += ["", "Options:"] + [f"  {n} ({t}) = {d!r}" for n, t, d in options]
+        out += ["", "Options:"] + [
+            line for n, t, d in options for line in _wrap(f"{n} ({t}) = {d!r}", width, "  ", "      ")
+        ]
     cases = _doc_cases(rule)
+    if not long:
+        fail = next((c for o, c in cases if o == "fail"), None) or _first_case(rule, "fail")
+        passing = _closest_pass(rule, fail) if fail is not None else None
+        if fail is not None:
+            out += ["", *_example_diff(fail, passing, width, limit=8)]
+        sources = f"its {len(rule.sources)} sources" if rule.sources else "the full examples"
+        out += ["", f"`liferay-ha-lint explain {rule.id} --long` gives {sources} and the full examples."]
+        return "\n".join(out).rstrip() + "\n"
     if cases:
         out.append("")
         for outcome, case in cases:
@@ -149,3 +227,25 @@ def explain(rule: Rule) -> str:
     elif rule.scope in ("node", "cluster"):
         out += ["", "Examples: see fixtures/rules/" + rule.id + "/ in the liferay-ha-lint repository."]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _closest_pass(rule: Rule, fail: Path) -> Path | None:
+    """The passing example that shares the most lines with the failing one (the best "after")."""
+    root = examples_root()
+    base = root / rule.id / "pass" if root is not None else None
+    if base is None or not base.is_dir():
+        return None
+    bad = {(rel, line) for rel, lines in _files(fail).items() for line in _meaningful(lines)}
+
+    def differing(case: Path) -> int:
+        return len(bad ^ {(rel, line) for rel, lines in _files(case).items() for line in _meaningful(lines)})
+
+    return min((p for p in sorted(base.iterdir()) if p.is_dir()), key=differing, default=None)
+
+
+def _first_case(rule: Rule, outcome: str) -> Path | None:
+    root = examples_root()
+    base = root / rule.id / outcome if root is not None else None
+    if base is None or not base.is_dir():
+        return None
+    return next((p for p in sorted(base.iterdir()) if p.is_dir()), None)

@@ -153,10 +153,36 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     rules = json.loads(capsys.readouterr().out)["rules"]
     ha101 = next(r for r in rules if r["id"] == "HA101")
     assert ha101["rationale"] and ha101["sources"] and ha101["scope"] == "node"
-    assert main(["explain", "cluster-link-mismatch"]) == 0
+    assert main(["explain", "cluster-link-mismatch", "--long"]) == 0
     text = capsys.readouterr().out
     assert "HA102" in text and "Failing example" in text and "Passing example" in text and "node3" in text
+    assert "Sources:" in text
     assert main(["explain", "HA999"]) == 2
+
+
+def test_explain_is_short_by_default_and_shows_what_differs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    ids = [r["id"] for r in json.loads(capsys.readouterr().out)["rules"]]
+    for rule_id in ids:
+        assert main(["explain", rule_id]) == 0
+        text = capsys.readouterr().out
+        assert len(text.splitlines()) <= 60, rule_id
+        assert all(len(line) <= 100 for line in text.splitlines()), rule_id
+    assert main(["explain", "HA102"]) == 0
+    text = capsys.readouterr().out
+    # the failing example's lines against the passing one's, and what the linter says about them
+    assert "\n  - " in text and "\n  + " in text and "=> error[HA102]" in text and "--long" in text
+
+
+def test_explain_a_tag_and_rules_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "cluster-link"]) == 0
+    listed = capsys.readouterr().out
+    assert "HA101" in listed and "HA102" in listed and "HA201" not in listed
+    assert main(["rules", "HA2"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:7] == ["id", "name", "severity", "scope", "versions", "tags", "summary"]
+    assert {line.split()[0] for line in table[1:]} == {i for i in ("HA201", "HA202", "HA203", "HA204", "HA205")}
+    assert main(["rules", "no-such-tag"]) == 2
 
 
 def test_docs_rules_md_is_current() -> None:
