@@ -166,7 +166,9 @@ class FailOn(str, Enum):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    from linter.reporters.common import visible  # names from a manifest or a path: no control characters
+
+    return visible(" ".join(text.split()))
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -550,7 +552,7 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
 
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     hint = "" if debug else f" (rerun with {DEBUG_FLAG} for the traceback)"
-    print(f"liferay-ha-lint: error: internal error: {_crash_summary(exc)}{hint}", file=sys.stderr)
+    print(f"liferay-ha-lint: error: internal error: {_one_line(_crash_summary(exc))}{hint}", file=sys.stderr)
     return EXIT_USAGE
 
 
