@@ -24,6 +24,7 @@ from linter.origin import Problem
 from linter.problems import problem_rule
 from linter.redact import mask_report
 from linter.ruleapi import Context, Finding, Rule, label_at, memo
+from linter.ruleapi.secrets import without_secret_values
 from linter.select import apply_severity, best_specificity, select_rules
 
 INTERNAL_ERROR = "HA009"
@@ -153,6 +154,10 @@ class Engine:
                     yield crash
                 continue
             for finding in findings:
+                message, at, related, help = without_secret_values(
+                    finding.message, finding.at, finding.related, finding.help, finding.subject, cluster
+                )
+                finding = finding._replace(message=message, at=at, related=related, help=help)
                 yield self._diagnostic(rule, finding, cluster.name)
 
     def check_cluster(self, cluster: Cluster) -> list[Diagnostic]:
