@@ -405,7 +405,17 @@ def _emit(
     if destination is not None:
         destination.write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
+        if kind is CheckFormat.text and os.environ.get("GITHUB_ACTIONS") == "true":
+            text = _without_workflow_commands(text)
         sys.stdout.write(text)
+
+
+def _without_workflow_commands(text: str) -> str:
+    """Text output in a GitHub Actions log, between ``::stop-commands::`` and a random token that
+    input cannot know, so that no line of it (a long value that wraps included) is read as a
+    workflow command."""
+    token = os.urandom(16).hex()
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
 def _color_and_width(color: ColorMode, destination: Path | None) -> tuple[bool, int | None]:

@@ -153,6 +153,33 @@ def test_baseline_entries_cannot_add_workflow_commands(
         _assert_neutral(out)
 
 
+def test_text_output_on_github_actions_stops_workflow_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A long value wraps: a line of text output then starts, after its indentation, with words of
+    the value; on GitHub Actions the runner is told not to read commands in text output."""
+    cluster = tmp_path / "c"
+    for node in ("n1", "n2"):
+        (cluster / node).mkdir(parents=True)
+        (cluster / node / "portal-ext.properties").write_text(
+            "web.server.display.node=" + "::error::WRAPPED " * 40 + "\n", encoding="utf-8"
+        )
+    monkeypatch.setenv("COLUMNS", "70")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    tokens = []
+    for _ in range(2):
+        main(["check", "--format", "text", "--color", "never", str(cluster)])
+        lines = capsys.readouterr().out.splitlines()
+        start = re.fullmatch(r"::stop-commands::([0-9a-f]{32})", lines[0])
+        assert start is not None and lines[-1] == f"::{start.group(1)}::", (lines[0], lines[-1])
+        assert any(line.lstrip().startswith("::error::WRAPPED") for line in lines[1:-1])  # the wrap
+        tokens.append(start.group(1))
+    assert tokens[0] != tokens[1]
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    main(["check", "--format", "text", "--color", "never", str(cluster)])
+    assert not capsys.readouterr().out.startswith("::stop-commands::")
+
+
 def _through_a_terminal(args: list[str]) -> str:
     """What the CLI writes to a real terminal (a pty), colours on."""
     master, slave = pty.openpty()
