@@ -179,7 +179,9 @@ class FailOn(str, Enum):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    from linter.reporters.common import visible  # names from a manifest or a path: no control characters
+
+    return visible(" ".join(text.split()))
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -431,7 +433,17 @@ def _emit(
     if destination is not None:
         destination.write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
+        if kind is CheckFormat.text and os.environ.get("GITHUB_ACTIONS") == "true":
+            text = _without_workflow_commands(text)
         sys.stdout.write(text)
+
+
+def _without_workflow_commands(text: str) -> str:
+    """Text output in a GitHub Actions log, between ``::stop-commands::`` and a random token that
+    input cannot know, so that no line of it (a long value that wraps included) is read as a
+    workflow command."""
+    token = os.urandom(16).hex()
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
 def _color_and_width(color: ColorMode, destination: Path | None) -> tuple[bool, int | None]:
@@ -606,7 +618,7 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
 
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     hint = "" if debug else f" (rerun with {DEBUG_FLAG} for the traceback)"
-    print(f"liferay-ha-lint: error: internal error: {_crash_summary(exc)}{hint}", file=sys.stderr)
+    print(f"liferay-ha-lint: error: internal error: {_one_line(_crash_summary(exc))}{hint}", file=sys.stderr)
     return EXIT_USAGE
 
 

@@ -25,6 +25,7 @@ from linter.origin import Confidence, Problem
 from linter.problems import problem_rule
 from linter.redact import mask_report
 from linter.ruleapi import Context, Finding, Rule, label_at, memo, node_names
+from linter.ruleapi.secrets import without_secret_values
 from linter.select import apply_severity, best_specificity, select_rules
 
 INTERNAL_ERROR = "HA009"
@@ -157,6 +158,10 @@ class Engine:
                     yield crash
                 continue
             for finding in findings:
+                message, at, related, help = without_secret_values(
+                    finding.message, finding.at, finding.related, finding.help, finding.subject, cluster
+                )
+                finding = finding._replace(message=message, at=at, related=related, help=help)
                 if node is not None and node.unseen and finding.confidence is Confidence.DEFAULT:
                     # the value rests on Liferay's default, which the node's own image may change
                     finding = finding._replace(

@@ -13,6 +13,7 @@ from typing import TextIO
 from linter.load.discovery import ClusterSpec
 from linter.load.loader import load_cluster
 from linter.model import Cluster
+from linter.reporters.common import visible
 from linter.sources.files import Limits
 
 HANDFUL = 5  # more nodes than this, on a terminal: show progress
@@ -38,6 +39,7 @@ def load_all(
     if not show:
         return [load_cluster(spec, limits, version) for spec in specs]
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(file=stream if stream is not None else sys.stderr, force_terminal=True)
@@ -53,6 +55,6 @@ def load_all(
     ) as progress:
         task = progress.add_task("", total=total)
         for spec in specs:
-            progress.update(task, description=spec.name)
+            progress.update(task, description=escape(visible(spec.name)))  # a name from input: no markup
             clusters.append(load_cluster(spec, limits, version, on_node=lambda _name: progress.advance(task)))
     return clusters

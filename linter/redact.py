@@ -49,9 +49,6 @@ DEFAULT_SECRET_KEYS: tuple[str, ...] = (
 )
 
 _SEPARATORS = "._-"
-# password=..., user:pass@ in URLs
-_URL_PASSWORD = re.compile(r"(?i)((?:password|passwd|pwd)=)([^&;,\s]*)")
-_URL_USERINFO = re.compile(r"(//[^/@:\s]+:)([^@/\s]+)(@)")
 
 
 def _fragment_regex(fragment: str) -> str:
@@ -151,16 +148,110 @@ def mask_value(key: str, value: str) -> str:
     return mask_inline(value)
 
 
+# A value as written after ``name=``: SQL Server's {braced} form (``}}`` escapes a brace, ``;`` may
+# appear inside), quoted (also with escaped quotes, as a flag inside a double-quoted shell string),
+# or up to the next separator of URLs, JDBC properties and lists.
+_VALUE = (
+    r"\{(?:[^}]|\}\})*\}?"
+    r"|\\\"(?:(?!\\\").)*(?:\\\")?"
+    r"|'(?:[^'\\]|\\.)*'?"
+    r'|"(?:[^"\\]|\\.)*"?'
+    r"|[^&;,\s'\")\]}]*"
+)
+# name=value: query parameters (?token=, &apiKey=), JDBC properties (;password=, :password=), JVM
+# flags (-Dname=) and a rule quoting key=value; masked when the name is a secret key (or pwd)
+_NAME = re.compile(r"(?<![\w.\-\[\]])((?:-D)?[A-Za-z_][\w.\-\[\]]*)=")
+_VALUE_AT = re.compile(_VALUE)
+_SHORT_PASSWORD_NAMES = frozenset({"pwd", "pw"})
+_PLAIN_WORDS = frozenset({"true", "false"})  # help text writes key=true; a rule quotes a value as 'x'
+# scheme://user:password@host: the password runs to the last @ of the authority (an @ inside it)
+_URL_USERINFO = re.compile(r"(//[^/@:\s'\"]*:)([^/\s'\"]*)(@)")
+# Oracle thin: jdbc:oracle:thin:user/password@host:1521/svc (or @//host...)
+_ORACLE_USERINFO = re.compile(r"(?i)(jdbc:oracle:\w+:[^/@:\s'\"]*/)([^\s'\"]*)(@)")
+
+
+def _mask_pairs(text: str) -> str:
+    out: list[str] = []
+    at = 0
+    for m in _NAME.finditer(text):
+        name = m.group(1)
+        if m.start() < at or not (name.lower() in _SHORT_PASSWORD_NAMES or is_secret_key(name)):
+            continue  # inside a value masked already, or not a secret: its value is searched too
+        value = _VALUE_AT.match(text, m.end())
+        shown = value.group() if value else ""
+        if not shown or shown in _PLAIN_WORDS:
+            continue
+        quote = shown[0] if shown[0] in "'\"" and len(shown) > 1 and shown[-1] == shown[0] else ""
+        out += [text[at : m.end()], quote, MASK, quote]  # a quoted value stays quoted
+        at = m.end() + len(shown)
+    out.append(text[at:])
+    return "".join(out)
+
+
 def mask_inline(text: str) -> str:
-    """Mask password parameters and URL credentials inside free text (JDBC URLs, flags)."""
-    text = _URL_PASSWORD.sub(lambda m: m.group(1) + (MASK if m.group(2) else ""), text)
-    return _URL_USERINFO.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    """Mask credentials inside free text: the value of every ``name=value`` whose name is a secret
+    key (query parameters, JDBC properties such as SQL Server's ``password={...}`` and DB2's
+    ``:password=...;``, JVM flags, a rule quoting a key and its value), and the password of URL
+    user information (``//user:p@ss@host``, Oracle's ``user/password@``)."""
+    if "=" in text:
+        text = _mask_pairs(text)
+    if "@" in text:
+        text = _ORACLE_USERINFO.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+        text = _URL_USERINFO.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    return text
 
 
 _PROPERTY_LINE = re.compile(r"^(\s*)([^=:\s#!][^=]*?)(\s*[=:]\s*)(.*)$")
 _XML_ATTRIBUTE = re.compile(r"""([\w.:-]+)(\s*=\s*)(["'])(.*?)(\3)""")
-_FLAG = re.compile(r"(-D[\w.\[\]\"-]+=)(\S+)")
+# -Dname=value, the value quoted or not, or the whole flag quoted ("-Dname=a b")
+_FLAG = re.compile(r"(\\?[\"'])?(-D[\w.\[\]-]+=)")
 _ENV_LINE = re.compile(r"^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)(=)(.*)$")
+_KEY_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
+_KEY_END = re.compile(r"(?<!\\)(?:\\\\)*[=:\s]")
+_ESCAPED_CONTROL = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def _properties_key(line: str) -> tuple[str, int] | None:
+    """The decoded key of a ``.properties`` line as ``java.util.Properties`` reads it (escapes such as
+    ``p\\u0061ssword`` decoded; ``=``, ``:`` or whitespace ends it, so the 6.x ``key value`` form
+    counts) and where its value starts; None for a blank or comment line."""
+    body = line.lstrip(" \t\f")
+    if not body or body[0] in "#!":
+        return None
+    start = len(line) - len(body)
+    end = _KEY_END.search(body)
+    raw = body if end is None else body[: end.end() - 1]
+    at = start + len(raw)
+    rest = line[at:]
+    stripped = rest.lstrip(" \t\f")
+    if stripped[:1] in ("=", ":"):
+        stripped = stripped[1:].lstrip(" \t\f")
+    key = _KEY_ESCAPE.sub(
+        lambda m: chr(int(m.group(1), 16)) if m.group(1) else _ESCAPED_CONTROL.get(m.group(2), m.group(2)), raw
+    )
+    return key, len(line) - len(stripped)
+
+
+def _mask_flags(line: str) -> str:
+    out: list[str] = []
+    at = 0
+    for m in _FLAG.finditer(line):
+        if m.start() < at:
+            continue  # inside a value already masked
+        quote, flag = m.group(1), m.group(2)
+        value_start = m.end()
+        if quote:  # "-Dname=a b": the value runs to the closing quote
+            close = line.find(quote, value_start)
+            value_end = len(line) if close < 0 else close
+        else:
+            value = re.match(_VALUE, line[value_start:])
+            value_end = value_start + (len(value.group()) if value else 0)
+        out.append(line[at:value_start])
+        secret = is_secret_key(flag) and value_end > value_start
+        out.append(MASK if secret else line[value_start:value_end])
+        at = value_end
+    out.append(line[at:])
+    return "".join(out)
 
 
 def mask_line(line: str) -> str:
@@ -168,9 +259,13 @@ def mask_line(line: str) -> str:
     m = _ENV_LINE.match(line)
     if m and is_secret_key(m.group(2)):
         return m.group(1) + m.group(2) + m.group(3) + (MASK if m.group(4) else "")
-    m = _PROPERTY_LINE.match(line)
-    if m and not line.lstrip().startswith("<") and is_secret_key(m.group(2)):
-        return m.group(1) + m.group(2) + m.group(3) + (MASK if m.group(4) else "")
+    if not line.lstrip().startswith("<"):
+        m = _PROPERTY_LINE.match(line)
+        if m and is_secret_key(m.group(2)):
+            return m.group(1) + m.group(2) + m.group(3) + (MASK if m.group(4) else "")
+        found = _properties_key(line)
+        if found is not None and is_secret_key(found[0]):
+            return line[: found[1]] + (MASK if found[1] < len(line.rstrip()) else "")
     line = _XML_ATTRIBUTE.sub(
         lambda a: (
             a.group(1)
@@ -181,8 +276,7 @@ def mask_line(line: str) -> str:
         ),
         line,
     )
-    line = _FLAG.sub(lambda f: f.group(1) + (MASK if is_secret_key(f.group(1)) else f.group(2)), line)
-    return mask_inline(line)
+    return mask_inline(_mask_flags(line))
 
 
 # ----------------------------------------------------------------------------- the report, once

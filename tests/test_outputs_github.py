@@ -95,7 +95,10 @@ def test_escaping_levels_and_lines_without_a_line(tmp_path: Path) -> None:
     ctx = Context(__version__, rules, frozenset(r.id for r in rules), root=tmp_path, cwd=tmp_path)
     first = github.render(mask_report(Report((d,), (cluster,))), ctx).splitlines()[0]
     assert first.startswith("::notice file=a%2Cb%3Ac/portal-ext.properties,title=HA104 multicast-group-mismatch::")
-    assert "\n" not in first and "100%25 off:%0Asecond line" in first and "hunter2" not in first and MASK in first
+    # a line break inside a message is shown as \n (text from input never starts a line, not even in
+    # the annotation's data); the lines the reporter joins are %0A
+    assert "\n" not in first and "100%25 off:\\nsecond line" in first and "hunter2" not in first and MASK in first
+    assert "%0An1: 1" in first
     level, props, data = parse(first)
     assert level == "notice" and "line" not in props  # no line is invented for a default
     assert "n1: 1 (Liferay 7.4 default)" in data and "Other nodes: n2: 2 (n2/portal-ext.properties:4)." in data

@@ -1,11 +1,21 @@
 """Secrets planted in every secret-bearing place, different on each node so that mismatch rules
-fire, never appear in any output format, nor does any digest or hash of them."""
+fire, never appear in any output format, nor does any digest, hash or obvious encoding of them.
+
+The places: properties (the plain form, a key written with escapes, the 6.x ``key value`` and the
+``key:value`` forms), OSGi .config, env files, setenv.sh JVM flags with quoted values, compose
+``environment``, Kubernetes ``env``, JGroups XML attributes, JDBC URLs of every dialect (MySQL with an
+@ and a %40 in the password, PostgreSQL, Oracle thin ``user/password@``, SQL Server ``{...;...}``,
+DB2 ``:password=...;``), credential query parameters, and the value of a secret-named boolean key
+that a rule quotes (HA704)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import json
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -33,6 +43,27 @@ SECRETS = {
         "S3Ping-One",
         "EnvPw-One",
         "Es-One",
+        "EscKey-One",
+        "SpaceSep-One",
+        "ColonSep-One",
+        "AtPwA-One",
+        "AtPwB-One",
+        "EncPw-One",
+        "EncTail-One",
+        "OracleA-One",
+        "OracleB-One",
+        "MssqlA-One",
+        "MssqlB-One",
+        "Db2Pw-One",
+        "PgPw-One",
+        "QTok-One",
+        "QApi-One",
+        "QAcc-One",
+        "QPw-One",
+        "BoolTok-One",
+        "FlagDq-One",
+        "FlagSq-One",
+        "FlagOuter-One",
     ],
     "node2": [
         "S3cr3t-Db-Two",
@@ -43,6 +74,27 @@ SECRETS = {
         "S3Ping-Two",
         "EnvPw-Two",
         "Es-Two",
+        "EscKey-Two",
+        "SpaceSep-Two",
+        "ColonSep-Two",
+        "AtPwA-Two",
+        "AtPwB-Two",
+        "EncPw-Two",
+        "EncTail-Two",
+        "OracleA-Two",
+        "OracleB-Two",
+        "MssqlA-Two",
+        "MssqlB-Two",
+        "Db2Pw-Two",
+        "PgPw-Two",
+        "QTok-Two",
+        "QApi-Two",
+        "QAcc-Two",
+        "QPw-Two",
+        "BoolTok-Two",
+        "FlagDq-Two",
+        "FlagSq-Two",
+        "FlagOuter-Two",
     ],
 }
 
@@ -64,6 +116,24 @@ def _node(root: Path, name: str, s: list[str]) -> None:
         f"cluster.link.auth.value={s[3]}\n"
         "cluster.link.channel.properties.control=/jgroups/jdbc_ping.xml\n"
         "cluster.link.channel.properties.transport.0=/jgroups/s3_ping.xml\n"
+        # the key written with an escape
+        f"jdbc.write.p\\u0061ssword={s[8]}\n"
+        # JDBC URLs of every dialect, and credential query parameters
+        f"jdbc.read.url=jdbc:mysql://liferay:{s[11]}@{s[12]}@db-{name}/lportal\n"
+        f"jdbc.write.url=jdbc:mysql://liferay:{s[13]}%40{s[14]}@db-{name}/lportal\n"
+        f"acme.oracle.url=jdbc:oracle:thin:liferay/{s[15]}@db-{name}:1521/svc\n"
+        f"acme.oracle2.url=jdbc:oracle:thin:liferay/{s[16]}@//db-{name}:1521/svc\n"
+        f"acme.mssql.url=jdbc:sqlserver://db-{name}:1433;databaseName=l;user=sa;password={{{s[17]};{s[18]}}}\n"
+        f"acme.db2.url=jdbc:db2://db-{name}:50000/lportal:user=u;password={s[19]};\n"
+        f"acme.pg.url=jdbc:postgresql://db-{name}/lportal?user=u&password={s[20]}\n"
+        f"acme.api.url=https://api-{name}/v1?token={s[21]}&apiKey={s[22]}&access_token={s[23]}&password={s[24]}\n"
+        # a boolean key whose name is secret: HA704 quotes its value
+        f"auth.token.check.enabled={s[25]}\n"
+    )
+    (node / "setenv.sh").write_text(
+        f'CATALINA_OPTS="$CATALINA_OPTS -Dacme.password=\\"x {s[26]}\\" -Dcom.sun.management.jmxremote"\n'
+        f"JAVA_OPTS=\"$JAVA_OPTS -Dacme.secret='y {s[27]}' -Xmx2g\"\n"
+        f'JAVA_OPTS="$JAVA_OPTS \\"-Dacme.token=z {s[28]}\\""\n'
     )
     (node / "WEB-INF" / "classes" / "jgroups" / "jdbc_ping.xml").write_text(
         '<config xmlns="urn:org:jgroups">\n'
@@ -81,6 +151,17 @@ def _node(root: Path, name: str, s: list[str]) -> None:
     (node / "liferay.env").write_text(
         f"LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD={s[6]}\nLIFERAY_DB_PASSWORD={s[6]}-2\n"
     )
+    # a 6.x node: "key value" and "key:value" lines (only '=' separates in 7.2+)
+    legacy = root / f"legacy-{name}"
+    legacy.mkdir()
+    (legacy / "portal-ext.properties").write_text(
+        "jdbc.default.driverClassName=com.mysql.jdbc.Driver\n"
+        "jdbc.default.url=jdbc:mysql://db.internal/lportal\n"
+        f"jdbc.default.password   {s[9]}\n"
+        f"jdbc.read.url:jdbc:mysql://db-{name}/lportal\njdbc.read.password:{s[10]}\n"
+        f"jdbc.write.url jdbc:mysql://db-{name}/lportal\njdbc.write.p\\u0061ssword {s[10]}-w\n"
+        "cluster.link.enabled true\n"
+    )
     (
         node
         / "osgi"
@@ -92,10 +173,70 @@ def _node(root: Path, name: str, s: list[str]) -> None:
     )
 
 
+# secrets in deployment files: compose environment (list and map forms) and Kubernetes env
+DEPLOYMENT_SECRETS = [
+    "ComposeList-One",
+    "ComposeList-Two",
+    "ComposeFlag-One",
+    "ComposeFlag-Two",
+    "K8sEnv-Pw",
+    "K8sCm-Pw",
+]
+
+
+def _compose(root: Path) -> Path:
+    project = root / "compose"
+    shutil.copytree(FIXTURES / "clusters" / "compose-74-healthy", project)
+    compose = project / "docker-compose.yml"
+    text = compose.read_text(encoding="utf-8")
+    for n, word in ((1, "One"), (2, "Two")):
+        text = text.replace(
+            f"-Djgroups.bind_addr=liferay-{n}\n",
+            f"-Djgroups.bind_addr=liferay-{n} -Dacme.password=ComposeFlag-{word}\n"
+            f"      - LIFERAY_JDBC_PERIOD_READ_PERIOD_PASSWORD=ComposeList-{word}\n"
+            f"      - LIFERAY_JDBC_PERIOD_READ_PERIOD_URL=jdbc:mysql://u:ComposeList-{word}@db/l\n",
+        )
+    compose.write_text(text, encoding="utf-8")
+    return project
+
+
+def _k8s(root: Path) -> Path:
+    project = root / "k8s"
+    shutil.copytree(FIXTURES / "clusters" / "k8s-74-healthy", project)
+    sts = project / "statefulset.yaml"
+    text = sts.read_text(encoding="utf-8").replace(
+        "          env:\n",
+        "          env:\n"
+        "            - name: LIFERAY_JDBC_PERIOD_READ_PERIOD_PASSWORD\n"
+        "              value: K8sEnv-Pw\n"
+        "            - name: LIFERAY_AUTH_PERIOD_TOKEN_PERIOD_CHECK_PERIOD_ENABLED\n"
+        "              value: K8sCm-Pw\n",
+        1,
+    )
+    sts.write_text(text, encoding="utf-8")
+    return project
+
+
+def _encodings(word: str) -> list[str]:
+    """A secret and its obvious encodings."""
+    raw = word.encode()
+    return [
+        word,
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        raw.hex(),
+        raw.hex().upper(),
+        urllib.parse.quote(word, safe=""),
+        urllib.parse.quote_plus(word),
+        json.dumps(word)[1:-1],
+        html.escape(word),
+    ]
+
+
 def _forbidden() -> list[str]:
-    words = [w for ws in SECRETS.values() for w in ws]
+    words = [w for ws in SECRETS.values() for w in ws] + DEPLOYMENT_SECRETS
     hashes = [h(w.encode()).hexdigest() for w in words for h in (hashlib.sha256, hashlib.sha1, hashlib.md5)]
-    return words + [h[:16] for h in hashes]
+    return [e for w in words for e in _encodings(w)] + [h[:16] for h in hashes]
 
 
 @pytest.fixture
@@ -108,6 +249,9 @@ def cluster(tmp_path: Path) -> Path:
         '[clusters.c]\nliferay-version = "7.4"\n'
         '[clusters.c.nodes.node1]\npath = "node1"\nenv-files = ["node1/liferay.env"]\n'
         '[clusters.c.nodes.node2]\npath = "node2"\nenv-files = ["node2/liferay.env"]\n'
+        '[clusters.legacy]\nliferay-version = "6.2"\n'
+        '[clusters.legacy.nodes.node1]\npath = "legacy-node1"\n'
+        '[clusters.legacy.nodes.node2]\npath = "legacy-node2"\n'
     )
     return root
 
@@ -115,36 +259,23 @@ def cluster(tmp_path: Path) -> Path:
 def test_no_secret_in_any_output(cluster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     out.mkdir()
+    paths = [str(cluster), str(_compose(tmp_path)), str(_k8s(tmp_path))]
+    to_files = [a for f in CheckFormat for a in ("--format", f.value, "--output", str(out / f"report.{f.value}"))]
     runs = [
-        ["check", "--color", "never", "--verbose", str(cluster)],
-        ["check", "-q", str(cluster)],
-        ["check", "--statistics", str(cluster)],
-        ["check", "--format", "json", str(cluster)],
-        [
-            "check",
-            "--no-inline-suppressions",
-            "--format",
-            "sarif",
-            "--output",
-            str(out / "r.sarif"),
-            "--format",
-            "junit",
-            "--output",
-            str(out / "r.xml"),
-            "--format",
-            "gitlab",
-            "--output",
-            str(out / "r.gitlab.json"),
-            "--format",
-            "github",
-            str(cluster),
-        ],
-        ["check", "--write-baseline", str(out / "baseline.json"), str(cluster)],
-        ["show", "--all", "--color", "never", str(cluster)],
-        ["show", "--all", "--format", "json", str(cluster)],
+        ["check", "--color", "never", "--verbose", *paths],
+        ["check", "--color", "always", "--verbose", *paths],
+        ["check", "-q", *paths],
+        ["check", "--statistics", *paths],
+        ["check", "--format", "json", *paths],
+        ["--debug", "check", "--verbose", "--no-inline-suppressions", *to_files, *paths],
+        ["check", "--format", "github", *paths],
+        ["check", "--write-baseline", str(out / "baseline.json"), *paths],
+        ["check", "--baseline", str(out / "baseline.json"), "--format", "github", *paths],
+        ["show", "--all", "--color", "never", *paths],
+        ["--debug", "show", "--all", "--color", "always", *paths],
+        ["show", "--all", "--format", "json", *paths],
         ["rules", "--format", "json"],
-        ["explain", "HA205"],
-        ["explain", "HA115"],
+        *(["explain", rule] for rule in ("HA205", "HA115", "HA203", "HA704", "HA702")),
     ]
     texts: list[str] = []
     fired: set[str] = set()
@@ -155,7 +286,8 @@ def test_no_secret_in_any_output(cluster: Path, tmp_path: Path, capsys: pytest.C
         if args[:3] == ["check", "--format", "json"]:
             fired = {f["rule"] for f in json.loads(captured.out)["findings"]}
     texts += [p.read_text(encoding="utf-8") for p in sorted(out.iterdir())]
-    assert "HA205" in fired  # the credentials mismatch rule did compare the secrets
+    # the rules that compare and quote the planted values did run on them
+    assert {"HA205", "HA203", "HA704"} <= fired, fired
     everything = "\n".join(texts)
     for needle in _forbidden():
         assert needle not in everything, needle
@@ -289,3 +421,58 @@ def test_default_secret_keys_are_data() -> None:
         with pytest.raises(ValueError):
             set_extra_secret_keys([bad])
     assert secret_key_patterns() == DEFAULT_SECRET_KEYS
+
+
+# ----------------------------------------------------------------------------- a careless rule
+
+CARELESS_RULE = '''
+"""A rule that quotes the value of the key it reports on, in every way it can."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.ruleapi import WARNING, Cluster, Context, Finding, label, rule
+
+
+@rule(
+    id="HA991",
+    name="careless-quoting",
+    severity=WARNING,
+    scope="cluster",
+    summary="Quotes secrets.",
+    rationale="Test pack rule.",
+    fix="None.",
+    sources=("tests",),
+)
+def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    for node in cluster.nodes:
+        for key in ("jdbc.default.password", "cluster.link.auth.value"):
+            setting = node.setting(key)
+            if setting is not None:
+                value = setting.value
+                yield Finding(
+                    f"{node.name} uses {value} for {key} (that is: {value!r})",
+                    label(node, setting, key=key, text=f"{node.name}: {value}"),
+                    help=f"do not use {value}",
+                    subject=key,
+                )
+'''
+
+
+def test_no_rule_can_quote_a_secret_named_keys_value(
+    cluster: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "ha991_careless.py").write_text(CARELESS_RULE, encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    main(["check", "--rules-dir", str(pack), "--select", "HA991", "--write-baseline", str(baseline), str(cluster)])
+    capsys.readouterr()
+    main(["check", "--rules-dir", str(pack), "--select", "HA991", "--format", "json", str(cluster)])
+    out = capsys.readouterr().out
+    findings = json.loads(out)["findings"]
+    assert len(findings) == 6 and all(MASK in f["message"] for f in findings)  # 2 + 2 nodes, 1 + 1 keys
+    everything = out + baseline.read_text(encoding="utf-8")
+    for word in ("EnvPw-One", "EnvPw-Two", "SpaceSep-One", "SpaceSep-Two", "Auth-One", "Auth-Two"):
+        assert word not in everything, word

@@ -11,16 +11,23 @@ a display path to a path below ``Context.root`` (``None`` when the file lies out
 A label may name a node directory instead of a file (a value that no file sets, on a node
 without ``portal-ext.properties``); :func:`place` then picks the node's main file, because code
 scanning and GitLab can only show findings on files.
+
+Text from input (keys, values, file, node and cluster names) is neutralised for its sink once,
+here: :func:`visible` for a terminal or a CI log (text, ``-q``, ``show``, github), applied to a
+whole report by :func:`neutralised`; JUnit replaces what XML 1.0 cannot hold; JSON, SARIF,
+GitLab and HTML escape by their own rules.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from linter.diagnostics import Diagnostic, Label, Report
+from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
@@ -44,6 +51,76 @@ class Context(NamedTuple):
     verbose: bool = False  # also the notes
     color: bool = False  # ANSI colours
     width: int | None = None  # columns (None: rich's default)
+
+
+# C0 controls but the tab, DEL, C1 controls, the Unicode line separators and bidirectional
+# overrides that make a terminal or a log viewer show something else than the bytes say, and lone
+# surrogates (from undecodable names), which no output encoding can write
+_INVISIBLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _shown(m: re.Match[str]) -> str:
+    c = m.group()
+    return _NAMED.get(c) or (f"\\x{ord(c):02x}" if ord(c) <= 0xFF else f"\\u{ord(c):04x}")
+
+
+def visible(text: str) -> str:
+    """Text from input as a terminal or a CI log may show it: control characters (C0 but the tab,
+    DEL, C1: ESC becomes ``\\x1b``), line and paragraph separators and bidirectional overrides
+    are written as escapes (``\\n``, ``\\r``, ``\\x1b``, ``\\u202e``), so no input starts a
+    line of its own, moves the cursor, sets a window title or a hyperlink, or reorders text."""
+    return _INVISIBLE.sub(_shown, text) if _INVISIBLE.search(text) else text
+
+
+def _label(label: Label, fn: Callable[[str], str], snippets: bool) -> Label:
+    def opt(text: str | None) -> str | None:
+        return fn(text) if text is not None else None
+
+    return dataclasses.replace(
+        label,
+        node=opt(label.node),
+        file=opt(label.file),
+        text=fn(label.text),
+        origin=opt(label.origin),
+        snippet=opt(label.snippet) if snippets else label.snippet,
+    )
+
+
+def neutralised(report: Report, fn: Callable[[str], str] = visible, *, snippets: bool = True) -> Report:
+    """The report with ``fn`` applied to every string that can come from input: messages, help,
+    subjects, labels (node, file, text, origin and, unless ``snippets`` is False because the
+    reporter neutralises them itself to keep the underline's columns, the source line), clusters
+    (names, paths, node names and files) and notes."""
+
+    def opt(text: str | None) -> str | None:
+        return fn(text) if text is not None else None
+
+    return report._replace(
+        diagnostics=tuple(
+            dataclasses.replace(
+                d,
+                message=fn(d.message),
+                help=opt(d.help),
+                subject=fn(d.subject),
+                cluster=opt(d.cluster),
+                primary=_label(d.primary, fn, snippets),
+                related=tuple(_label(r, fn, snippets) for r in d.related),
+            )
+            for d in report.diagnostics
+        ),
+        clusters=tuple(
+            ClusterSummary(
+                fn(c.name),
+                fn(c.path),
+                opt(c.liferay_version),
+                fn(c.version_source),
+                tuple((fn(n), fn(p), tuple(fn(f) for f in files)) for n, p, files in c.nodes),
+            )
+            for c in report.clusters
+        ),
+        notes=tuple(fn(n) for n in report.notes),
+    )
 
 
 class Reporter(Protocol):

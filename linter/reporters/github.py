@@ -8,14 +8,17 @@ Chosen automatically when ``GITHUB_ACTIONS=true`` and no ``--format`` is given. 
 has one location, so the primary span is annotated and the other nodes' locations are listed in
 the message (STYLE lesson 6). Severity maps to ``error``, ``warning`` and ``notice``. Paths are
 relative to the repository root (the workspace). Property values are escaped as the runner
-expects (``%``, CR, LF, ``:`` and ``,``; message data: ``%``, CR, LF). A summary line follows the
-annotations so the log says what was checked.
+expects (``%``, CR, LF, ``:`` and ``,``; message data: ``%``, CR, LF), after text from input had
+its control characters and line breaks escaped like in text output, so an annotation stays one line
+and shows what the file holds. A summary line follows the annotations so the log says what was
+checked, then the stale baseline entries, escaped the same way (a baseline edited in a pull request
+cannot add a workflow command).
 """
 
 from __future__ import annotations
 
 from linter.diagnostics import Diagnostic, Report, Severity
-from linter.reporters.common import Context, others, place, repo_path
+from linter.reporters.common import Context, neutralised, others, place, repo_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -63,6 +66,7 @@ def command(d: Diagnostic, report: Report, ctx: Context) -> str:
 def render(report: Report, ctx: Context) -> str:
     from linter.reporters.text import summary_line
 
+    report = neutralised(report)
     lines = [command(d, report, ctx) for d in report.diagnostics]
     lines.append(summary_line(report))
     if ctx.baseline is not None:

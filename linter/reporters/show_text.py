@@ -1,4 +1,8 @@
-"""``show`` as text: one table per cluster, nodes side by side, differing rows highlighted."""
+"""``show`` as text: one table per cluster, nodes side by side, differing rows highlighted.
+
+Every name, key, value and origin comes from input and is shown through
+:func:`~linter.reporters.common.visible` (control characters and line breaks escaped).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING
 from linter.model import Cluster
 from linter.origin import Confidence, Problem
 from linter.problems import problem_rule
+from linter.reporters.common import visible
 from linter.show import build_rows, problem_message
 
 if TYPE_CHECKING:
@@ -47,17 +52,17 @@ def print_tables(console: Console, clusters: list[Cluster], problems: list[Probl
         console.print(
             Text.assemble(
                 ("cluster ", "bold"),
-                (cluster.name, "bold cyan"),
-                f"  ({cluster.path}, {len(cluster.nodes)} nodes)\n",
+                (visible(cluster.name), "bold cyan"),
+                f"  ({visible(cluster.path)}, {len(cluster.nodes)} nodes)\n",
                 ("Liferay ", "dim"),
-                (cluster.version or "unknown", "bold"),
-                (f"  from {cluster.version_source}", "dim"),
+                (visible(cluster.version or "unknown"), "bold"),
+                (f"  from {visible(cluster.version_source)}", "dim"),
             )
         )
         table = Table(show_lines=False, expand=False, pad_edge=False)
         table.add_column("setting", overflow="fold", style="bold", min_width=24)
         for node in cluster.nodes:
-            table.add_column(node.name, overflow="fold")
+            table.add_column(visible(node.name), overflow="fold")
         section = None
         for row in build_rows(cluster, everything):
             if row.section != section:
@@ -71,15 +76,19 @@ def print_tables(console: Console, clusters: list[Cluster], problems: list[Probl
                 style = "yellow" if row.differs else ""
                 if cell.confidence is Confidence.UNRESOLVED:
                     style = "red"
-                text = Text(_shorten(cell.value) or '""', style=style)
-                text.append("\n" + _relative(cell.origin_text, node.path), style="dim")
+                text = Text(_shorten(visible(cell.value)) or '""', style=style)
+                text.append("\n" + visible(_relative(cell.origin_text, node.path)), style="dim")
                 cells.append(text)
-            key = Text(("≠ " if row.differs else "  ") + row.key, style="bold yellow" if row.differs else "")
+            key = Text(("≠ " if row.differs else "  ") + visible(row.key), style="bold yellow" if row.differs else "")
             table.add_row(key, *cells)
         console.print(table)
         node_problems = [p for n in cluster.nodes for p in n.problems] + list(cluster.problems)
         for p in node_problems:
-            console.print(Text(f"{problem_rule(p)} {p.origin.describe()}: {problem_message(p)}", style="red"))
+            console.print(Text(_problem_line(p), style="red"))
         console.print()
     for p in problems:
-        console.print(Text(f"{problem_rule(p)} {p.origin.describe()}: {problem_message(p)}", style="red"))
+        console.print(Text(_problem_line(p), style="red"))
+
+
+def _problem_line(p: Problem) -> str:
+    return visible(f"{problem_rule(p)} {p.origin.describe()}: {problem_message(p)}")

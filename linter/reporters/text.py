@@ -25,6 +25,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
+from linter.reporters.common import neutralised, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,7 +101,8 @@ def _cells(text: str) -> int:
 
 
 def _prepare_snippet(label: Label, available: int) -> _Snippet:
-    """Mask, expand tabs and window the snippet so the underlined span is visible in ``available`` cells.
+    """Neutralise (:func:`~linter.reporters.common.visible`), expand tabs and window the snippet so
+    the underlined span is visible in ``available`` cells.
 
     The underline runs from ``column`` to ``end_column`` (inclusive) when both are on the label's
     line, else to the end of the line; it is at least one cell wide.
@@ -110,7 +112,7 @@ def _prepare_snippet(label: Label, available: int) -> _Snippet:
     start, end = label.span if label.span is not None else label.span_in(source)
     # tabs: expand in the displayed text and shift indices accordingly
     before, span, after = source[:start], source[start:end], source[end:]
-    before, span, after = before.replace("\t", TAB), span.replace("\t", TAB), after.replace("\t", TAB)
+    before, span, after = (visible(part).replace("\t", TAB) for part in (before, span, after))
     text = before + span + after
     start, end = len(before), len(before) + len(span)
     available = max(available, 20)
@@ -318,7 +320,7 @@ def baseline_lines(baseline: Outcome) -> list[str]:
     count = _plural(len(baseline.stale), "entry", "entries")
     lines = [f"note: baseline {baseline.path}: {count} matched no finding (stale: remove, or rerun --write-baseline):"]
     lines += [f"  - {e.describe()}" for e in baseline.stale]
-    return lines
+    return [visible(line) for line in lines]  # the baseline file is input too
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -331,8 +333,10 @@ def render(report: Report, ctx: Context) -> str:
     no notes); otherwise every diagnostic in full, the tables and the summary line, and with
     ``verbose`` the report's notes at the end. The summary says how many findings the baseline hid
     and which of its entries are stale. One line per finding, or the clean summary, is written
-    without loading rich (the pre-commit path).
+    without loading rich (the pre-commit path). Text from input is shown with control characters
+    and line breaks escaped (:func:`~linter.reporters.common.visible`).
     """
+    report = neutralised(report, snippets=False)  # snippets: in _prepare_snippet, keeping the columns
     if not ctx.verbose and (ctx.quiet or not report.diagnostics):
         if ctx.quiet:
             lines = [one_line(d) for d in report.diagnostics]
