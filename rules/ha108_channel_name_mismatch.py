@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Hashable, Iterator
 
-from linter.ruleapi import ERROR, Cluster, Context, Finding, Node, Setting, agreement, rule
-from linter.ruleapi.cluster_link import cluster_link_enabled
+from linter.ruleapi import ERROR, Cluster, Context, Finding, Label, Node, Setting, agreement, rule
+from linter.ruleapi.cluster_link import (
+    CHANNEL_NAME_PREFIX,
+    CHANNEL_PREFIX,
+    DEFAULT_CHANNEL_NAMES,
+    cluster_link_enabled,
+    sym_encrypt_location,
+)
 from linter.ruleapi.memo import keys_with_prefix
+from linter.ruleapi.releases import parse_release
 from linter.ruleapi.text import LazyPattern
 
 CONTROL = "cluster.link.channel.name.control"
@@ -55,6 +63,42 @@ def _show(value: Hashable) -> str:
     return f'"{value}"' if value else "no name (the channel is not created)"
 
 
+_KEY_SEED = "on sym_encrypt stacks the channel name seeds the encryption key"
+
+
+def _sym_encrypt(cluster: Cluster, key: str) -> bool:
+    """Whether some node compared for the channel ``key`` runs it on a sym_encrypt stack, whose
+    SYM_ENCRYPT key Liferay derives from the channel name (releases-2024-2026 §2.3, M10)."""
+    channel = key[len(CHANNEL_NAME_PREFIX) :]
+    return any(
+        sym_encrypt_location(node, CHANNEL_PREFIX + channel, parse_release(node.release) if node.release else None)
+        for node in cluster.nodes
+        if _uses(node, key)
+    )
+
+
+def _show_masked(key: str) -> Callable[[Hashable], str]:
+    default = DEFAULT_CHANNEL_NAMES.get(key[len(CHANNEL_NAME_PREFIX) :])
+
+    def show(value: Hashable) -> str:
+        if not value:
+            return "no name (the channel is not created)"
+        if value == default:
+            return f'Liferay\'s default "{value}"'
+        return "a name of its own"
+
+    return show
+
+
+def _unlined(at: Label) -> Label:
+    """A label without its line, so that no snippet of the line (the name) is printed."""
+    if at.line is None:
+        return at
+    return dataclasses.replace(
+        at, line=None, column=None, end_line=None, end_column=None, origin=f"line {at.line} (not shown: {_KEY_SEED})"
+    )
+
+
 @rule(
     id="HA108",
     name="channel-name-mismatch",
@@ -70,7 +114,10 @@ def _show(value: Hashable) -> str:
         "test changes both names on one node and checks that the nodes no longer see each other. A transport "
         "channel without a name is skipped by Liferay and a control channel without a name stops Cluster Link. "
         "Only nodes with Cluster Link on are compared (HA101/HA102 report the switch), and a transport channel's "
-        "name only on nodes that define that channel's stack."
+        "name only on nodes that define that channel's stack. On the sym_encrypt stacks (the default of the "
+        "JGroups 5 releases, 2026.Q4 on) Liferay derives the SYM_ENCRYPT key from the channel name, so differing "
+        "names are also differing keys, and names other than Liferay's defaults are neither printed nor "
+        "pointed at by line (releases-2024-2026 §2.3)."
     ),
     fix="Set the same cluster.link.channel.name.control and cluster.link.channel.name.transport.N on every node "
     "(or leave them at Liferay's defaults liferay-channel-control / liferay-channel-transport-0 everywhere).",
@@ -90,13 +137,21 @@ def _show(value: Hashable) -> str:
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     for key in _keys(cluster):
-        yield from agreement(
+        masked = _sym_encrypt(cluster, key)
+        findings = agreement(
             cluster,
             _value_of(key),
             _setting_of(key),
-            what=f"The JGroups cluster name {key}",
-            show=_show,
+            what=f"The JGroups cluster name {key}"
+            + (" (on sym_encrypt stacks also the seed of the encryption key; names are not shown)" if masked else ""),
+            show=_show_masked(key) if masked else _show,
             subject=key,
-            help=f"set {key} to the same value on every node",
+            help=f"set {key} to the same value on every node" + (" and keep it secret" if masked else ""),
             skip=_skip(key),
         )
+        for finding in findings:
+            yield (
+                finding._replace(at=_unlined(finding.at), related=tuple(_unlined(r) for r in finding.related))
+                if masked
+                else finding
+            )

@@ -197,3 +197,22 @@ def builtin_properties(name: str, family: str | None) -> tuple[str, dict[str, st
     six = family is not None and family.startswith("6.")
     values = _DEVELOPER_6 if six else _DEVELOPER_7
     return f"Liferay built-in portal-developer.properties ({'6.x' if six else '7.x'})", dict(values)
+
+
+# What each JGroups line Liferay bundles accepts in a stack: protocol classes (dotted below
+# org.jgroups.protocols), their attribute names and @Component prefixes, and the AuthToken classes.
+# Generated from belaban/JGroups at JGroups-4.1.7.Final and jgroups-5.5.6.Final by
+# scripts/gen_jgroups_attributes.py.
+JGROUPS_LINES = ("4.1", "5.5")
+
+
+@cache
+def jgroups_line(line: str) -> dict[str, object]:
+    """The table of one JGroups line (``4.1`` or ``5.5``): ``tag``, ``protocols`` (class ->
+    ``attributes``, ``components`` prefix -> attribute names or None when any may be valid) and
+    ``auth_classes``."""
+    data = json.loads((DATA_DIR / "jgroups-attributes.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    table = data["lines"][line]
+    assert isinstance(table, dict)
+    return table

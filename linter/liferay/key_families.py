@@ -161,6 +161,11 @@ _DOCUMENTED: dict[str, str] = {
 # EhcacheConfigurationUtil / PropsValues of 6.1.0 and 6.2.5 read the flag; 6.0 documents it).
 _CODE_ONLY: dict[str, tuple[str, ...]] = {
     "ehcache.cluster.link.replication.enabled": ("6.1", "6.2"),
+    # New in the portal.properties of the JGroups 5 releases (liferay/liferay-portal @6cfe4873
+    # portal-impl/src/portal.properties, default false: registers JGroups' MBeans; absent at
+    # @43b1bd82 and from the saved 7.4 master-2024-12 file): known for the whole 7.4 family, as the
+    # key tables are per family (on a JGroups 4 release it is read by nothing).
+    "cluster.link.jmx.enabled": ("7.4",),
 }
 
 # Families of keys whose names are built at run time (facts §1.2, §1.4, §2, §3, §6, §7.3).

@@ -17,9 +17,11 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
+from linter.liferay.builtins import jgroups_line
 from linter.liferay.getter import get_boolean
 from linter.liferay.keys import channel_keys as _scan_channel_keys
-from linter.origin import Confidence
+from linter.liferay.releases import Release, jgroups_major
+from linter.origin import Confidence, OriginKind
 from linter.ruleapi.labels import label, label_at, stack_label
 from linter.ruleapi.memo import keys_with_prefix, per_object
 
@@ -190,3 +192,118 @@ def port_number(value: ChannelValue | None) -> int | None:
         return None
     text = value.value.strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
+# JGroups 5 releases (releases-2024-2026 §2.2, §2.3): the default stacks move from secure/md5 to
+# secure/sym_encrypt, and JGroupsClusterChannelFactory._parseChannelProperties gives a SYM_ENCRYPT
+# without keystore_name the key AES(SHA-256(channel name)) only when the channel-properties value,
+# as written, starts with "jgroups/secure/sym_encrypt/" (liferay/liferay-portal @6cfe4873).
+SYM_ENCRYPT_LOCATION = "jgroups/secure/sym_encrypt/"
+MD5_LOCATION = "jgroups/secure/md5/"
+JGROUPS5_DEFAULT_STACKS = {
+    CHANNEL_PREFIX + "control": SYM_ENCRYPT_LOCATION + "udp_control.xml",
+    CHANNEL_PREFIX + "transport.0": SYM_ENCRYPT_LOCATION + "udp_transport.xml",
+}
+CHANNEL_NAME_PREFIX = "cluster.link.channel.name."
+DEFAULT_CHANNEL_NAMES = {"control": "liferay-channel-control", "transport.0": "liferay-channel-transport-0"}
+
+
+def channel_location(node: Node, key: str, release: Release | None) -> str | None:
+    """The channel-properties value Liferay reads for ``key`` (as written, not the file it names):
+    on a JGroups 5 release an unset control or transport.0 key is the sym_encrypt default, which
+    the loaded defaults (the 7.4 family's portal.properties, md5) do not know."""
+    setting = node.setting(key)
+    if setting is None:
+        return None
+    if setting.origin.kind is OriginKind.DEFAULT and jgroups_major(release) == 5 and key in JGROUPS5_DEFAULT_STACKS:
+        return JGROUPS5_DEFAULT_STACKS[key]
+    return setting.value
+
+
+def sym_encrypt_location(node: Node, key: str, release: Release | None) -> bool:
+    """Whether Liferay derives the channel's SYM_ENCRYPT key from its channel name: the
+    channel-properties value starts with ``jgroups/secure/sym_encrypt/`` (a test on the string)."""
+    location = channel_location(node, key, release)
+    return location is not None and location.startswith(SYM_ENCRYPT_LOCATION)
+
+
+def channel_name_key(channel: str) -> str:
+    """``control`` -> ``cluster.link.channel.name.control``."""
+    return CHANNEL_NAME_PREFIX + channel
+
+
+_PROTOCOLS_PACKAGE = "org.jgroups.protocols."
+
+
+def protocol_class(name: str) -> str | None:
+    """A stack element as a class below ``org.jgroups.protocols`` (``pbcast.GMS``), as JGroups
+    loads it (the name as given, else prefixed with the package); None for another package."""
+    if name.startswith(_PROTOCOLS_PACKAGE):
+        return name[len(_PROTOCOLS_PACKAGE) :]
+    if name.startswith(("org.", "com.", "net.", "io.")):
+        return None
+    return name
+
+
+def _accepts(table: dict[str, object], cls: str, attribute: str) -> bool:
+    """Whether the line's ``cls`` accepts ``attribute`` (its own or a component's)."""
+    entry = table.get(cls)
+    if not isinstance(entry, dict):
+        return False
+    if attribute in entry["attributes"]:
+        return True
+    prefix, dot, rest = attribute.partition(".")
+    components = entry["components"]
+    assert isinstance(components, dict)
+    if not dot or prefix not in components:
+        return False
+    names = components[prefix]
+    return names is None or rest in names
+
+
+def jgroups_protocols(line: str) -> dict[str, object]:
+    table = jgroups_line(line)["protocols"]
+    assert isinstance(table, dict)
+    return table
+
+
+def jgroups_auth_classes(line: str) -> frozenset[str]:
+    names = jgroups_line(line)["auth_classes"]
+    assert isinstance(names, list)
+    return frozenset(str(n) for n in names)
+
+
+def accepted_on(line: str, cls: str, attribute: str) -> bool | None:
+    """Whether JGroups ``line`` (``4.1``, ``5.5``) accepts ``attribute`` on protocol class ``cls``;
+    None when the line has no such class."""
+    table = jgroups_protocols(line)
+    if cls not in table:
+        return None
+    return _accepts(table, cls, attribute)
+
+
+def auth_token_attributes() -> frozenset[str]:
+    """The attribute names JGroups 5.5's AuthToken classes declare: set on AUTH without prefix in
+    4.x, only through the ``auth_token.`` component prefix from 5.2."""
+    entry = jgroups_protocols("5.5").get("AUTH")
+    assert isinstance(entry, dict)
+    names = entry["components"].get("auth_token") or ()
+    return frozenset(names)
+
+
+def jgroups5_only(stack: JGroupsStack) -> bool:
+    """A stack only JGroups 5 can run: a protocol JGroups 4.1 does not have, or an attribute 4.1
+    rejects and 5.5 accepts (``auth_token.*``, ``bundler.*``, ``diag.*``, ...)."""
+    for protocol in stack.protocols:
+        cls = protocol_class(protocol.name)
+        if cls is None:
+            continue
+        old = jgroups_protocols("4.1")
+        if cls not in old:
+            if cls in jgroups_protocols("5.5"):
+                return True
+            continue
+        for attribute in protocol.attributes:
+            if not _accepts(old, cls, attribute.name) and accepted_on("5.5", cls, attribute.name):
+                return True
+    return False
