@@ -45,7 +45,10 @@ from linter.ruleapi.search import (
         "one-time migration may have copied it. A node without a configuration of its own is not reported when "
         "another node deploys one in production mode, because Liferay stores deployed .config files in the database "
         "and applies them on every node (HA601 reports the drift). Nodes configured for OpenSearch (remote only) or "
-        "Solr are not checked. Releases: 7.3, 7.4 GA/U, 2024.Q1-2025.Q4 (elasticsearch7), 2026.Q1+ (elasticsearch8)."
+        "Solr are not checked. On the official slim image (a -slim tag or LIFERAY_SLIM=true) the entrypoint writes "
+        "the search files itself from LIFERAY_NETWORK_HOST_ADDRESSES (OpenSearch 2 files with "
+        "LIFERAY_OPENSEARCH_ENABLED=true, else an elasticsearch7 file in production mode) when none is mounted. "
+        "Releases: 7.3, 7.4 GA/U, 2024.Q1-2025.Q4 (elasticsearch7), 2026.Q1+ (elasticsearch8)."
     ),
     fix='Deploy osgi/configs/<PID>.config with productionModeEnabled=B"true" and '
     'networkHostAddresses=["http://es1:9200",...] of the shared cluster on every node (or the equivalent '
@@ -68,6 +71,8 @@ from linter.ruleapi.search import (
         "remote only)",
         "liferay-learn using-configuration-files.md 'Configuration Files and Clustering' (a file deployed on one node "
         "is applied to all nodes)",
+        "liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh:157-230 (the "
+        "slim entrypoint's search files)",
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

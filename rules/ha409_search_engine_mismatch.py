@@ -33,7 +33,10 @@ from linter.ruleapi.search import (
 )
 
 DEFAULT_PREFIX = "liferay-"
-LOCAL = " (a configuration.override.* property stays on its node: the split lasts)"
+LOCAL = (
+    " (node-local configuration: a configuration.override.* property or the slim image's environment stays on its "
+    "node, so the split lasts)"
+)
 FILES = (
     " (deployed files are stored in the database and reach every node, so what each node ends up with depends "
     "on the order they were deployed in)"
@@ -88,7 +91,9 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
         "networkHostAddresses, a different remoteClusterConnectionId, an inactive connection (active defaults to "
         "false) or a different indexNamePrefix, index into different places, so search results depend on the node "
         "that serves the request. configuration.override.* portal properties stay on their node: a difference "
-        "there lasts, an error. Deployed .config files are stored in the database and applied on every node, so "
+        "there (or in the slim image's LIFERAY_OPENSEARCH_ENABLED, with which its entrypoint writes the OpenSearch "
+        "files or an elasticsearch7 file and removes the OpenSearch jars) lasts, an error. "
+        "Deployed .config files are stored in the database and applied on every node, so "
         "differing files give an order-dependent result instead (INFERENCE): a warning. Nodes without any search "
         "connector configuration are not compared (HA405 covers them); Elasticsearch targets are HA406's. "
         "Releases: 2025.Q1+ (the OpenSearch 2 connector); on other 7.4 releases a node with OpenSearch files is "

@@ -17,7 +17,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.liferay.osgi import OVERRIDE_PREFIX
-from linter.liferay.releases import Release, search_connector
+from linter.liferay.releases import Release, parse_release, search_connector
 from linter.origin import Origin
 from linter.ruleapi.memo import keys_with_prefix, per_object
 
@@ -129,6 +129,9 @@ def _search_configs(node: Node, version: str) -> tuple[SearchConfig, ...]:
         found[config.pid] = SearchConfig(config.pid, config.base_pid, config.path, Origin(config.path, 1, 1), values)
     if version in ("7.0", "7.1"):
         return tuple(found.values())
+    if version == "7.4":
+        for written in _slim_configs(node, found):
+            found[written.pid] = written
     prefix = OVERRIDE_PREFIX + SEARCH_PREFIX
     for key in sorted(keys_with_prefix(node.settings, prefix)):
         pid, _, attribute = key[len(OVERRIDE_PREFIX) :].rpartition("_")
@@ -141,6 +144,63 @@ def _search_configs(node: Node, version: str) -> tuple[SearchConfig, ...]:
             found[pid] = conf
         conf.values[attribute] = SearchValue(typed_value(setting.value), setting.value.strip(), setting.origin, True)
     return tuple(found.values())
+
+
+SLIM_WRITER = "written by the slim image's entrypoint"
+
+
+def _slim_configs(node: Node, found: dict[str, SearchConfig]) -> list[SearchConfig]:
+    """The search files the official slim image writes at start-up when they do not exist
+    (liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh:157-230):
+    with LIFERAY_OPENSEARCH_ENABLED=true (and a password) the OpenSearch 2 files with connection REMOTE, else
+    an elasticsearch7 ElasticsearchConfiguration in production mode; both from LIFERAY_NETWORK_HOST_ADDRESSES.
+    A slim node is one whose image tag says -slim or that sets LIFERAY_SLIM=true. Without valid host addresses
+    the container stops, so nothing is written here."""
+    env = {v.name: v for v in node.env}
+    release = parse_release(node.release) if node.release else None
+    slim = env.get("LIFERAY_SLIM")
+    if not ((release is not None and release.slim) or (slim is not None and (slim.value or "").strip() == "true")):
+        return []
+    hosts = env.get("LIFERAY_NETWORK_HOST_ADDRESSES")
+    if hosts is None or not hosts.value or not re.search(r"https?://[.\w-]+:\d+", hosts.value):
+        return []
+    addresses = SearchValue(typed_value(hosts.value), hosts.value.strip(), hosts.origin, True)
+    enabled = env.get("LIFERAY_OPENSEARCH_ENABLED")
+    out: list[SearchConfig] = []
+
+    def add(pid: str, base: str, origin: Origin, values: dict[str, SearchValue]) -> None:
+        if pid not in found:
+            out.append(SearchConfig(pid, base, f"{pid}.config ({SLIM_WRITER})", origin, values))
+
+    if enabled is not None and (enabled.value or "").strip() == "true":
+        password = env.get("LIFERAY_OPENSEARCH_PASSWORD")
+        if password is None or not password.value:
+            return []  # the container stops
+        origin = enabled.origin
+        add(
+            OPENSEARCH,
+            OPENSEARCH,
+            origin,
+            {"remoteClusterConnectionId": SearchValue("REMOTE", '"REMOTE"', origin, True)},
+        )
+        add(
+            f"{OPENSEARCH_CONNECTION}-REMOTE",
+            OPENSEARCH_CONNECTION,
+            origin,
+            {
+                "active": SearchValue(True, 'B"true"', origin, True),
+                "connectionId": SearchValue("REMOTE", '"REMOTE"', origin, True),
+                "networkHostAddresses": addresses,
+            },
+        )
+        return out
+    add(
+        ES7,
+        ES7,
+        hosts.origin,
+        {"networkHostAddresses": addresses, "productionModeEnabled": SearchValue(True, 'B"true"', hosts.origin, True)},
+    )
+    return out
 
 
 def search_text(value: object) -> str:
@@ -288,6 +348,8 @@ def is_node_local(conf: SearchConfig, key: str | None = None) -> bool:
     """The setting (or, without a key, the whole configuration) comes from configuration.override.* portal
     properties, which stay on their node; a deployed file is stored in the database and reaches every node."""
     if key is None:
-        return conf.where.startswith(OVERRIDE_PREFIX)
+        return conf.where.startswith(OVERRIDE_PREFIX) or (
+            bool(conf.values) and all(v.local for v in conf.values.values())
+        )
     value = conf.get(key)
     return value.local if value is not None else conf.where.startswith(OVERRIDE_PREFIX)
