@@ -18,13 +18,16 @@ from linter.ruleapi import (
     agreement,
     rule,
 )
+from linter.ruleapi.releases import Release
 from linter.ruleapi.search import (
-    ES7_CONNECTION,
-    ES_CONNECTORS_BY_FAMILY,
+    ES7,
+    ES8,
+    ES_CONNECTIONS,
     ES_TRANSPORT_FAMILIES,
     SearchConfig,
     SearchValue,
     is_remote_mode,
+    main_pids,
     other_search_engine,
     search_configs,
     search_items,
@@ -66,7 +69,11 @@ def _addresses(conf: SearchConfig, configs: list[SearchConfig], version: str) ->
         wanted = search_text(connection_id.value).strip()
         for other in sorted(configs, key=lambda c: c.where):
             ident = other.get("connectionId")
-            if other.base == ES7_CONNECTION and ident is not None and search_text(ident.value).strip() == wanted:
+            if (
+                other.base == ES_CONNECTIONS.get(conf.base)
+                and ident is not None
+                and search_text(ident.value).strip() == wanted
+            ):
                 value = other.get(key)
                 items = search_items(value.value) if value is not None else ADDRESS_DEFAULTS[key]
                 shown = ", ".join(items)
@@ -78,19 +85,21 @@ def _addresses(conf: SearchConfig, configs: list[SearchConfig], version: str) ->
     return _normal_addresses(items), _setting(conf, key, ", ".join(items), value)
 
 
-def _target(node: Node, version: str) -> _Target | None:
+def _target(node: Node, version: str, release: Release | None) -> _Target | None:
     configs = search_configs(node, version)
     if other_search_engine(configs) is not None:
         return None
-    readable = ES_CONNECTORS_BY_FAMILY.get(version, ())
+    readable = main_pids(version, release)
     remote = sorted(
-        (c for c in configs if c.base in readable and c.base != ES7_CONNECTION and is_remote_mode(c, version)),
+        (c for c in configs if c.base in readable and is_remote_mode(c, version)),
         key=lambda c: (readable.index(c.base), c.where),
     )
     if not remote:
         return None  # embedded or sidecar: HA404/HA405
     conf = remote[0]
-    connector = Setting("connector", conf.base, conf.base, conf.origin, Confidence.EXPLICIT)
+    # elasticsearch7 and elasticsearch8 are one connector line (2026.Q1 switch, HA408): compared as one
+    kind = ES7 if conf.base == ES8 else conf.base
+    connector = Setting("connector", kind, conf.base, conf.origin, Confidence.EXPLICIT)
     cluster_name = None
     if version in ES_TRANSPORT_FAMILIES:
         value = conf.get("clusterName")
@@ -141,7 +150,7 @@ def _quoted(value: Hashable) -> str:
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
-    targets = {node.name: _target(node, ctx.version) for node in cluster.nodes}
+    targets = {node.name: _target(node, ctx.version, ctx.release) for node in cluster.nodes}
     if sum(1 for t in targets.values() if t is not None) < 2:
         return
 

@@ -6,22 +6,27 @@ from collections.abc import Iterator
 
 from linter.ruleapi import ERROR, Context, Finding, Label, Node, label_at, rule
 from linter.ruleapi.osgi import OVERRIDE_PREFIX
+from linter.ruleapi.releases import Release
 from linter.ruleapi.search import (
     ES2,
     ES6,
     ES7,
+    ES8,
     ES_CONNECTOR_NAMES,
     ES_CONNECTORS_BY_FAMILY,
     ES_TRANSPORT_FAMILIES,
     SearchConfig,
+    connector_label,
+    main_pids,
+    readable_pids,
     search_configs,
     search_summary,
     short_search_pid,
 )
 
 
-def _expected(version: str) -> str:
-    pids = ES_CONNECTORS_BY_FAMILY[version]
+def _expected(version: str, release: Release | None) -> str:
+    pids = readable_pids(version, release)
     if version == "7.0":
         return (
             f"{short_search_pid(ES2)} (bundled Elasticsearch 2.x connector) or {short_search_pid(ES6)} "
@@ -42,12 +47,12 @@ def _key_finding(node: Node, conf: SearchConfig, version: str) -> Finding | None
             f"connector ({short_search_pid(conf.base)}) connects with the transport client to transportAddresses"
         )
     else:
-        if conf.base != ES7:
+        if conf.base not in (ES7, ES8):
             return None
         wrong, right, default = "transportAddresses", "networkHostAddresses", "http://localhost:9200"
         why = (
             "transportAddresses belongs to the 7.0-7.2 transport-client connectors; the Liferay "
-            f"{version} Elasticsearch 7 connector connects over HTTP to networkHostAddresses"
+            f"{version} {connector_label(conf.base)} connects over HTTP to networkHostAddresses"
         )
     entry = conf.get(wrong)
     if entry is None or conf.get(right) is not None:
@@ -76,7 +81,9 @@ def _key_finding(node: Node, conf: SearchConfig, version: str) -> Finding | None
         "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration (Elasticsearch 2.x, with a "
         "Help Center Elasticsearch 6 connector), 7.1-7.2 read the elasticsearch6 PID (bundled) or the elasticsearch7 "
         "PID (Marketplace connector), 7.3-7.4 read the elasticsearch7 PID and its ElasticsearchConnectionConfiguration "
-        "factory. A file carried over from another version is silently ignored: no error, and the node falls back "
+        "factory, and 7.4 from 2026.Q1 the elasticsearch8 PIDs instead (on 7.4 this rule accepts both; a file "
+        "of the 7.4 connector that the node's release does not read is HA408's). A file carried over from another "
+        "version is silently ignored: no error, and the node falls back "
         "to its embedded or sidecar Elasticsearch (see HA404/HA405), a per-node index. The same happens to keys of "
         "another generation: 7.0-7.2 connect with transportAddresses (transport client), 7.3+ with "
         "networkHostAddresses (REST client), and each ignores the other's key."
@@ -99,9 +106,11 @@ def _key_finding(node: Node, conf: SearchConfig, version: str) -> Finding | None
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
+    # every Elasticsearch PID of the family; the one its release does not read is HA408's (release level)
     expected = ES_CONNECTORS_BY_FAMILY.get(ctx.version)
     if expected is None:
         return
+    advised = main_pids(ctx.version, ctx.release)[0]
     for conf in sorted(search_configs(node, ctx.version), key=lambda c: c.where):
         if conf.base not in ES_CONNECTOR_NAMES:
             continue
@@ -115,8 +124,9 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         yield Finding(
             f"{conf.name} on {node.name} configures the {ES_CONNECTOR_NAMES[conf.base]}, which Liferay {ctx.version} "
             f"does not have: no component reads this PID, so the {what} is ignored and its settings "
-            f"({search_summary(conf)}) have no effect; Liferay {ctx.version} reads {_expected(ctx.version)}",
+            f"({search_summary(conf)}) have no effect; Liferay {ctx.version} reads "
+            f"{_expected(ctx.version, ctx.release)}",
             at,
-            help=f"rename it to {expected[0]}.config with the {ctx.version} connector's keys",
+            help=f"rename it to {advised}.config with the {ctx.version} connector's keys",
             subject=conf.pid,
         )

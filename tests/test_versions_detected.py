@@ -180,3 +180,22 @@ def test_kubernetes_folders_beside_a_compose_project_are_their_own_clusters(
     )
     doc = _check(capsys, str(tmp_path))
     assert sorted(len(c["nodes"]) for c in doc["clusters"]) == [1, 2]
+
+
+def test_elasticsearch8_config_is_a_74_clue_without_inventing_a_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # expected: the elasticsearch8 PIDs exist only in 2026.Q1+ (7.4 family), so the nodes are 7.4 and
+    # the elasticsearch8 file says so; the release stays unknown (no tag, folder or --liferay-version)
+    es8 = "com.liferay.portal.search.elasticsearch8.configuration.ElasticsearchConfiguration.config"
+    for name in ("node1", "node2"):
+        configs = tmp_path / name / "osgi" / "configs"
+        configs.mkdir(parents=True)
+        (configs / es8).write_text('productionModeEnabled=B"true"\nnetworkHostAddresses=["http://search:9200"]\n')
+        (tmp_path / name / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
+    doc = _check(capsys, str(tmp_path))
+    (cluster,) = doc["clusters"]
+    assert cluster["liferay_version"] == "7.4"
+    assert "Elasticsearch 8 connector PID" in cluster["version_source"]
+    assert [n.get("liferay_release") for n in cluster["nodes"]] == [None, None]
+    assert not any(f["rule"] in ("HA405", "HA407", "HA408") for f in doc["findings"])

@@ -63,6 +63,14 @@ class Clue(NamedTuple):
 
 
 _PID_CLUES = (
+    # the Elasticsearch 8 connector is bundled from 2026.Q1 (learn.liferay.com "Connecting to Elasticsearch"):
+    # a 7.4 family clue; the exact release still comes from an image tag, a folder or --liferay-version
+    (
+        "com.liferay.portal.search.elasticsearch8.",
+        _range("7.4", "7.4"),
+        "Elasticsearch 8 connector PID (Liferay 2026.Q1 or later)",
+    ),
+    ("com.liferay.portal.search.opensearch2.", _range("7.4", "7.4"), "OpenSearch 2 connector PID (2025.Q1 or later)"),
     ("com.liferay.portal.search.elasticsearch7.", _range("7.2", "7.4"), "Elasticsearch 7 connector PID"),
     ("com.liferay.portal.search.elasticsearch6.", _range("7.1", "7.2"), "Elasticsearch 6 connector PID"),
     ("com.liferay.portal.search.elasticsearch.", _range("7.0", "7.0"), "Elasticsearch 2.x connector PID (7.0)"),

@@ -1,9 +1,14 @@
-"""Search (Elasticsearch connector) configuration of a 7.x node: which connector PIDs a version reads,
-the node's search configurations (.config/.cfg files merged with configuration.override.*), and
-whether the connector runs in remote (production) mode.
+"""Search (Elasticsearch and OpenSearch connector) configuration of a 7.x node: which connector PIDs a
+version and release read, the node's search configurations (.config/.cfg files merged with
+configuration.override.*), and whether the connector runs in remote (production) mode.
 
-Shared by HA404, HA405, HA406 and HA407 through ``linter.ruleapi``; nothing here reads files or the
-environment.
+Connectors by release of the 7.4 family (learn.liferay.com "Connecting to Elasticsearch"): 7.3 to
+2025.Q4 and every 7.4 GA/update read the ``elasticsearch7`` PIDs, 2026.Q1+ the ``elasticsearch8``
+PIDs (no ``operationMode`` there: ``productionModeEnabled`` alone leaves the sidecar); the OpenSearch 2
+connector (``opensearch2`` PIDs, remote only) exists from 2025.Q1. On a 7.4 node whose release is not
+known either Elasticsearch connector's files are accepted.
+
+Shared by HA404-HA409 through ``linter.ruleapi``; nothing here reads files or the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.liferay.osgi import OVERRIDE_PREFIX
+from linter.liferay.releases import Release, parse_release, search_connector
 from linter.origin import Origin
 from linter.ruleapi.memo import keys_with_prefix, per_object
 
@@ -23,12 +29,21 @@ ES2 = "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfig
 ES6 = "com.liferay.portal.search.elasticsearch6.configuration.ElasticsearchConfiguration"
 ES7 = "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConfiguration"
 ES7_CONNECTION = "com.liferay.portal.search.elasticsearch7.configuration.ElasticsearchConnectionConfiguration"
+ES8 = "com.liferay.portal.search.elasticsearch8.configuration.ElasticsearchConfiguration"
+ES8_CONNECTION = "com.liferay.portal.search.elasticsearch8.configuration.ElasticsearchConnectionConfiguration"
+OPENSEARCH = "com.liferay.portal.search.opensearch2.configuration.OpenSearchConfiguration"
+OPENSEARCH_CONNECTION = "com.liferay.portal.search.opensearch2.configuration.OpenSearchConnectionConfiguration"
 ES_CONNECTOR_NAMES = {
     ES2: "Elasticsearch 2.x connector of Liferay 7.0",
     ES6: "Elasticsearch 6 connector (bundled with 7.1-7.2, Marketplace for 7.0)",
-    ES7: "Elasticsearch 7 connector (bundled from 7.3, Marketplace for 7.1-7.2)",
-    ES7_CONNECTION: "Elasticsearch 7 connection factory (Liferay 7.3+)",
+    ES7: "Elasticsearch 7 connector (bundled from 7.3 to 2025.Q4, Marketplace for 7.1-7.2)",
+    ES7_CONNECTION: "Elasticsearch 7 connection factory (Liferay 7.3 to 2025.Q4)",
+    ES8: "Elasticsearch 8 connector (bundled from 2026.Q1)",
+    ES8_CONNECTION: "Elasticsearch 8 connection factory (2026.Q1+)",
 }
+# the connection factory each main Elasticsearch PID takes its remoteClusterConnectionId from
+ES_CONNECTIONS = {ES7: ES7_CONNECTION, ES8: ES8_CONNECTION}
+CONNECTION_PIDS = frozenset((ES7_CONNECTION, ES8_CONNECTION, OPENSEARCH_CONNECTION))
 # Which connector PIDs a family reads: the bundled connector first, then Marketplace connectors
 # (liferay-learn connecting-to-elasticsearch.md, elasticsearch-connector-configuration-reference.md;
 # Help Center 360051492032 "DXP 7.0 => Connector to Elasticsearch 6, DXP 7.1-7.2 => Connector to
@@ -38,7 +53,7 @@ ES_CONNECTORS_BY_FAMILY = {
     "7.1": (ES6, ES7),
     "7.2": (ES6, ES7),
     "7.3": (ES7, ES7_CONNECTION),
-    "7.4": (ES7, ES7_CONNECTION),
+    "7.4": (ES7, ES7_CONNECTION, ES8, ES8_CONNECTION),  # elasticsearch7 to 2025.Q4, elasticsearch8 from 2026.Q1
 }
 ES_TRANSPORT_FAMILIES = ("7.0", "7.1", "7.2")  # transport client: operationMode, transportAddresses, clusterName
 OTHER_ENGINES = {
@@ -61,6 +76,7 @@ class SearchValue(NamedTuple):
     value: object  # str, bool, or a tuple of str
     text: str  # as written
     origin: Origin
+    local: bool = False  # a configuration.override.* portal property: stays on its node (not in the database)
 
 
 class SearchConfig(NamedTuple):
@@ -113,6 +129,9 @@ def _search_configs(node: Node, version: str) -> tuple[SearchConfig, ...]:
         found[config.pid] = SearchConfig(config.pid, config.base_pid, config.path, Origin(config.path, 1, 1), values)
     if version in ("7.0", "7.1"):
         return tuple(found.values())
+    if version == "7.4":
+        for written in _slim_configs(node, found):
+            found[written.pid] = written
     prefix = OVERRIDE_PREFIX + SEARCH_PREFIX
     for key in sorted(keys_with_prefix(node.settings, prefix)):
         pid, _, attribute = key[len(OVERRIDE_PREFIX) :].rpartition("_")
@@ -123,8 +142,65 @@ def _search_configs(node: Node, version: str) -> tuple[SearchConfig, ...]:
         if conf is None:
             conf = SearchConfig(pid, pid, f"{OVERRIDE_PREFIX}{pid}_*", setting.origin, {})
             found[pid] = conf
-        conf.values[attribute] = SearchValue(typed_value(setting.value), setting.value.strip(), setting.origin)
+        conf.values[attribute] = SearchValue(typed_value(setting.value), setting.value.strip(), setting.origin, True)
     return tuple(found.values())
+
+
+SLIM_WRITER = "written by the slim image's entrypoint"
+
+
+def _slim_configs(node: Node, found: dict[str, SearchConfig]) -> list[SearchConfig]:
+    """The search files the official slim image writes at start-up when they do not exist
+    (liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh:157-230):
+    with LIFERAY_OPENSEARCH_ENABLED=true (and a password) the OpenSearch 2 files with connection REMOTE, else
+    an elasticsearch7 ElasticsearchConfiguration in production mode; both from LIFERAY_NETWORK_HOST_ADDRESSES.
+    A slim node is one whose image tag says -slim or that sets LIFERAY_SLIM=true. Without valid host addresses
+    the container stops, so nothing is written here."""
+    env = {v.name: v for v in node.env}
+    release = parse_release(node.release) if node.release else None
+    slim = env.get("LIFERAY_SLIM")
+    if not ((release is not None and release.slim) or (slim is not None and (slim.value or "").strip() == "true")):
+        return []
+    hosts = env.get("LIFERAY_NETWORK_HOST_ADDRESSES")
+    if hosts is None or not hosts.value or not re.search(r"https?://[.\w-]+:\d+", hosts.value):
+        return []
+    addresses = SearchValue(typed_value(hosts.value), hosts.value.strip(), hosts.origin, True)
+    enabled = env.get("LIFERAY_OPENSEARCH_ENABLED")
+    out: list[SearchConfig] = []
+
+    def add(pid: str, base: str, origin: Origin, values: dict[str, SearchValue]) -> None:
+        if pid not in found:
+            out.append(SearchConfig(pid, base, f"{pid}.config ({SLIM_WRITER})", origin, values))
+
+    if enabled is not None and (enabled.value or "").strip() == "true":
+        password = env.get("LIFERAY_OPENSEARCH_PASSWORD")
+        if password is None or not password.value:
+            return []  # the container stops
+        origin = enabled.origin
+        add(
+            OPENSEARCH,
+            OPENSEARCH,
+            origin,
+            {"remoteClusterConnectionId": SearchValue("REMOTE", '"REMOTE"', origin, True)},
+        )
+        add(
+            f"{OPENSEARCH_CONNECTION}-REMOTE",
+            OPENSEARCH_CONNECTION,
+            origin,
+            {
+                "active": SearchValue(True, 'B"true"', origin, True),
+                "connectionId": SearchValue("REMOTE", '"REMOTE"', origin, True),
+                "networkHostAddresses": addresses,
+            },
+        )
+        return out
+    add(
+        ES7,
+        ES7,
+        hosts.origin,
+        {"networkHostAddresses": addresses, "productionModeEnabled": SearchValue(True, 'B"true"', hosts.origin, True)},
+    )
+    return out
 
 
 def search_text(value: object) -> str:
@@ -156,11 +232,12 @@ def other_search_engine(configs: list[SearchConfig]) -> tuple[str, SearchConfig]
 
 
 def is_remote_mode(conf: SearchConfig, version: str) -> bool:
-    """Remote mode as the connector decides it: operationMode REMOTE on 7.0-7.2; from 7.3
+    """Remote mode as the connector decides it: operationMode REMOTE on 7.0-7.2; on 7.3-2025.Q4
     productionModeEnabled, or the deprecated operationMode REMOTE (ElasticsearchConfigurationWrapper
-    .isProductionModeEnabled)."""
+    .isProductionModeEnabled); the Elasticsearch 8 connector (2026.Q1+) has no operationMode, so only
+    productionModeEnabled counts there."""
     mode = conf.get("operationMode")
-    if mode is not None and search_text(mode.value).strip().upper() == "REMOTE":
+    if conf.base != ES8 and mode is not None and search_text(mode.value).strip().upper() == "REMOTE":
         return True
     if version in ES_TRANSPORT_FAMILIES:
         return False
@@ -168,21 +245,51 @@ def is_remote_mode(conf: SearchConfig, version: str) -> bool:
     return production is not None and _is_true(production.value)
 
 
-def remote_config_elsewhere(node: Node, nodes: tuple[Node, ...], version: str) -> str | None:
+def readable_pids(version: str, release: Release | None = None) -> tuple[str, ...]:
+    """The Elasticsearch connector PIDs a node reads: its family's (bundled first), narrowed on 7.4 to
+    the connector of its release (elasticsearch7 to 2025.Q4 and on GA/U updates, elasticsearch8 from
+    2026.Q1); both when the release is not known."""
+    pids = ES_CONNECTORS_BY_FAMILY.get(version, ())
+    connector = search_connector(release) if version == "7.4" else None
+    if connector is None:
+        return pids
+    return tuple(p for p in pids if p.startswith(f"{SEARCH_PREFIX}{connector}."))
+
+
+def main_pids(version: str, release: Release | None = None) -> tuple[str, ...]:
+    """The readable main (non-factory) Elasticsearch PIDs: the first is the one to advise."""
+    return tuple(p for p in readable_pids(version, release) if p not in CONNECTION_PIDS)
+
+
+def release_ignored(conf: SearchConfig, version: str, release: Release | None) -> bool:
+    """An Elasticsearch PID of the node's family that its release does not read: elasticsearch7 on
+    2026.Q1+, elasticsearch8 before 2026.Q1 (False when the release is not known)."""
+    return conf.base in ES_CONNECTORS_BY_FAMILY.get(version, ()) and conf.base not in readable_pids(version, release)
+
+
+def connector_label(pid: str) -> str:
+    """``Elasticsearch 7 connector`` for a main or connection PID, for messages."""
+    name = ES_CONNECTOR_NAMES.get(pid, short_search_pid(pid))
+    return name.split(" (")[0].replace(" connection factory", " connector")
+
+
+def remote_config_elsewhere(
+    node: Node, nodes: tuple[Node, ...], version: str, release: Release | None = None
+) -> str | None:
     """Another node's deployed .config (not a configuration.override.*, which stays on its node) that puts the
     connector in remote mode: Liferay stores deployed files in the database and applies them on every node
     (liferay-learn using-configuration-files.md, 'Configuration Files and Clustering')."""
-    for other in _remote_deployers(nodes, version):
+    for other in _remote_deployers(nodes, version, release):
         if other is not node:
             return other.name
     return None
 
 
 @per_object
-def _remote_deployers(nodes: tuple[Node, ...], version: str) -> tuple[Node, ...]:
+def _remote_deployers(nodes: tuple[Node, ...], version: str, release: Release | None) -> tuple[Node, ...]:
     """The nodes (in order) with a deployed remote-mode configuration: found once per cluster and run,
     so asking for every node stays linear in the number of nodes."""
-    readable = ES_CONNECTORS_BY_FAMILY.get(version, ())
+    readable = main_pids(version, release)
     return tuple(
         other
         for other in nodes
@@ -207,3 +314,42 @@ def search_summary(conf: SearchConfig) -> str:
 def short_search_pid(pid: str) -> str:
     """A PID without the com.liferay.portal.search. prefix, for messages."""
     return pid[len(SEARCH_PREFIX) :] if pid.startswith(SEARCH_PREFIX) else pid
+
+
+class OpenSearchSetup(NamedTuple):
+    """A node's OpenSearch 2 connector configuration: the main PID and the connection it names."""
+
+    main: SearchConfig | None
+    connection_id: str  # remoteClusterConnectionId of the main PID ("" when unset)
+    connection: SearchConfig | None  # the OpenSearchConnectionConfiguration with that connectionId
+
+
+def opensearch_setup(configs: list[SearchConfig]) -> OpenSearchSetup | None:
+    """The OpenSearch 2 connector configuration among a node's search configurations (None without any).
+    The connection is found by its connectionId, else by the factory configuration's name (``-<id>``)."""
+    mains = sorted((c for c in configs if c.base == OPENSEARCH), key=lambda c: c.where)
+    connections = sorted((c for c in configs if c.base == OPENSEARCH_CONNECTION), key=lambda c: c.where)
+    if not mains and not connections:
+        return None
+    main = mains[0] if mains else None
+    value = main.get("remoteClusterConnectionId") if main is not None else None
+    wanted = search_text(value.value).strip() if value is not None else ""
+    found = None
+    for conf in connections:
+        ident = conf.get("connectionId")
+        name = search_text(ident.value).strip() if ident is not None else conf.pid.rpartition("-")[2]
+        if wanted and name == wanted:
+            found = conf
+            break
+    return OpenSearchSetup(main, wanted, found)
+
+
+def is_node_local(conf: SearchConfig, key: str | None = None) -> bool:
+    """The setting (or, without a key, the whole configuration) comes from configuration.override.* portal
+    properties, which stay on their node; a deployed file is stored in the database and reaches every node."""
+    if key is None:
+        return conf.where.startswith(OVERRIDE_PREFIX) or (
+            bool(conf.values) and all(v.local for v in conf.values.values())
+        )
+    value = conf.get(key)
+    return value.local if value is not None else conf.where.startswith(OVERRIDE_PREFIX)

@@ -1,0 +1,215 @@
+"""HA409 search-engine-mismatch: Elasticsearch on some nodes, OpenSearch on others, or OpenSearch connections that
+differ between nodes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+
+from linter.ruleapi import (
+    ERROR,
+    WARNING,
+    Cluster,
+    Confidence,
+    Context,
+    Finding,
+    Node,
+    Origin,
+    OriginKind,
+    Setting,
+    agreement,
+    rule,
+)
+from linter.ruleapi.search import (
+    ES_CONNECTORS_BY_FAMILY,
+    SearchConfig,
+    SearchValue,
+    is_node_local,
+    opensearch_setup,
+    other_search_engine,
+    search_configs,
+    search_items,
+    search_text,
+    short_search_pid,
+)
+
+DEFAULT_PREFIX = "liferay-"
+LOCAL = (
+    " (node-local configuration: a configuration.override.* property or the slim image's environment stays on its "
+    "node, so the split lasts)"
+)
+FILES = (
+    " (deployed files are stored in the database and reach every node, so what each node ends up with depends "
+    "on the order they were deployed in)"
+)
+
+
+def _graded(finding: Finding, local: bool) -> Finding:
+    """Error for a node-local difference, warning for differing deployed files (F13)."""
+    return finding._replace(message=finding.message + (LOCAL if local else FILES), severity=None if local else WARNING)
+
+
+def _setting(conf: SearchConfig | None, key: str, shown: str, value: SearchValue | None, detail: str) -> Setting:
+    if value is not None:
+        return Setting(key, shown, value.text, value.origin, Confidence.EXPLICIT)
+    origin = Origin("", kind=OriginKind.DEFAULT, detail=detail) if conf is None else conf.origin
+    return Setting(key, shown, shown, origin, Confidence.DEFAULT)
+
+
+def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
+    """The search engine a node's own configuration names, where it says so, and whether that is node-local
+    (configuration.override.* only); None when the node configures no search connector."""
+    configs = search_configs(node, version)
+    other = other_search_engine(configs)
+    if other is not None:
+        engine, conf = other
+        group = [c for c in configs if c.base.startswith(conf.base.rsplit(".configuration.", 1)[0])]
+    else:
+        engine = "Elasticsearch"
+        group = [c for c in configs if c.base in ES_CONNECTORS_BY_FAMILY.get(version, ())]
+    if not group:
+        return None
+    group.sort(key=lambda c: (is_node_local(c), c.where))
+    conf = group[0]
+    shown = f"{engine} ({short_search_pid(conf.base)})"
+    setting = Setting("search engine", engine, shown, conf.origin, Confidence.EXPLICIT)
+    return engine, setting, all(is_node_local(c) for c in group)
+
+
+@rule(
+    id="HA409",
+    name="search-engine-mismatch",
+    severity=ERROR,
+    scope="cluster",
+    versions="7.4",
+    tags=("search", "opensearch", "elasticsearch", "drift"),
+    summary="Some nodes search with Elasticsearch, others with the OpenSearch 2 connector, or the nodes' OpenSearch "
+    "connections (connection, addresses, active flag, index prefix) differ.",
+    rationale=(
+        "A Liferay cluster shares one search index. From 2025.Q1 the OpenSearch 2 connector (opensearch2 PIDs, "
+        "remote only; Liferay's setup deny-lists the Elasticsearch bundles) can replace the bundled Elasticsearch "
+        "connector. Nodes configured for different engines, or for OpenSearch connections with different "
+        "networkHostAddresses, a different remoteClusterConnectionId, an inactive connection (active defaults to "
+        "false) or a different indexNamePrefix, index into different places, so search results depend on the node "
+        "that serves the request. configuration.override.* portal properties stay on their node: a difference "
+        "there (or in the slim image's LIFERAY_OPENSEARCH_ENABLED, with which its entrypoint writes the OpenSearch "
+        "files or an elasticsearch7 file and removes the OpenSearch jars) lasts, an error. "
+        "Deployed .config files are stored in the database and applied on every node, so "
+        "differing files give an order-dependent result instead (INFERENCE): a warning. Nodes without any search "
+        "connector configuration are not compared (HA405 covers them); Elasticsearch targets are HA406's. "
+        "Releases: 2025.Q1+ (the OpenSearch 2 connector); on other 7.4 releases a node with OpenSearch files is "
+        "compared all the same."
+    ),
+    fix="Choose one engine for the cluster and deploy the same connector files on every node: for OpenSearch "
+    "com.liferay.portal.search.opensearch2.configuration.OpenSearchConfiguration.config (remoteClusterConnectionId) "
+    'and OpenSearchConnectionConfiguration-<id>.config (active=B"true", connectionId, networkHostAddresses), with '
+    "the Elasticsearch bundles deny-listed; remove per-node configuration.override.* properties that differ.",
+    sources=(
+        "learn.liferay.com 'Installing OpenSearch' and 'OpenSearch Connector Configuration Reference' (opensearch2 "
+        "PIDs, remote only, deny-list the Elasticsearch connector)",
+        "liferay/liferay-portal portal-search-opensearch2-api OpenSearchConfiguration.java (remoteClusterConnectionId, "
+        "indexNamePrefix default liferay-) and OpenSearchConnectionConfiguration.java (factory, active default false)",
+        "liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh:190-217 "
+        "(the slim image's OpenSearch files)",
+        "learn.liferay.com 'Using Configuration Files', 'Configuration Files and Clustering' (deployed files are "
+        "stored in the database and applied to all nodes; configuration.override.* properties win)",
+    ),
+)
+def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    engines = {node.name: _engine(node, ctx.version) for node in cluster.nodes}
+    present = [e for e in engines.values() if e is not None]
+    if len({e[0] for e in present}) > 1:
+        local = any(e[2] for e in present)
+        for finding in agreement(
+            cluster,
+            lambda n: (engines[n.name] or ("", None, False))[0],
+            lambda n: (engines[n.name] or ("", None, False))[1],
+            what="Search engine",
+            subject="search:engine",
+            help="configure the same search connector on every node (one engine, one index)",
+            skip=lambda n: engines[n.name] is None,
+        ):
+            yield _graded(finding, local)
+        return
+    yield from _opensearch_connections(cluster, ctx)
+
+
+def _opensearch_connections(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    setups = {node.name: opensearch_setup(search_configs(node, ctx.version)) for node in cluster.nodes}
+    if sum(1 for s in setups.values() if s is not None) < 2:
+        return
+    values: dict[str, dict[str, tuple[Hashable, Setting, bool]]] = {}
+    for node in cluster.nodes:
+        setup = setups[node.name]
+        if setup is None:
+            continue
+        main, conn = setup.main, setup.connection
+        missing = "no OpenSearchConfiguration on this node"
+        ident = main.get("remoteClusterConnectionId") if main is not None else None
+        prefix = main.get("indexNamePrefix") if main is not None else None
+        prefix_text = search_text(prefix.value).strip() if prefix is not None else DEFAULT_PREFIX
+        row: dict[str, tuple[Hashable, Setting, bool]] = {
+            "connection": (
+                setup.connection_id,
+                _setting(main, "remoteClusterConnectionId", setup.connection_id or "(not set)", ident, missing),
+                main is not None and is_node_local(main, "remoteClusterConnectionId"),
+            ),
+            "indexNamePrefix": (
+                prefix_text,
+                _setting(main, "indexNamePrefix", prefix_text, prefix, missing),
+                main is not None and is_node_local(main, "indexNamePrefix"),
+            ),
+        }
+        if conn is None:
+            shown = f"connection {setup.connection_id!r} not defined on this node" if setup.connection_id else "none"
+            row["addresses"] = (shown, _setting(main, "networkHostAddresses", shown, None, missing), False)
+            row["active"] = (False, _setting(main, "active", "false", None, missing), False)
+        else:
+            hosts = conn.get("networkHostAddresses")
+            items = search_items(hosts.value) if hosts is not None else ()
+            normal = tuple(sorted({i.rstrip("/").lower() for i in items}))
+            shown = ", ".join(items) if items else "(not set)"
+            row["addresses"] = (
+                normal,
+                _setting(conn, "networkHostAddresses", shown, hosts, ""),
+                is_node_local(conn, "networkHostAddresses"),
+            )
+            active = conn.get("active")
+            on = active is not None and search_text(active.value).strip().lower() == "true"
+            row["active"] = (
+                on,
+                _setting(conn, "active", "true" if on else "false (default)", active, ""),
+                is_node_local(conn, "active"),
+            )
+        values[node.name] = row
+    aspects: list[tuple[str, str, Callable[[Hashable], str]]] = [
+        ("OpenSearch connection (remoteClusterConnectionId)", "connection", lambda v: f'"{v}"'),
+        ("OpenSearch remote address list (networkHostAddresses)", "addresses", _shown),
+        ("OpenSearch connection active flag", "active", lambda v: "true" if v else "false"),
+        ("OpenSearch index name prefix (indexNamePrefix)", "indexNamePrefix", lambda v: f'"{v}"'),
+    ]
+    for what, aspect, show in aspects:
+        local = any(row[aspect][2] for row in values.values())
+
+        def value_of(n: Node, a: str = aspect) -> Hashable:
+            return values[n.name][a][0]
+
+        def setting_of(n: Node, a: str = aspect) -> Setting:
+            return values[n.name][a][1]
+
+        for finding in agreement(
+            cluster,
+            value_of,
+            setting_of,
+            what=what,
+            show=show,
+            subject=f"search:opensearch:{aspect}",
+            help="deploy the same OpenSearch connector configuration on every node",
+            skip=lambda n: n.name not in values,
+        ):
+            yield _graded(finding, local)
+
+
+def _shown(value: Hashable) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
