@@ -195,7 +195,7 @@ def test_wheel_ships_the_pack_and_runs_outside_the_checkout(tmp_path: Path) -> N
     doc = json.loads(run.stdout)
     assert {f["rule"] for f in doc["findings"]} == {"HA101", "HA102"}
     explain = subprocess.run(
-        [str(env_dir / "bin" / "liferay-ha-lint"), "explain", "HA102"],
+        [str(env_dir / "bin" / "liferay-ha-lint"), "explain", "HA102", "--long"],
         cwd=outside,
         capture_output=True,
         text=True,
