@@ -13,6 +13,15 @@ LOCK = "LIFERAY_CONTAINER_STARTUP_LOCK_ENABLED"
 STATUS = "LIFERAY_CONTAINER_STATUS_ENABLED"
 LOCK_FILE = "LIFERAY_CONTAINER_STARTUP_LOCK_FILE"
 DEFAULT_LOCK_FILE = "/opt/liferay/data/liferay-startup-lock"  # the image's ENV (liferay-docker Dockerfile)
+# The lock (and its need for container status) came with liferay-docker b829105e, 2023-03-29; the
+# 7.4 U70 image was built that day, U71 on 2023-04-06 (liferay-docker history): images of U70 and
+# earlier may not have it.
+FIRST_UPDATE_WITH_LOCK = 71
+
+
+def _predates_lock(ctx: Context) -> bool:
+    release = ctx.release
+    return release is not None and not release.quarterly and 0 <= release.patch < FIRST_UPDATE_WITH_LOCK
 
 
 def _var(node: Node, name: str) -> EnvVar | None:
@@ -61,9 +70,10 @@ def _lock_file(node: Node) -> str | None:
         "replica sees the same file: on a per-container volume, a StatefulSet's per-pod claim or no volume at "
         "all, each container locks its own file and they all start together (warning; when the deployment "
         "files show one volume, claim or bind path at the lock file's path on every locking node, the rule is "
-        "silent). Applies to images whose entrypoint has the lock (2024-2026 images of every 7.4 release, "
-        "quarterly releases included); variables whose value comes from outside the deployment files are "
-        "left out."
+        "silent). The lock came with the images built from 2023-03-29 (liferay-docker b829105e): 7.4 U71 and "
+        "later and every quarterly release (2023.Q3-2026.Q3); for U70 and earlier, whose image may predate it, "
+        "the missing status is a warning and the lock file is not judged. Variables whose value comes from "
+        "outside the deployment files are left out."
     ),
     fix="Set LIFERAY_CONTAINER_STATUS_ENABLED=true next to LIFERAY_CONTAINER_STARTUP_LOCK_ENABLED=true, and put "
     "LIFERAY_CONTAINER_STARTUP_LOCK_FILE on a volume every replica mounts (or mount shared storage at "
@@ -75,6 +85,8 @@ def _lock_file(node: Node) -> str | None:
         "to LIFERAY_CONTAINER_STARTUP_LOCK_FILE, waited on while another host's name is in it",
         "liferay/liferay-docker templates/bundle/Dockerfile: ENV LIFERAY_CONTAINER_STARTUP_LOCK_FILE="
         "/opt/liferay/data/liferay-startup-lock, LIFERAY_CONTAINER_STATUS_ENABLED=false",
+        "liferay/liferay-docker history: b829105e (2023-03-29, DOCKER-188) adds the startup lock and the status "
+        "requirement; release commits U70 (2023-03-29) and U71 (2023-04-06)",
         "liferay-releases-2024-2026.md §5, M13, M14, F9",
     ),
 )
@@ -93,16 +105,26 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             else f"{STATUS} is {status.value!r}, not exactly true"
         )
         related = () if status is None else (label_at(node, status.origin, f"{node.name}: container status off"),)
+        old = _predates_lock(ctx)
+        effect = (
+            f"images of 7.4 U{FIRST_UPDATE_WITH_LOCK}+ and every quarterly release exit 1 at start ('Container "
+            f"status needs to be enabled ...'); the {ctx.release.name if ctx.release else ''} image may predate the "
+            "lock (2023-03-29) and then ignores the variable, so there is no lock either"
+            if old
+            else "the entrypoint prints 'Container status needs to be enabled with LIFERAY_CONTAINER_STATUS_ENABLED "
+            "to enable startup lock.' and exits 1, so the container never starts"
+        )
         yield Finding(
-            f"{node.name} enables the official image's startup lock ({LOCK}=true) but {why}: the entrypoint "
-            "prints 'Container status needs to be enabled with LIFERAY_CONTAINER_STATUS_ENABLED to enable startup "
-            "lock.' and exits 1, so the container never starts",
+            f"{node.name} enables the official image's startup lock ({LOCK}=true) but {why}: {effect}",
             label_at(node, origin, "startup lock on"),
             related,
             help=f"set {STATUS}=true as well",
             subject=LOCK,
+            severity=WARNING if old else None,
         )
         return
+    if _predates_lock(ctx):
+        return  # the image may not have the lock at all
     if not ctx.clustered:
         return
     peers = _locking(ctx.cluster)
