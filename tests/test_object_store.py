@@ -35,6 +35,7 @@ def test_object_store_secrets_never_shown(case: str, tmp_path: Path, capsys: pyt
         ["check", "--format", "json", "--liferay-version", "2026.q1.3-lts", str(cluster)],
         ["check", "--format", "sarif", "--liferay-version", "2026.q1.3-lts", str(cluster)],
         ["show", "--all", "--color", "never", "--liferay-version", "2026.q1.3-lts", str(cluster)],
+        ["explain", "HA306"],  # its example is the gcs-key-differs fixture, files shown
     ):
         main(args)
         captured = capsys.readouterr()
