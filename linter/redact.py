@@ -46,6 +46,9 @@ DEFAULT_SECRET_KEYS: tuple[str, ...] = (
     "private.key",
     "token",
     "api.key",
+    "aes256.key",  # GCSStoreConfiguration aes256Key: the customer-supplied encryption key
+    "account.key",  # GCSStoreConfiguration serviceAccountKey; AccountKey= in Azure connection strings
+    "connection.string",  # AzureStoreConfiguration connectionString (holds the account key)
 )
 
 _SEPARATORS = "._-"

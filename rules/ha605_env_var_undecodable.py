@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label_at, rule
-from linter.ruleapi.keys import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, known_keys, legacy_key, property_key
+from linter.ruleapi import INFO, WARNING, Context, Finding, Node, Origin, OriginKind, label_at, rule
+from linter.ruleapi.keys import (
+    IMAGE_VARIABLES,
+    NOT_PROPERTY_PREFIXES,
+    RENAMED_IMAGE_VARIABLES,
+    known_keys,
+    legacy_key,
+    property_key,
+)
 from linter.ruleapi.text import LazyPattern, nearest
 
 PREFIX = "LIFERAY_"
@@ -148,7 +155,12 @@ def _near(family: str, key: str) -> str | None:
         "Liferay key only in letter case (upper-case letters must be encoded), near misses of a known key, "
         "obsolete keys, and include-and-override (ignored from the environment). The image's own variables "
         "(LIFERAY_JVM_OPTS, LIFERAY_CONTAINER_*, LIFERAY_DOCKER_*, ...) and LIFERAY_PROPS / "
-        "LIFERAY_PROPS_BY_COMPANY_<id> are not single properties and are skipped."
+        "LIFERAY_PROPS_BY_COMPANY_<id> are not single properties and are skipped. One image variable was "
+        "renamed: LIFERAY_DISABLE_TRIAL_LICENSE is LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE in images built after "
+        "2026-07-10, which ignore the old name and keep the trial license; on nodes of 2026.Q3 or later (released "
+        "after the rename) the old name alone is reported as info (releases-2024-2026 M19). Which tags of earlier "
+        "releases were built after that date is not settled (docker inspect's org.label-schema.build-date tells), "
+        "so on earlier or unknown releases nothing changes."
     ),
     fix="Encode the key exactly (the message gives a name that decodes to the nearest known key).",
     sources=(
@@ -158,12 +170,18 @@ def _near(family: str, key: str) -> str | None:
         " and the P74 '# Env:' comments (..._PERIOD__NUMBER0_)",
         "Docker image variables: learn.liferay.com 'Configuring Containers' (list UNCONFIRMED as complete); "
         "LIFERAY_PROPS(_BY_COMPANY_<id>) in EnvPropertiesUtil of the 7.4 line",
+        "LIFERAY_DISABLE_TRIAL_LICENSE renamed LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE: liferay/liferay-docker "
+        "85fd2b6d (LPD-97137, 2026-07-10) templates/bundle configure_liferay.sh and Dockerfile; the new name in "
+        "liferay-docker's image tests (liferay-releases-2024-2026.md §5, M19)",
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:
     family = ctx.version
+    names = {var.name for var in node.env}
     for var in node.env:
         name = var.name
+        if name in RENAMED_IMAGE_VARIABLES:
+            yield from _renamed(node, ctx, var.name, var.origin, names)
         if not name.startswith(PREFIX) or name in IMAGE_VARIABLES or name.startswith(NOT_PROPERTY_PREFIXES):
             continue
         origin = var.origin if var.origin.kind is OriginKind.ENV else var.origin._replace(kind=OriginKind.ENV)
@@ -214,3 +232,20 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             help=f"use {encode(near)}" if near else "encode the key exactly",
             subject=name,
         )
+
+
+def _renamed(node: Node, ctx: Context, name: str, origin: Origin, names: set[str]) -> Iterator[Finding]:
+    """An image variable the official images renamed, set without its new name on a release whose
+    images are built after the rename (2026.Q3 on; for earlier tags the build date is not known here)."""
+    new, since = RENAMED_IMAGE_VARIABLES[name]
+    if new in names or ctx.release is None or not ctx.release.at_least(2026, 3):
+        return
+    origin = origin if origin.kind is OriginKind.ENV else origin._replace(kind=OriginKind.ENV)
+    yield Finding(
+        f"{name} was renamed {new} in the official images: images built after {since}, {ctx.release.name}'s "
+        "among them, ignore the old name, so the setting has no effect",
+        label_at(node, origin, "old variable name"),
+        help=f"set {new} as well (or instead, on images built after {since})",
+        subject=name,
+        severity=INFO,
+    )

@@ -171,7 +171,9 @@ IMAGE_VARIABLES = frozenset(
         "LIFERAY_MOUNT_DIR",
         "LIFERAY_JVM_OPTS",
         "LIFERAY_JPDA_ENABLED",
-        "LIFERAY_DISABLE_TRIAL_LICENSE",
+        "LIFERAY_DISABLE_TRIAL_LICENSE",  # renamed, see RENAMED_IMAGE_VARIABLES
+        "LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE",
+        "LIFERAY_CONTAINER_STRUCTURED_LOGGING_ENABLED",
         "LIFERAY_HOME",
         "LIFERAY_PRODUCT_NAME",
         "LIFERAY_DOCKER_LOGGING",
@@ -191,3 +193,11 @@ IMAGE_VARIABLES = frozenset(
         "LIFERAY_PATCHING_DIR",
     }
 )
+
+# Image variables the official images renamed: old name -> (new name, when images stopped reading
+# the old one). LIFERAY_DISABLE_TRIAL_LICENSE became LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE in
+# liferay/liferay-docker commit 85fd2b6d (LPD-97137, 2026-07-10: configure_liferay.sh, Dockerfile);
+# images built after it ignore the old name (liferay-releases-2024-2026.md §5).
+RENAMED_IMAGE_VARIABLES = {
+    "LIFERAY_DISABLE_TRIAL_LICENSE": ("LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE", "2026-07-10"),
+}

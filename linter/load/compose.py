@@ -42,7 +42,7 @@ from linter.sources.env_file import EnvVar, parse_compose_env_text
 from linter.sources.files import Limits, audit_roots, read_bytes, within
 from linter.sources.input_names import COMPOSE_NAMES, find_compose_file, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
-from linter.sources.tree import MountSpec, MountTree, Source, image_mounts
+from linter.sources.tree import MountSpec, MountTree, Source, image_mount_root, image_mounts, shadowed_mount_notes
 from linter.sources.yaml_safe import YNode, parse_yaml
 
 __all__ = ["COMPOSE_NAMES", "find_compose_file", "looks_like_compose", "override_for", "read_compose"]
@@ -471,7 +471,9 @@ def _service_nodes(reader: _Reader, service: _Service, project: str) -> list[Dep
             if text.startswith(("-D", "-X")) or " -D" in text or " -X" in text:
                 command_flags += flags_in_value(text, display, text_node.line, text_node.column)
     replicas = _replicas(reader, service)
-    tree = MountTree(home, mounts)
+    targets = [t for t, _ in mounts] + [spec.target for spec in shared]
+    reader.notes.extend(shadowed_mount_notes(shared, targets))
+    tree = MountTree(home, mounts, image_mount_root(targets))
     out: list[DeployedNode] = []
     for index in range(1, replicas + 1):
         node_name = service.name if replicas == 1 else f"{service.name}-{index}"

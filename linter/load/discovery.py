@@ -418,6 +418,7 @@ def _kubernetes_clusters(
     if isinstance(deployments, Unreadable):
         found.problems.extend(deployments.problems)
         return []
+    found.notes.extend(note for d in deployments for note in d.notes)
     return [c for d in deployments for c in deployment_clusters(d, declared, "kubernetes")]
 
 

@@ -34,7 +34,15 @@ from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.sources.env_file import EnvVar
 from linter.sources.files import Limits, read_bytes
 from linter.sources.jvm_flags import JvmFlag, flags_in_value
-from linter.sources.tree import Blob, MountSpec, MountTree, Source, image_mounts
+from linter.sources.tree import (
+    Blob,
+    MountSpec,
+    MountTree,
+    Source,
+    image_mount_root,
+    image_mounts,
+    shadowed_mount_notes,
+)
 from linter.sources.yaml_safe import YNode, block_content, parse_yaml
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod")
@@ -102,11 +110,12 @@ def read_manifests(
     config_maps = _index(docs, "ConfigMap")
     secrets = _index(docs, "Secret")
     by_namespace: dict[str, list[DeployedNode]] = {}
+    notes: dict[str, list[str]] = {}
     for doc in docs:
         if doc.node.text("kind") not in WORKLOADS:
             continue
         namespace = _namespace(doc.node)
-        for node in _workload_nodes(doc, config_maps, secrets, namespace, problems):
+        for node in _workload_nodes(doc, config_maps, secrets, namespace, problems, notes.setdefault(namespace, [])):
             by_namespace.setdefault(namespace, []).append(node)
     if not by_namespace:
         if helm:
@@ -129,7 +138,9 @@ def read_manifests(
         cluster_name = name or nodes[0].name.rsplit("-", 1)[0]  # a directory's name, or the first workload's
         if len(by_namespace) > 1:
             cluster_name = f"{cluster_name}@{namespace}"
-        out.append(Deployment(cluster_name, root, first, tuple(nodes), tuple(problems)))
+        out.append(
+            Deployment(cluster_name, root, first, tuple(nodes), tuple(problems), tuple(notes.get(namespace, ())))
+        )
         problems = []
     return out
 
@@ -181,6 +192,7 @@ def _workload_nodes(
     secrets: dict[tuple[str, str], _Doc],
     namespace: str,
     problems: list[Problem],
+    notes: list[str] | None = None,
 ) -> list[DeployedNode]:
     kind = doc.node.text("kind")
     metadata = doc.node.get("metadata")
@@ -291,7 +303,10 @@ def _workload_nodes(
             tree_mounts += image_mounts(target, source, home)
         identity, label, per_pod = _volume_identity(volume, namespace)
         shared.append(MountSpec(target, label, identity + (f"/{sub_path}" if sub_path else ""), origin, per_pod))
-    tree = MountTree(home, tree_mounts)
+    targets = [t for t, _ in tree_mounts] + [m.target for m in shared]
+    if notes is not None:
+        notes.extend(shadowed_mount_notes(shared, targets))
+    tree = MountTree(home, tree_mounts, image_mount_root(targets))
     replicas_text = spec.text("replicas") if kind not in ("Pod", "DaemonSet") else "1"
     replicas = int(replicas_text) if replicas_text and replicas_text.isdigit() else 1
     replicas = max(0, min(replicas, 1000))

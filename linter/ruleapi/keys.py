@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.liferay.defaults import known_keys, liferay_default
-from linter.liferay.env import IMAGE_VARIABLES, NOT_PROPERTY_PREFIXES, Decoded, property_key
+from linter.liferay.env import (
+    IMAGE_VARIABLES,
+    NOT_PROPERTY_PREFIXES,
+    RENAMED_IMAGE_VARIABLES,
+    Decoded,
+    property_key,
+)
 from linter.liferay.key_families import is_known_key, key_pool
 from linter.liferay.legacy import LegacyKey, legacy_key
 from linter.model import Node
@@ -16,6 +22,7 @@ from linter.sources.properties import PropertyEntry, commons_list
 __all__ = [
     "IMAGE_VARIABLES",
     "NOT_PROPERTY_PREFIXES",
+    "RENAMED_IMAGE_VARIABLES",
     "Decoded",
     "LegacyKey",
     "PropertyEntry",

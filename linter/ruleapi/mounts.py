@@ -11,6 +11,7 @@ import posixpath
 from collections.abc import Callable, Sequence
 
 from linter.model import Node
+from linter.sources.env_file import EnvVar as EnvVar  # a container's environment variable (node.env)
 from linter.sources.tree import Mount as Mount
 from linter.sources.tree import Plugin as Plugin
 

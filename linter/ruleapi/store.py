@@ -12,9 +12,18 @@ The store class is ``dl.hook.impl`` on 6.0 and ``dl.store.impl`` from 6.1. Its l
   modules/apps/portal-store/portal-store-file-system);
 - S3 bucket: ``dl.hook.s3.bucket.name`` (6.0), ``dl.store.s3.bucket.name`` (6.1/6.2), 7.x bucketName
   in S3StoreConfiguration (S3StoreConfiguration.java @cfeb1462: the key is bucketName, not
-  s3BucketName);
+  s3BucketName), which IBMS3Store reads too (its ``configurationPid`` is the same PID,
+  IBMS3Store.java @0ceeea3c);
 - CMIS repository URL (``cmis.repository.url`` 6.0, ``dl.store.cmis.repository.url`` 6.1/6.2) and
   Jackrabbit root (``jcr.jackrabbit.repository.root``) on 6.x.
+
+The object stores of 7.x (S3Store, IBMS3Store, GCSStore, AzureStore) are compared as a whole by
+HA306 through :func:`object_store`: S3 by (``s3Endpoint``, ``s3Region`` default us-east-1) as well
+as the bucket (both S3 clients take the endpoint and region from the configuration: S3Store.java /
+IBMS3Store.java ``getAmazonS3``), GCS by ``bucketName`` and the customer-supplied ``aes256Key``
+(GCSStoreConfiguration.java @78f0e85c; GCSStore.java @c06c10e2 encrypts and decrypts every object
+with it), Azure by ``containerName`` and the storage account of ``connectionString``
+(AzureStoreConfiguration.java / AzureStore.java, tylerbertrand/liferay-portal@3339d27c).
 
 Root keys per version from portal.properties 6.0.11, 6.1.0 and 6.2.5 (liferay-ha-facts.md §4.1);
 ``configuration.override.<pid>_<key>`` from liferay-learn 'Using Configuration Files' (facts §1.4).
@@ -42,6 +51,10 @@ FS_STORE_PIDS = {
     "afs": "com.liferay.portal.store.file.system.configuration.AdvancedFileSystemStoreConfiguration",
 }
 S3_STORE_PID = "com.liferay.portal.store.s3.configuration.S3StoreConfiguration"
+GCS_STORE_PID = "com.liferay.portal.store.gcs.configuration.GCSStoreConfiguration"
+AZURE_STORE_PID = "com.liferay.portal.store.azure.configuration.AzureStoreConfiguration"
+OBJECT_STORE_PIDS = {"s3": S3_STORE_PID, "ibms3": S3_STORE_PID, "gcs": GCS_STORE_PID, "azure": AZURE_STORE_PID}
+DEFAULT_S3_REGION = "us-east-1"  # S3StoreConfiguration s3Region @Meta.AD deflt
 DEFAULT_STORE_ROOT_7X = "data/document_library"  # @Meta.AD deflt of rootDir, relative to liferay.home (FSS)
 _KINDS = {
     "FileSystemHook": "fs",
@@ -50,6 +63,9 @@ _KINDS = {
     "AdvancedFileSystemStore": "afs",
     "S3Hook": "s3",
     "S3Store": "s3",
+    "IBMS3Store": "ibms3",
+    "GCSStore": "gcs",
+    "AzureStore": "azure",
     "CMISHook": "cmis",
     "CMISStore": "cmis",
     "JCRHook": "jcr",
@@ -84,7 +100,8 @@ def store_impl(node: Node, version: str) -> tuple[str, Setting | None]:
 
 
 def store_kind(impl: str) -> str:
-    """fs, afs, s3, cmis, jcr, db or other, from the class's simple name (Hook on 6.0, Store later)."""
+    """fs, afs, s3, ibms3, gcs, azure, cmis, jcr, db or other, from the class's simple name (Hook on
+    6.0, Store later)."""
     return _KINDS.get(impl.rsplit(".", 1)[-1], "other")
 
 
@@ -186,7 +203,7 @@ def store_location(node: Node, version: str) -> StoreLocation | None:
         path = _normal(f"{_home(node)}/{raw}" if relative else raw)
         default = path == _normal(f"{_home(node)}/{DEFAULT_STORE_ROOT_7X}")
         return StoreLocation("file-system root", where, found, path, path, default, relative, missing)
-    if kind == "s3":
+    if kind == "s3" or (kind == "ibms3" and not six):
         if six:
             key = "dl.hook.s3.bucket.name" if version == "6.0" else "dl.store.s3.bucket.name"
             setting = node.setting(key)
@@ -218,3 +235,46 @@ def store_location(node: Node, version: str) -> StoreLocation | None:
         compare = None if is_unresolved(value) else _normal(value)
         return StoreLocation("Jackrabbit repository root", key, setting, value, compare, default, not _absolute(value))
     return None
+
+
+class StoreValue(NamedTuple):
+    """One attribute of an object store's OSGi configuration, as the node runs it."""
+
+    where: str  # the override key or "<attribute> in <file>"
+    setting: Setting | None  # None: not set, so the default applies
+    value: str  # the effective value: the setting's, else the default ("" when there is none)
+    unresolved: bool  # an unresolved ${...}: the value cannot be known here
+
+
+def object_store_value(node: Node, version: str, kind: str, attribute: str, default: str = "") -> StoreValue:
+    """``attribute`` of the object store ``kind`` (s3, ibms3, gcs, azure): configuration.override.*
+    from 7.2 on, then the .config/.cfg file, else ``default``."""
+    setting, where, _missing = _osgi(node, version, OBJECT_STORE_PIDS[kind], attribute)
+    raw = setting.value.strip() if setting is not None else ""
+    unresolved = setting is not None and (setting.confidence is Confidence.UNRESOLVED or is_unresolved(raw))
+    return StoreValue(where, setting if raw else None, raw or default, unresolved)
+
+
+def s3_endpoint(value: str) -> str:
+    """An ``s3Endpoint`` for comparison: no scheme, no trailing slash, lower case ("" = AWS by region)."""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip(), flags=re.IGNORECASE)
+    return text.rstrip("/").lower()
+
+
+def azure_account(connection_string: str) -> str | None:
+    """The blob service a connection string points at (its BlobEndpoint, else AccountName and
+    EndpointSuffix, default core.windows.net; the emulator for UseDevelopmentStorage=true), lower
+    case; None when it names none. Keys and signatures in the string are ignored."""
+    parts: dict[str, str] = {}
+    for item in connection_string.split(";"):
+        name, sep, value = item.partition("=")
+        if sep:
+            parts[name.strip().lower()] = value.strip()
+    if parts.get("blobendpoint"):
+        return s3_endpoint(parts["blobendpoint"])
+    if parts.get("usedevelopmentstorage", "").lower() == "true":
+        return "devstoreaccount1@emulator"
+    account = parts.get("accountname")
+    if not account:
+        return None
+    return f"{account}.blob.{parts.get('endpointsuffix') or 'core.windows.net'}".lower()

@@ -17,7 +17,7 @@ import os
 import posixpath
 import stat
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
@@ -374,15 +374,46 @@ class Source(NamedTuple):
 IMAGE_DIRS = (
     ("/mnt/liferay/files", ""),
     ("/mnt/liferay/deploy", "deploy"),
-    ("/etc/liferay/mount/files", ""),  # the 7.0-7.1 era images
+    ("/etc/liferay/mount/files", ""),
     ("/etc/liferay/mount/deploy", "deploy"),
 )
 _IMAGE_PARENTS = ("/mnt/liferay", "/etc/liferay/mount")
+# The entrypoint takes /etc/liferay/mount as its mount root when that directory exists, else
+# /mnt/liferay (LIFERAY_MOUNT_DIR; liferay/liferay-docker templates/bundle/resources/usr/local/bin/
+# liferay_entrypoint.sh, current images): anything mounted under /etc/liferay/mount makes it exist,
+# and then nothing under /mnt/liferay is copied or linked.
+PREFERRED_MOUNT_ROOT = "/etc/liferay/mount"
+FALLBACK_MOUNT_ROOT = "/mnt/liferay"
+
+
+def _under(path: str, root: str) -> bool:
+    path = posixpath.normpath(path)
+    return path == root or path.startswith(root + "/")
+
+
+def image_mount_root(targets: Iterable[str]) -> str:
+    """The mount root the official image's entrypoint uses for a container with these mount targets."""
+    return PREFERRED_MOUNT_ROOT if any(_under(t, PREFERRED_MOUNT_ROOT) for t in targets) else FALLBACK_MOUNT_ROOT
+
+
+def shadowed_mount_notes(specs: Iterable[MountSpec], targets: Iterable[str]) -> list[str]:
+    """Notes for the mounts under /mnt/liferay that the image ignores because something is mounted
+    under /etc/liferay/mount (``targets``: every path mounted or copied into the container)."""
+    if image_mount_root(targets) != PREFERRED_MOUNT_ROOT:
+        return []
+    return [
+        f"{spec.origin.describe()}: {spec.source} at {spec.target} is ignored by the official Liferay image: "
+        f"something is mounted under {PREFERRED_MOUNT_ROOT}, so its entrypoint takes that as the mount root and "
+        f"never copies or links {FALLBACK_MOUNT_ROOT} (move the mount under {PREFERRED_MOUNT_ROOT}, or move the "
+        f"other mounts to {FALLBACK_MOUNT_ROOT})"
+        for spec in specs
+        if _under(spec.target, FALLBACK_MOUNT_ROOT)
+    ]
 
 
 def image_mounts(target: str, source: Source, home: str) -> list[tuple[str, Source]]:
-    """A mount as the container sees it; a whole ``/mnt/liferay`` directory also provides the
-    ``files`` and ``deploy`` folders that the image's entrypoint uses."""
+    """A mount as the container sees it; a whole ``/mnt/liferay`` (or ``/etc/liferay/mount``)
+    directory also provides the ``files`` and ``deploy`` folders that the image's entrypoint uses."""
     out = [(target, source)]
     norm = posixpath.normpath(target)
     if norm in _IMAGE_PARENTS and source.host is not None:
@@ -394,18 +425,25 @@ def image_mounts(target: str, source: Source, home: str) -> list[tuple[str, Sour
 class MountTree(Tree):
     """A container's view: its Liferay home plus whatever the deployment mounts into it.
 
-    The official Liferay images copy ``/mnt/liferay/files/*`` into the Liferay home at start and
-    use ``/mnt/liferay/deploy`` as the hot-deploy folder; mounts there are seen at the home.
+    The official Liferay images copy ``<mount root>/files/*`` into the Liferay home at start and
+    use ``<mount root>/deploy`` as the hot-deploy folder; mounts there are seen at the home. The
+    mount root is ``/etc/liferay/mount`` when anything is mounted under it, else ``/mnt/liferay``
+    (:func:`image_mount_root`): mounts under the other root stay where they are, unused.
     """
 
-    def __init__(self, home: str, mounts: list[tuple[str, Source]]) -> None:
+    def __init__(self, home: str, mounts: list[tuple[str, Source]], mount_root: str | None = None) -> None:
+        """``mount_root``: the image's mount root when the deployment mounts more than ``mounts``
+        holds (named volumes, claims); by default, worked out from ``mounts``."""
         self.home = posixpath.normpath(home)
         self.mounts: dict[str, Source] = {}
+        self.mount_root = mount_root or image_mount_root(target for target, _ in mounts)
         for target, source in mounts:
             self.mounts[self._translate(posixpath.normpath(target))] = source
 
     def _translate(self, target: str) -> str:
         for image_dir, home_dir in IMAGE_DIRS:
+            if not image_dir.startswith(self.mount_root + "/"):
+                continue  # the entrypoint reads the other root only
             if target == image_dir or target.startswith(image_dir + "/"):
                 rest = target[len(image_dir) :].lstrip("/")
                 return (
