@@ -177,10 +177,10 @@ def _example_diff(fail: Path, passing: Path | None, width: int, limit: int = 18)
     expected_path = fail / "expected.json"
     if expected_path.is_file():
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
-        for finding in expected[:2]:
+        for finding in expected[:1]:
             lines += _wrap(f"{finding['severity']}[{finding['rule']}] {finding['message']}", width, "  => ")
-        if len(expected) > 2:
-            lines.append(f"  => and {len(expected) - 2} more finding(s)")
+        if len(expected) > 1:
+            lines.append(f"  => and {len(expected) - 1} more finding(s)")
     return lines
 
 
@@ -216,7 +216,8 @@ def explain(rule: Rule, long: bool = False, width: int = 88) -> str:
         fail = next((c for o, c in cases if o == "fail"), None) or _first_case(rule, "fail")
         passing = _closest_pass(rule, fail) if fail is not None else None
         if fail is not None:
-            out += ["", *_example_diff(fail, passing, width, limit=8)]
+            # the example gets the room the 60-line page has left (its title, findings and footer: ~9 lines)
+            out += ["", *_example_diff(fail, passing, width, limit=max(2, min(8, 60 - len(out) - 11)))]
         sources = f"its {len(rule.sources)} sources" if rule.sources else "the full examples"
         out += ["", f"`liferay-ha-lint explain {rule.id} --long` gives {sources} and the full examples."]
         return "\n".join(out).rstrip() + "\n"
