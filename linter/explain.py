@@ -153,7 +153,9 @@ def _example_diff(fail: Path, passing: Path | None, width: int, limit: int = 18)
     passing), then the findings it gives."""
     bad = _files(fail)
     good = _files(passing) if passing is not None else {}
-    lines = _wrap(f"Example ({fail.name}" + (f" against {passing.name}" if passing is not None else "") + "):", width, "")
+    lines = _wrap(
+        f"Example ({fail.name}" + (f" against {passing.name}" if passing is not None else "") + "):", width, ""
+    )
     shown = 0
     for rel, text in bad.items():
         other = good.get(rel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -603,12 +604,12 @@ def test_text_summary_tables_and_line() -> None:
     assert any(re.match(r"│ prod/node3 +│ +1 │ +0 │ +0 │", line) for line in lines)
     assert any(re.match(r"│ prod/node1 +│ +0 │ +1 │ +0 │", line) for line in lines)
     assert any(re.match(r"│ prod/node2 +│ +0 │ +1 │ +0 │", line) for line in lines)
-    assert lines[-1] == "Found 1 error, 2 warnings, 0 infos in 1 cluster (3 nodes, 4 files); 2 suppressed."
+    assert lines[-1] == "Found 1 error and 2 warnings in 1 cluster (3 nodes, 4 files); 2 suppressed."
 
 
 def test_text_summary_line_plurals_and_clusters() -> None:
     report = Report((diag("HA801", Severity.INFO),), (PROD, STAGING))
-    assert lines_of(render_text(report))[-1] == "Found 0 errors, 0 warnings, 1 info in 2 clusters (5 nodes, 6 files)."
+    assert lines_of(render_text(report))[-1] == "Found 1 info finding in 2 clusters (5 nodes, 6 files)."
 
 
 def test_text_no_problems() -> None:
@@ -709,3 +710,26 @@ def test_the_underline_of_a_masked_value_does_not_tell_its_length(secret: str) -
     assert secret not in out
     shown = next(line.split("| ", 1)[1] for line in lines_of(out) if "-Dapi.token=" in line)
     assert underline_span(out, shown) == (column, column + len(f"-Dapi.token={MASK}") - 1)
+
+
+def test_text_output_scales_with_findings_not_nodes(tmp_path: Path) -> None:
+    # 60 nodes, one drifting: the node table lists the nodes with findings and a count of the rest;
+    # a note about the other side names 20 nodes and says how many more
+    from linter.cli import main as cli
+
+    for i in range(1, 61):
+        node = tmp_path / f"node{i:02d}"
+        node.mkdir()
+        value = "60" if i == 1 else "30"
+        (node / "portal-ext.properties").write_text(f"session.timeout={value}\n")
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli(["check", "--liferay-version", "7.4", "--select", "HA607", "--fail-on", "never", str(tmp_path)])
+    text = out.getvalue()
+    table = text[text.index("Findings by node") :]
+    assert "node01" in table and "node02" not in table and "(59 other nodes without findings)" in table
+    assert "and 54 more nodes:" in text and "and 34 others (the JSON report lists every one)" in text
+    assert text.rstrip().endswith("Found 1 warning in 1 cluster (60 nodes, 60 files).")

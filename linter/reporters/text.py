@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from linter.reporters.common import Context
 
 TOOL = "liferay-ha-lint"
+MAX_NAMED = 20  # node names a note lists before it says how many others
 MAX_RELATED = 5  # related labels shown per diagnostic; the rest are named in a note
 TAB = "    "
 
@@ -234,7 +235,13 @@ class _Renderer:
                 if name not in names:
                     names.append(name)
             what = "node" if len(names) == 1 else "nodes"
-            self.note(pad, "note", f"and {len(names)} more {what}: {', '.join(names)}")
+            listed = ", ".join(names[:MAX_NAMED])
+            rest = (
+                f" and {len(names) - MAX_NAMED} others (the JSON report lists every one)"
+                if len(names) > MAX_NAMED
+                else ""
+            )
+            self.note(pad, "note", f"and {len(names)} more {what}: {listed}{rest}")
         if d.help:
             self.note(pad, "help", d.help)
         self.note(pad, "note", f"run `{TOOL} explain {d.rule}` for details")
@@ -267,7 +274,8 @@ def rule_table(report: Report) -> Table:
 
 
 def node_table(report: Report) -> Table:
-    """Findings per node (by primary label), every node of every cluster, in report order."""
+    """Findings per node (by primary label), in report order: the nodes that have findings, and one
+    line for how many have none (a 1,000-node audit with 8 findings prints a few rows, not 1,000)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -283,9 +291,20 @@ def node_table(report: Report) -> Table:
     table.add_column("node", overflow="fold")
     for title in ("errors", "warnings", "infos"):
         table.add_column(title, justify="right", no_wrap=True)
+    clean = 0
     for (cluster_name, node), counter in rows.items():
-        name = "/".join(p for p in (cluster_name, node) if p) if node else f"{cluster_name or '-'} (cluster-wide)"
+        if not counter:
+            clean += 1
+            continue
+        if not node:
+            name = f"{cluster_name or '-'} (cluster-wide)"
+        elif node == cluster_name or not cluster_name:
+            name = node  # a one-node cluster named after its node: not "node3/node3"
+        else:
+            name = f"{cluster_name}/{node}"
         table.add_row(Text(name), *(Text(str(counter[s])) for s in _SEVERITIES))  # Text: no markup
+    if clean:
+        table.add_row(Text(f"({_plural(clean, 'other node')} without findings)", style="dim"), "", "", "")
     return table
 
 
@@ -300,9 +319,12 @@ def summary_line(report: Report, baseline: Outcome | None = None) -> str:
             + "."
         )
     if report.diagnostics:
-        counts = ", ".join(
-            _plural(report.count(s), s.value, "infos" if s is Severity.INFO else None) for s in _SEVERITIES
-        )
+        parts = [
+            _plural(report.count(s), "info finding" if s is Severity.INFO else s.value)
+            for s in _SEVERITIES
+            if report.count(s)
+        ]
+        counts = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
         line = f"Found {counts} in {scope}"
     else:
         line = f"No problems found in {scope}"
