@@ -733,3 +733,11 @@ def test_text_output_scales_with_findings_not_nodes(tmp_path: Path) -> None:
     assert "node01" in table and "node02" not in table and "(59 other nodes without findings)" in table
     assert "and 54 more nodes:" in text and "and 34 others (the JSON report lists every one)" in text
     assert text.rstrip().endswith("Found 1 warning in 1 cluster (60 nodes, 60 files).")
+
+
+def test_related_places_on_the_same_node_are_not_called_other_nodes() -> None:
+    from linter.reporters.common import others
+
+    across = mismatch()
+    same = across._replace(related=(across.primary._replace(line=3, text="set again"),))
+    assert others(across).startswith("Other nodes: ") and others(same).startswith("Also: ")

@@ -206,11 +206,18 @@ def describe(label: Label) -> str:
     return text or spot or "?"
 
 
+def related_caption(d: Diagnostic) -> str:
+    """What the related labels are: other nodes' places, or more places on the same node."""
+    if any(r.node != d.primary.node for r in d.related):
+        return "Other nodes"
+    return "Also"
+
+
 def others(d: Diagnostic) -> str:
     """The related labels in one sentence, for formats with one location per finding."""
     if not d.related:
         return ""
-    return "Other nodes: " + "; ".join(describe(r) for r in d.related) + "."
+    return f"{related_caption(d)}: " + "; ".join(describe(r) for r in d.related) + "."
 
 
 def sentence(text: str) -> str:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.origin import Confidence
-from linter.reporters.common import TOOL_NAME, Context
+from linter.reporters.common import TOOL_NAME, Context, related_caption
 from linter.show import Cell, Row, build_rows
 
 if TYPE_CHECKING:
@@ -410,7 +410,7 @@ def _finding(d: Diagnostic, number: int) -> str:
     out.append(_label(d.primary, True))
     if d.related:
         related = "".join(_label(r, False) for r in d.related)
-        out.append(f'<div class="related"><span class="caption">Other nodes</span>{related}</div>')
+        out.append(f'<div class="related"><span class="caption">{_e(related_caption(d))}</span>{related}</div>')
     if d.help:
         out.append(f'<p class="help"><b>help:</b> {_e(d.help)}</p>')
     confidence = str(getattr(d.confidence, "value", d.confidence))

@@ -25,7 +25,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
-from linter.reporters.common import TOOL_NAME, Context, absolute, describe, place, repo_path, sentence
+from linter.reporters.common import (
+    TOOL_NAME,
+    Context,
+    absolute,
+    describe,
+    place,
+    related_caption,
+    repo_path,
+    sentence,
+)
 
 if TYPE_CHECKING:
     from linter.ruleapi import Rule
@@ -98,7 +107,7 @@ def _result_message(d: Diagnostic) -> str:
         text += f" {_escape(sentence(primary))}"
     if d.related:
         links = [f"[{_escape(describe(r))}]({i})" for i, r in enumerate(d.related, start=1)]
-        text += " Other nodes: " + "; ".join(links) + "."
+        text += f" {related_caption(d)}: " + "; ".join(links) + "."
     if d.help:
         text += f" Help: {_escape(sentence(d.help))}"
     return text
@@ -169,7 +178,8 @@ def _root_uri(root: Path) -> str:
 
 def sarif(report: Report, ctx: Context) -> dict[str, Any]:
     """The SARIF log as JSON-ready data."""
-    rules = list(ctx.rules)
+    fired = {d.rule for d in report.diagnostics}
+    rules = [r for r in ctx.rules if r.id in fired]  # the rules of this log's results, not the whole pack
     rule_index = {r.id: i for i, r in enumerate(rules)}
     driver: dict[str, Any] = {
         "name": TOOL_NAME,
