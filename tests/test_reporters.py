@@ -736,8 +736,10 @@ def test_text_output_scales_with_findings_not_nodes(tmp_path: Path) -> None:
 
 
 def test_related_places_on_the_same_node_are_not_called_other_nodes() -> None:
+    import dataclasses
+
     from linter.reporters.common import others
 
     across = mismatch()
-    same = across._replace(related=(across.primary._replace(line=3, text="set again"),))
+    same = dataclasses.replace(across, related=(dataclasses.replace(across.primary, line=3, text="set again"),))
     assert others(across).startswith("Other nodes: ") and others(same).startswith("Also: ")
