@@ -44,6 +44,7 @@ app = typer.Typer(**_APP_SETTINGS)  # type: ignore[arg-type]
 
 class ShowFormat(str, Enum):
     text = "text"
+    long = "long"
     json = "json"
 
 
@@ -90,10 +91,17 @@ def _debugging(ctx: typer.Context) -> bool:
 @app.command()
 def show(
     paths: Annotated[list[Path], typer.Argument(help="Cluster directories, manifests, node directories or files.")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.text,
+    fmt: Annotated[
+        ShowFormat,
+        typer.Option("--format", "-f", help="text (nodes side by side), long (one line per setting and node), json."),
+    ] = ShowFormat.text,
     everything: Annotated[
         bool, typer.Option("--all", help="Show every effective key, not only HA-relevant ones.")
     ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Only the settings whose value differs between nodes.")] = False,
+    node_names: Annotated[
+        list[str] | None, typer.Option("--node", help="Only this node (repeatable), e.g. to compare two nodes.")
+    ] = None,
     liferay_version: Annotated[
         str | None, typer.Option("--liferay-version", help="Liferay version of every cluster (e.g. 7.4, 6.2).")
     ] = None,
@@ -135,6 +143,16 @@ def show(
         raise _usage_error("; ".join(found.refused))
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
     problems = list(found.problems)
+    if node_names:
+        from linter.show import with_nodes
+
+        known = {n.name for c in clusters for n in c.nodes}
+        unknown = [n for n in node_names if n not in known]
+        if unknown:
+            from linter.suggest import did_you_mean
+
+            raise _usage_error(f"no node named {unknown[0]!r}{did_you_mean(unknown[0], sorted(known))}")
+        clusters = [c for c in (with_nodes(c, node_names) for c in clusters) if c.nodes]
     if fmt is ShowFormat.json:
         from linter.reporters import show_json
 
@@ -147,7 +165,10 @@ def show(
         from linter.reporters import show_text
 
         colored, width = _color_and_width(color, output)
-        text = show_text.render(clusters, problems, everything, color=colored, width=width)
+        long = True if fmt is ShowFormat.long else None  # None: the long form where a table would not fit
+        text = show_text.render(
+            clusters, problems, everything, color=colored, width=width, only_differing=diff, long=long
+        )
         if output is not None:
             _write("--output", output, text)
         else:

@@ -6,7 +6,9 @@ node's value, origin and confidence. Formatting lives in ``linter.reporters``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from linter.model import Cluster, Node
@@ -239,7 +241,9 @@ def _reference_rows(cluster: Cluster) -> list[Row]:
     return rows
 
 
-def build_rows(cluster: Cluster, everything: bool = False) -> list[Row]:
+def build_rows(cluster: Cluster, everything: bool = False, only_differing: bool = False) -> list[Row]:
+    """The rows of a cluster's table; ``only_differing``: only the settings whose value differs
+    between its nodes (``show --diff``)."""
     rows = (
         _property_rows(cluster, everything)
         + _reference_rows(cluster)
@@ -248,7 +252,15 @@ def build_rows(cluster: Cluster, everything: bool = False) -> list[Row]:
     )
     order = [s for s, _ in SECTIONS[:2]] + ["JGroups stacks"] + [s for s, _ in SECTIONS[2:]]
     order += ["JVM flags", "OSGi configuration", "Other properties"]
+    if only_differing:
+        rows = [r for r in rows if r.differs]
     return sorted(rows, key=lambda r: order.index(r.section) if r.section in order else len(order))
+
+
+def with_nodes(cluster: Cluster, names: Sequence[str]) -> Cluster:
+    """The cluster reduced to the named nodes (``show --node``), in the cluster's order."""
+    wanted = set(names)
+    return dataclasses.replace(cluster, nodes=tuple(n for n in cluster.nodes if n.name in wanted))
 
 
 def problem_message(problem: Problem) -> str:
