@@ -73,7 +73,7 @@ def parse_all(files: list[tuple[str, Path, Path]]) -> dict[str, int]:
     cwd = os.getcwd()
     for kind, path, root in files:
         display = os.path.relpath(path, cwd)
-        limits = Limits(root=root)  # bounded reads confined to the audited tree, as check reads
+        limits = Limits(roots=(root,))  # bounded reads confined to the audited tree, as check reads
         size: int
         if kind == "properties":
             size = len(read_properties(path, display, encoding=encoding, dialect=dialect, limits=limits).entries)
