@@ -51,6 +51,7 @@ def test_broken_cluster_json_follows_the_contract(capsys: pytest.CaptureFixture[
         "help",
         "confidence",
         "fingerprint",
+        "problem",
     }
     assert mismatch["node"] == "node3" and mismatch["severity"] == "error"
     assert mismatch["location"]["file"].endswith("node3/portal-ext.properties") and mismatch["location"]["line"] == 16

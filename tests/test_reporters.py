@@ -189,9 +189,19 @@ def test_json_full_document() -> None:
                 "help": "set cluster.link.enabled=true on every node",
                 "confidence": "explicit",
                 "fingerprint": d.fingerprint,
+                "problem": d.fingerprint[:16],
             }
         ],
-        "summary": {"error": 1, "warning": 0, "info": 0, "clusters": 1, "nodes": 3, "files": 4, "suppressed": 1},
+        "summary": {
+            "error": 1,
+            "warning": 0,
+            "info": 0,
+            "clusters": 1,
+            "nodes": 3,
+            "files": 4,
+            "suppressed": 1,
+            "problems": 1,
+        },
     }
 
 
@@ -217,11 +227,12 @@ def test_json_key_order_and_formatting() -> None:
         "help",
         "confidence",
         "fingerprint",
+        "problem",
     ]
     assert list(finding["location"]) == ["file", "line", "column", "end_line", "end_column"]
     assert list(finding["related"][0]) == ["node", "file", "line", "column", "message"]
     assert list(finding["related"][1]) == ["node", "file", "line", "message", "origin"]
-    assert list(doc["summary"]) == ["error", "warning", "info", "clusters", "nodes", "files", "suppressed"]
+    assert list(doc["summary"]) == ["error", "warning", "info", "clusters", "nodes", "files", "suppressed", "problems"]
     # deterministic
     assert json_report.render(report, Context("0.1.0")) == out
 
@@ -252,6 +263,7 @@ def _check_contract(doc: dict[str, Any]) -> None:
             "help",
             "confidence",
             "fingerprint",
+            "problem",
         }
         assert re.fullmatch(r"HA\d{3}", f["rule"])
         assert f["severity"] in {"error", "warning", "info"}
@@ -274,7 +286,7 @@ def _check_contract(doc: dict[str, Any]) -> None:
             assert isinstance(r["message"], str) and isinstance(r["line"], opt_int)
             assert ("origin" in r) == (r["line"] is None)
     summary = doc["summary"]
-    assert set(summary) == {"error", "warning", "info", "clusters", "nodes", "files", "suppressed"}
+    assert set(summary) == {"error", "warning", "info", "clusters", "nodes", "files", "suppressed", "problems"}
     assert all(isinstance(v, int) for v in summary.values())
 
 
@@ -323,6 +335,7 @@ def test_json_summary_counts_and_order_preserved() -> None:
         "nodes": 5,
         "files": 6,
         "suppressed": 3,
+        "problems": 3,  # two of the four findings share one file and line
     }
     assert doc["clusters"][1]["liferay_version"] is None
 
@@ -339,6 +352,7 @@ def test_json_empty_report() -> None:
         "nodes": 0,
         "files": 0,
         "suppressed": 0,
+        "problems": 0,
     }
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report
+from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
@@ -226,3 +226,26 @@ def sentence(text: str) -> str:
     if not text:
         return text
     return text if text[-1] in ".!?" else text + "."
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def problems(diagnostics: Sequence[Diagnostic]) -> list[list[Diagnostic]]:
+    """Findings that share one root, as one problem each: the findings whose primary span is the
+    same file and line of one cluster (a bad value there and what it breaks), most severe first.
+    Problems are ordered by their most severe finding, then cluster and rule; a finding with no
+    line of its own is a problem of its own."""
+    groups: dict[object, list[Diagnostic]] = {}
+    for index, d in enumerate(diagnostics):
+        at = d.primary
+        key: object = (d.cluster, at.file, at.line) if at.file and at.line else index
+        groups.setdefault(key, []).append(d)
+    out = [sorted(g, key=lambda d: (_RANK[d.severity], d.rule)) for g in groups.values()]
+    return sorted(out, key=lambda g: (_RANK[g[0].severity], g[0].cluster or "", g[0].rule))
+
+
+def problem_ids(diagnostics: Sequence[Diagnostic]) -> dict[int, str]:
+    """The problem each finding belongs to, by ``id()`` of the finding: the fingerprint of the
+    problem's first (most severe) finding, shared by its consequences."""
+    return {id(d): group[0].fingerprint[:16] for group in problems(diagnostics) for d in group}

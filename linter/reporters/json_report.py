@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
+from linter.reporters.common import problem_ids
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
@@ -41,8 +42,8 @@ def related_json(label: Label) -> dict[str, Any]:
     return out
 
 
-def finding_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {
+def finding_json(diagnostic: Diagnostic, problem: str | None = None) -> dict[str, Any]:
+    found = {
         "rule": diagnostic.rule,
         "name": diagnostic.name,
         "severity": diagnostic.severity.value,
@@ -55,6 +56,9 @@ def finding_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "confidence": str(getattr(diagnostic.confidence, "value", diagnostic.confidence)),
         "fingerprint": diagnostic.fingerprint,
     }
+    if problem is not None:
+        found["problem"] = problem  # shared by the findings of one root cause (the same file and line)
+    return found
 
 
 def _node(name: str, path: str, files: tuple[str, ...], versions: tuple[str | None, str | None]) -> dict[str, Any]:
@@ -72,6 +76,7 @@ def report_json(report: Report, tool_version: str, baseline: Outcome | None = No
 
     With a baseline, ``summary`` also has ``baselined`` (findings hidden) and ``stale_baseline``
     (the baseline entries of the checked clusters and rules that matched nothing)."""
+    ids = problem_ids(report.diagnostics)
     doc: dict[str, Any] = {
         "tool": {"name": TOOL_NAME, "version": tool_version},
         "clusters": [
@@ -88,7 +93,7 @@ def report_json(report: Report, tool_version: str, baseline: Outcome | None = No
             }
             for cluster in report.clusters
         ],
-        "findings": [finding_json(d) for d in report.diagnostics],
+        "findings": [finding_json(d, ids.get(id(d))) for d in report.diagnostics],
         "summary": {
             "error": report.count(Severity.ERROR),
             "warning": report.count(Severity.WARNING),
@@ -97,6 +102,7 @@ def report_json(report: Report, tool_version: str, baseline: Outcome | None = No
             "nodes": sum(len(cluster.nodes) for cluster in report.clusters),
             "files": report.files,
             "suppressed": report.suppressed,
+            "problems": len(set(ids.values())),
         },
     }
     if baseline is not None:

@@ -25,7 +25,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
-from linter.reporters.common import neutralised, visible
+from linter.reporters.common import neutralised, problems, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -218,6 +218,31 @@ class _Renderer:
 
         _hanging(self.console, Text.assemble((f"{pad} = ", GUTTER), (kind, "bold"), ": "), body)
 
+    def consequence(self, d: Diagnostic) -> None:
+        """A finding at the same place as the one above: one line under it, its own help."""
+        from rich.text import Text
+
+        head = Text.assemble(
+            ("   ↳ also ", GUTTER),
+            (f"{d.severity.value}[{d.rule}]", SEVERITY_STYLE[d.severity]),
+            f": {d.message} ",
+            (f"({d.name})", "dim"),
+        )
+        _print(self.console, head)
+        for lab in d.related[:MAX_RELATED]:  # where the other side is, one line each (no snippet)
+            where = lab.location + (f" ({lab.node})" if lab.node and lab.node not in lab.location else "")
+            _hanging(self.console, Text.assemble(("     ::: ", GUTTER)), where + (f": {lab.text}" if lab.text else ""))
+        if len(d.related) > MAX_RELATED:
+            _hanging(self.console, Text.assemble(("     ::: ", GUTTER)), f"and {len(d.related) - MAX_RELATED} more")
+        if d.help:
+            _hanging(self.console, Text.assemble(("     = ", GUTTER), ("help", "bold"), ": "), d.help)
+        _hanging(
+            self.console,
+            Text.assemble(("     = ", GUTTER), ("note", "bold"), ": "),
+            f"run `{TOOL} explain {d.rule}` for details",
+        )
+        _print(self.console, Text(""))
+
     def diagnostic(self, d: Diagnostic) -> None:
         shown = d.related[:MAX_RELATED]
         hidden = d.related[MAX_RELATED:]
@@ -319,13 +344,17 @@ def summary_line(report: Report, baseline: Outcome | None = None) -> str:
             + "."
         )
     if report.diagnostics:
+        found = len(problems(report.diagnostics))
         parts = [
             _plural(report.count(s), "info finding" if s is Severity.INFO else s.value)
             for s in _SEVERITIES
             if report.count(s)
         ]
         counts = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-        line = f"Found {counts} in {scope}"
+        if found < len(report.diagnostics):  # some findings share a root: say how many problems
+            line = f"Found {_plural(found, 'problem')} ({counts}) in {scope}"
+        else:
+            line = f"Found {counts} in {scope}"
     else:
         line = f"No problems found in {scope}"
     if report.suppressed:
@@ -404,8 +433,10 @@ def print_report(
         return
     else:
         renderer = _Renderer(report, console)
-        for d in report.diagnostics:
-            renderer.diagnostic(d)
+        for group in problems(report.diagnostics):
+            renderer.diagnostic(group[0])
+            for consequence in group[1:]:  # the same file and line: one problem, its consequences
+                renderer.consequence(consequence)
         if report.diagnostics:
             console.print(rule_table(report))
             console.print(node_table(report))
