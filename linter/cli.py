@@ -431,14 +431,17 @@ def _color_and_width(color: ColorMode, destination: Path | None) -> tuple[bool, 
 
 
 def exit_code(report: object, threshold: str) -> int:
-    """0 when nothing reaches the threshold, 1 otherwise (``never`` always gives 0)."""
+    """0 when nothing reaches the threshold, 1 otherwise (``never`` always gives 0); a rule that
+    crashed (HA009) fails the run whatever its configured severity."""
     from linter.diagnostics import Report, Severity
+    from linter.engine import INTERNAL_ERROR
 
     assert isinstance(report, Report)
     if threshold == "never":
         return EXIT_OK
     bar = Severity(threshold).rank
-    return EXIT_FINDINGS if any(d.severity.rank >= bar for d in report.diagnostics) else EXIT_OK
+    failed = any(d.severity.rank >= bar or d.rule == INTERNAL_ERROR for d in report.diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 class RulesFormat(str, Enum):

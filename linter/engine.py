@@ -124,7 +124,7 @@ class Engine:
 
     def _crash(self, rule: Rule, exc: BaseException, cluster: Cluster, node: Node | None) -> Diagnostic | None:
         meta = self.by_id.get(INTERNAL_ERROR)
-        if meta is None or INTERNAL_ERROR not in self.selected_ids:
+        if meta is None:  # a crash is reported whatever --select/--ignore say (and fails the run)
             return None
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         at = f" at {where.name}:{where.lineno}" if where else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import sys
 import tarfile
 import zipfile
 import zlib
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from linter.origin import Origin, Problem, ProblemKind
-from linter.sources.files import Limits, unreadable
+from linter.sources.files import MAX_DIGEST_FILE, DigestBudget, Limits, digest_refusal, unreadable
 from linter.sources.input_names import ARCHIVE_SUFFIXES, archive_stem, is_archive
 from linter.sources.tree import Kind, Tree
 
@@ -27,14 +28,13 @@ _CONFIG_SUFFIXES = (".properties", ".config", ".cfg", ".xml", ".sh", ".bat", ".c
 _ARTIFACT_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
 __all__ = ["ARCHIVE_SUFFIXES", "ArchiveTree", "archive_stem", "is_archive"]
 MAX_MEMBERS = 200_000
-MAX_DIGEST_BYTES = 4 << 30  # decompressed bytes hashed per archive (a zip bomb stops here)
 _CHUNK = 1 << 20
 
 
 class _Member(NamedTuple):
     kind: Kind
     data: bytes | Problem | None  # configuration content; None for members not kept
-    digest: str | None
+    digest: str | Problem | None  # a deployable artifact's sha256, or why it was not hashed
 
 
 class ArchiveTree(Tree):
@@ -57,7 +57,7 @@ class ArchiveTree(Tree):
 
     # -- index
 
-    def _add(self, name: str, kind: Kind, data: bytes | Problem | None, digest: str | None) -> None:
+    def _add(self, name: str, kind: Kind, data: bytes | Problem | None, digest: str | Problem | None) -> None:
         self._members[name] = _Member(kind, data, digest)
         parent = posixpath.dirname(name)
         while parent not in self._dirs:
@@ -78,7 +78,7 @@ class ArchiveTree(Tree):
             return None
         return "/".join(parts)
 
-    def _keep(self, name: str, size: int, stream: IO[bytes] | None, limits: Limits, budget: list[int]) -> None:
+    def _keep(self, name: str, size: int, stream: IO[bytes] | None, limits: Limits, budget: DigestBudget) -> None:
         lower = name.lower()
         if lower.endswith(_CONFIG_SUFFIXES):
             if size > limits.max_file_size:
@@ -97,35 +97,47 @@ class ArchiveTree(Tree):
                 else:
                     data = content
             self._add(name, "file", data, None)
-        elif lower.endswith(_ARTIFACT_SUFFIXES) and stream is not None and budget[0] > 0:
+        elif lower.endswith(_ARTIFACT_SUFFIXES) and stream is not None:
+            refusal = digest_refusal(size, self._show(name), budget)
+            if refusal is not None:
+                self._add(name, "file", None, refusal)
+                return
             sha = hashlib.sha256()
-            while budget[0] > 0 and (chunk := stream.read(_CHUNK)):
-                budget[0] -= len(chunk)
+            cap = min(MAX_DIGEST_FILE, budget.remaining)  # the size in the header may lie (a bomb)
+            done = 0
+            while chunk := stream.read(_CHUNK):
+                done += len(chunk)
+                if done > cap:
+                    break
                 sha.update(chunk)
-            self._add(name, "file", None, sha.hexdigest() if budget[0] > 0 else None)
+            refusal = digest_refusal(done, self._show(name), budget) if done > cap else None
+            budget.remaining -= min(done, cap)
+            self._add(name, "file", None, refusal or sha.hexdigest())
         else:
             self._add(name, "file", None, None)
 
     def _index(self, limits: Limits) -> None:
-        budget = [MAX_DIGEST_BYTES]
+        budget = limits.digests if limits.digests is not None else DigestBudget()
         try:
             if self.path.name.lower().endswith(".zip"):
                 self._index_zip(limits, budget)
             else:
                 self._index_tar(limits, budget)
-        except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except Exception as exc:  # a corrupt stream: what was read so far is kept
+            if not _read_error(exc):
+                raise
             self.unreadable = not self._members
             self.problems.append(
                 Problem(ProblemKind.MALFORMED, f"archive cannot be read: {exc}", Origin(self.archive_display))
             )
 
-    def _index_tar(self, limits: Limits, budget: list[int]) -> None:
+    def _index_tar(self, limits: Limits, budget: DigestBudget) -> None:
         with tarfile.open(self.path, mode="r:*") as archive:
             for count, member in enumerate(archive):
                 if count >= MAX_MEMBERS:
                     self.problems.append(
                         Problem(
-                            ProblemKind.UNREADABLE,
+                            ProblemKind.REFUSED,
                             f"more than {MAX_MEMBERS} members; the rest ignored",
                             Origin(self.archive_display),
                         )
@@ -141,10 +153,17 @@ class ArchiveTree(Tree):
                 else:  # links, devices: never followed
                     self._add(name, "other", None, None)
 
-    def _index_zip(self, limits: Limits, budget: list[int]) -> None:
+    def _index_zip(self, limits: Limits, budget: DigestBudget) -> None:
         with zipfile.ZipFile(self.path) as archive:
             for count, info in enumerate(archive.infolist()):
                 if count >= MAX_MEMBERS:
+                    self.problems.append(
+                        Problem(
+                            ProblemKind.REFUSED,
+                            f"more than {MAX_MEMBERS} members; the rest ignored",
+                            Origin(self.archive_display),
+                        )
+                    )
                     break
                 name = self._member_name(info.filename)
                 if not name:
@@ -152,7 +171,14 @@ class ArchiveTree(Tree):
                 if info.is_dir():
                     self._add_dir(name)
                     continue
-                with archive.open(info) as stream:
+                try:
+                    stream = archive.open(info)
+                except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+                    why = "encrypted" if info.flag_bits & 0x1 else str(exc)
+                    problem = unreadable(self._show(name), f"cannot read archive member: {why}")
+                    self._add(name, "file", problem, problem)  # reported when the member is used
+                    continue
+                with stream:
                     self._keep(name, info.file_size, stream, limits, budget)
 
     def _add_dir(self, name: str) -> None:
@@ -208,14 +234,17 @@ class ArchiveTree(Tree):
             return unreadable(self.display(path), f"member is over the {limits.max_file_size}-byte limit")
         return member.data
 
-    def digest(self, path: str) -> str | None:
+    def digest(self, path: str, limits: Limits) -> str | Problem:
+        """Artifacts are hashed while the archive is indexed, within the run's budget."""
         full = self._full(path)
         member = self._members.get(full) if full is not None else None
-        if member is None:
-            return None
+        if member is None or member.kind != "file":
+            return unreadable(self.display(path), "not a file in the archive")
         if member.digest is not None:
             return member.digest
-        return hashlib.sha256(member.data).hexdigest() if isinstance(member.data, bytes) else None
+        if isinstance(member.data, bytes):
+            return hashlib.sha256(member.data).hexdigest()
+        return member.data if isinstance(member.data, Problem) else unreadable(self.display(path), "not hashed")
 
     def _show(self, full: str) -> str:
         return f"{self.archive_display}!/{full}"
@@ -230,3 +259,12 @@ class ArchiveTree(Tree):
 
     def files(self) -> Iterator[str]:
         yield from self._members
+
+
+def _read_error(exc: Exception) -> bool:
+    """A failure of the archive's content, not of the linter: a bad header, a corrupt or truncated
+    compressed stream (gzip, bzip2, xz), an I/O error."""
+    if isinstance(exc, (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)):
+        return True
+    lzma = sys.modules.get("lzma")  # imported by tarfile only for .xz archives
+    return lzma is not None and isinstance(exc, lzma.LZMAError)

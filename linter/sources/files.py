@@ -18,12 +18,25 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: far above any real Liferay c
 _BINARY_PROBE = 8192
 
 
+MAX_DIGEST_FILE = 1 << 30  # bytes of one plugin (jar, war, lpkg) hashed to compare it across nodes
+MAX_DIGEST_RUN = 4 << 30  # bytes hashed in one run, plugins on disk and in archives together
+
+
+class DigestBudget:
+    """What is left of a run's hashing budget (``MAX_DIGEST_RUN``), shared by every node."""
+
+    def __init__(self, total: int = MAX_DIGEST_RUN) -> None:
+        self.total = total
+        self.remaining = total
+
+
 class Limits(NamedTuple):
     """Resource limits applied to every input."""
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_xml_depth: int = 256
     root: Path | None = None  # the audited tree: files whose real path lies outside it are refused
+    digests: DigestBudget | None = None  # the run's hashing budget (None: a budget of its own per use)
 
 
 DEFAULT_LIMITS = Limits()
@@ -44,9 +57,7 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:_BINARY_PROBE]
 
 
-def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
-    """Read a whole regular file, refusing non-files, oversized and binary content, and files that
-    a symbolic link places outside the audited tree (``limits.root``)."""
+def _outside(path: Path, display: str, limits: Limits) -> Problem | None:
     if limits.root is not None:
         try:
             real = Path(os.path.realpath(path))
@@ -54,6 +65,61 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
             real = None
         if real is not None and real != limits.root and limits.root not in real.parents and os.path.lexists(path):
             return unreadable(display, f"symbolic link points outside the audited tree (to {real}); not followed")
+    return None
+
+
+def refused(display: str, message: str) -> Problem:
+    return Problem(ProblemKind.REFUSED, message, Origin(file=display))
+
+
+def digest_refusal(size: int, display: str, budget: DigestBudget) -> Problem | None:
+    """Why content of ``size`` bytes is not hashed, if it is not: over the per-file limit or the
+    run's budget (the caller takes what it hashes off the budget)."""
+    if size > MAX_DIGEST_FILE:
+        return refused(
+            display, f"file is {size} bytes, over the {MAX_DIGEST_FILE}-byte limit for hashing; not compared"
+        )
+    if size > budget.remaining:
+        return refused(display, f"the run's hashing budget ({budget.total} bytes) is spent; not compared")
+    return None
+
+
+def digest_file(path: Path, display: str, limits: Limits) -> str | Problem:
+    """sha256 of a regular file (a plugin), confined like ``read_bytes`` and within the hashing
+    limits; the bytes hashed are taken off ``limits.digests``."""
+    import hashlib
+
+    problem = _outside(path, display, limits)
+    if problem is not None:
+        return problem
+    budget = limits.digests if limits.digests is not None else DigestBudget()
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # checked before opening: opening a FIFO would block
+            return unreadable(display, "not a regular file (device, socket or FIFO)")
+        problem = digest_refusal(st.st_size, display, budget)
+        if problem is not None:
+            return problem
+        with open(path, "rb", buffering=0) as handle:
+            sha = hashlib.sha256()
+            left = st.st_size  # a file that grows while it is read is hashed as it was
+            while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+                sha.update(chunk)
+                left -= len(chunk)
+    except PermissionError:
+        return unreadable(display, "permission denied")
+    except OSError as exc:
+        return unreadable(display, f"cannot read file: {exc.strerror or exc}")
+    budget.remaining -= st.st_size - left
+    return sha.hexdigest()
+
+
+def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
+    """Read a whole regular file, refusing non-files, oversized and binary content, and files that
+    a symbolic link places outside the audited tree (``limits.root``)."""
+    problem = _outside(path, display, limits)
+    if problem is not None:
+        return problem
     try:
         st = os.stat(path)
     except FileNotFoundError:

@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from linter.origin import Origin, Problem
-from linter.sources.files import Limits, read_bytes, unreadable
+from linter.sources.files import DigestBudget, Limits, digest_file, digest_refusal, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
 T = TypeVar("T")
 _MAX_SEARCH_DEPTH = 8
-_DIGEST_CHUNK = 1 << 20
 
 
 class Plugin(NamedTuple):
@@ -128,12 +127,10 @@ class Tree(ABC):
         """An ``UNREADABLE`` problem when ``path`` is a directory whose entries cannot be listed."""
         return None
 
-    def digest(self, path: str) -> str | None:
-        """sha256 of a file's content, whatever its size; None when unreadable."""
-        import hashlib
-
-        data = self._read(path, Limits(max_file_size=1 << 40))
-        return None if isinstance(data, Problem) else hashlib.sha256(data).hexdigest()
+    def digest(self, path: str, limits: Limits) -> str | Problem:
+        """sha256 of a file's content (a plugin), within the hashing limits (``digest_file``), or
+        the problem that kept it from being hashed."""
+        return unreadable(self.display(path), "cannot be hashed")
 
     def contains(self, path: str) -> bool:
         """Whether the file really lies in the node's tree (a link may lead out of it)."""
@@ -257,20 +254,13 @@ class DiskTree(Tree):
             return unreadable(path, "outside the audited tree; not read")
         return read_bytes(target, self.display(path), limits)
 
-    def digest(self, path: str) -> str | None:
-        import hashlib
-
+    def digest(self, path: str, limits: Limits) -> str | Problem:
         target = self.path(path)
         if target is None:
-            return None
-        sha = hashlib.sha256()
-        try:
-            with open(target, "rb") as handle:
-                while chunk := handle.read(_DIGEST_CHUNK):
-                    sha.update(chunk)
-        except (OSError, ValueError):
-            return None
-        return sha.hexdigest()
+            return unreadable(path, "outside the audited tree; not read")
+        if limits.root is None:
+            limits = limits._replace(root=Path(self._real_root))
+        return digest_file(target, self.display(path), limits)
 
     def display(self, path: str) -> str:
         shown = self._shown.get(path)
@@ -481,6 +471,22 @@ class MountTree(Tree):
                 blob.display, f"content is {len(blob.data)} bytes, over the {limits.max_file_size}-byte limit"
             )
         return blob.data
+
+    def digest(self, path: str, limits: Limits) -> str | Problem:
+        found = self._find(self.absolute(path))
+        if found is not None and found[0].host is not None:
+            return digest_file(self._host(*found), self.display(path), limits)
+        blob = self._blob(path)
+        if blob is None or isinstance(blob.data, Problem):
+            return super().digest(path, limits)
+        import hashlib
+
+        budget = limits.digests if limits.digests is not None else DigestBudget()
+        problem = digest_refusal(len(blob.data), blob.display, budget)
+        if problem is not None:
+            return problem
+        budget.remaining -= len(blob.data)
+        return hashlib.sha256(blob.data).hexdigest()
 
     def display(self, path: str) -> str:
         from linter.paths import display_path

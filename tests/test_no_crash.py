@@ -1,0 +1,203 @@
+"""Small hostile input inside a cluster is a finding (HA001-HA005) with file and line, never exit 2
+and no report; a rule crash (HA009) is reported whatever --select says and fails the run; the
+expansion and hashing budgets hold (README "Safety")."""
+
+from __future__ import annotations
+
+import io
+import json
+import lzma
+import os
+import shutil
+import tarfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from linter.cli import main
+from linter.load.resolve import MAX_PLACEHOLDER_DEPTH
+from linter.sources.files import MAX_DIGEST_FILE
+from tests.conftest import FIXTURES
+
+FORMATS = ("json", "text", "sarif", "junit", "html", "github", "gitlab")
+
+
+def _check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict]]:  # type: ignore[type-arg]
+    code = main(["check", "--format", "json", *args])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "internal error" not in captured.err, captured.err
+    return code, json.loads(captured.out)["findings"]
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return root
+
+
+def _rules(findings: list[dict]) -> Counter[str]:  # type: ignore[type-arg]
+    return Counter(f["rule"] for f in findings)
+
+
+def test_a_plugin_jar_in_a_bind_mounted_deploy_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cluster = tmp_path / "compose"
+    shutil.copytree(FIXTURES / "clusters" / "compose-74-healthy", cluster)
+    (cluster / "deploy" / "liferay-1" / "tiny.jar").write_bytes(b"PK\x05\x06" + bytes(18))
+    code, findings = _check(capsys, str(cluster))
+    assert code == 0, findings
+
+
+def test_plugins_are_hashed_within_the_tree_and_the_size_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = _write(tmp_path / "outside", {"secret.jar": b"PK-not-for-you"})
+    cluster = _write(
+        tmp_path / "c",
+        {"n1/portal-ext.properties": "a=1\n", "n2/portal-ext.properties": "a=1\n", "n2/deploy/big.jar": b""},
+    )
+    (cluster / "n1" / "deploy").mkdir()
+    (cluster / "n1" / "deploy" / "linked.jar").symlink_to(outside / "secret.jar")
+    os.truncate(cluster / "n2" / "deploy" / "big.jar", MAX_DIGEST_FILE + 1)  # sparse: nothing is read
+    code, findings = _check(capsys, "--select", "HA0", str(cluster))
+    assert code == 1
+    assert {(f["rule"], f["node"]) for f in findings} == {("HA001", "n1"), ("HA005", "n2")}, findings
+    assert all(
+        ("outside the audited tree" if f["node"] == "n1" else "limit for hashing") in f["message"] for f in findings
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_names_and_keys_that_are_not_unicode_text(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    cluster = _write(
+        tmp_path / "c",
+        {
+            "n1/portal-ext.properties": "a\\uD800b=1\ncluster.link.enabled=true\n",
+            "n2/portal-ext.properties": "cluster.link.enabled=false\n",
+        },
+    )
+    bad_node = os.fsencode(cluster) + b"/n\xff"
+    os.makedirs(bad_node)
+    with open(bad_node + b"/portal-ext.properties", "wb") as handle:
+        handle.write(b"cluster.link.enabled=true\n")
+    os.makedirs(os.fsencode(cluster) + b"/n2/osgi/configs")
+    with open(os.fsencode(cluster) + b"/n2/osgi/configs/com.x\xfe.config", "wb") as handle:
+        handle.write(b'a="1"\n')
+    code = main(["check", "--format", fmt, str(cluster)])
+    captured = capsys.readouterr()
+    assert code == 1 and "internal error" not in captured.err, captured.err
+    assert captured.out
+
+
+def test_a_file_on_some_nodes_only_does_not_crash_drift_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster = _write(
+        tmp_path / "c",
+        {
+            "n1/osgi/configs/com.example.Thing.config": 'a="1"\n',
+            "n2/osgi/configs/com.example.Thing.config": 'a="2"\n',
+            "n3/portal-ext.properties": "cluster.link.enabled=true\n",
+            "n1/setenv.sh": 'CATALINA_OPTS="-Xmx2g"\n',
+            "n2/setenv.sh": 'CATALINA_OPTS="-Xmx4g"\n',
+        },
+    )
+    code, findings = _check(capsys, "--select", "HA601,HA803", "--fail-on", "info", str(cluster))
+    assert code == 1 and _rules(findings) == {"HA601": 3, "HA803": 2}, findings
+
+
+CRASHING_RULE = """
+from linter.ruleapi import INFO, rule
+
+
+@rule(id="HA902", name="crashes-quietly", severity=INFO, scope="cluster", versions="all",
+      summary="Crashes.", rationale="Test pack rule.", fix="None.", sources=("tests",))
+def check(cluster, ctx):
+    raise KeyError("n3")
+"""
+
+
+@pytest.mark.parametrize(
+    "options", [["--select", "HA902"], ["--ignore", "HA009"], ["--select", "HA9", "--fail-on", "error"]]
+)
+def test_a_rule_crash_is_reported_and_fails_whatever_the_selection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str]
+) -> None:
+    pack = _write(tmp_path / "pack", {"ha902_crash.py": CRASHING_RULE})
+    cluster = _write(tmp_path / "c", {"n1/portal-ext.properties": "a=1\n", "n2/portal-ext.properties": "a=1\n"})
+    code, findings = _check(capsys, "--rules-dir", str(pack), *options, str(cluster))
+    assert code == 1 and [f["rule"] for f in findings if f["rule"] == "HA009"] == ["HA009"], findings
+
+
+def test_a_placeholder_chain_thousands_deep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chain = "".join(f"a{i}=${{a{i + 1}}}\n" for i in range(1, 5001)) + "a5001=end\n"
+    cluster = _write(tmp_path / "c", {"n1/portal-ext.properties": chain, "n2/portal-ext.properties": "a1=end\n"})
+    code, findings = _check(capsys, "--select", "HA0", str(cluster))
+    refused = [f for f in findings if f["rule"] == "HA005"]
+    assert code == 1 and refused
+    assert f"nested more than {MAX_PLACEHOLDER_DEPTH} deep" in refused[0]["message"] and refused[0]["location"]["line"]
+
+
+def test_placeholders_that_double_at_each_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 26 steps: 23 x 2**26 characters (1.5 GB) without a budget
+    doubling = "".join(f"a{i}=${{a{i + 1}}}${{a{i + 1}}}\n" for i in range(1, 27)) + "a27=" + "x" * 23 + "\n"
+    cluster = _write(tmp_path / "c", {"n1/portal-ext.properties": doubling, "n2/portal-ext.properties": "a1=x\n"})
+    code, findings = _check(capsys, "--select", "HA005", str(cluster))
+    assert code == 1 and findings and all("would exceed" in f["message"] and f["location"]["line"] for f in findings)
+
+
+def _tar(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def _zip_flagged(method: int | None = None, encrypted: bool = False) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("liferay/portal-ext.properties", "cluster.link.enabled=true\n")
+    data = bytearray(buf.getvalue())
+    central = data.find(b"PK\x01\x02")
+    if encrypted:
+        data[6] |= 1
+        data[central + 8] |= 1
+    if method is not None:
+        data[8:10] = method.to_bytes(2, "little")
+        data[central + 10 : central + 12] = method.to_bytes(2, "little")
+    return bytes(data)
+
+
+def _corrupt_xz() -> bytes:
+    jars = {f"liferay/osgi/modules/m{i}.jar": os.urandom(3000) for i in range(50)}
+    packed = bytearray(lzma.compress(_tar({"liferay/portal-ext.properties": b"a=1\n", **jars})))
+    middle = len(packed) // 2
+    packed[middle : middle + 50] = bytes(50)
+    return bytes(packed)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "rule", "message"),
+    [
+        ("n1.tar", _corrupt_xz, "HA002", "archive cannot be read"),
+        ("n1.zip", lambda: _zip_flagged(encrypted=True), "HA001", "encrypted"),
+        ("n1.zip", lambda: _zip_flagged(method=97), "HA001", "compression method is not supported"),
+    ],
+    ids=["corrupt-xz", "encrypted-zip", "unknown-zip-method"],
+)
+def test_broken_archives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: object, rule: str, message: str
+) -> None:
+    assert callable(content)
+    archive = tmp_path / name
+    archive.write_bytes(content())
+    other = _write(tmp_path / "n2", {"portal-ext.properties": "cluster.link.enabled=true\n"})
+    code, findings = _check(capsys, "--select", "HA0", str(archive), str(other))
+    assert code == 1
+    assert [f["rule"] for f in findings if message in f["message"]] == [rule], findings
