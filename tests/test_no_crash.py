@@ -201,3 +201,18 @@ def test_broken_archives(
     code, findings = _check(capsys, "--select", "HA0", str(archive), str(other))
     assert code == 1
     assert [f["rule"] for f in findings if message in f["message"]] == [rule], findings
+
+
+def test_kubernetes_references_that_double_at_each_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 22 steps: 32 x 2**22 characters (128 MB) in the last value without a budget
+    cluster = tmp_path / "k8s"
+    shutil.copytree(FIXTURES / "clusters" / "k8s-74-healthy", cluster)
+    manifest = cluster / "statefulset.yaml"
+    doubling = [f"            - name: V0\n              value: {'x' * 32}\n"]
+    doubling += [f'            - name: V{i}\n              value: "$(V{i - 1})$(V{i - 1})"\n' for i in range(1, 23)]
+    text = manifest.read_text()
+    assert text.count("          env:\n") == 1
+    manifest.write_text(text.replace("          env:\n", "          env:\n" + "".join(doubling)))
+    code, findings = _check(capsys, "--select", "HA005", str(cluster))
+    refused = [f for f in findings if "not expanded" in f["message"]]
+    assert code == 1 and refused and all(f["location"]["line"] for f in refused), findings
