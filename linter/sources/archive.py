@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import sys
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from linter.origin import Origin, Problem, ProblemKind
 from linter.sources.files import MAX_DIGEST_FILE, DigestBudget, Limits, digest_refusal, unreadable
@@ -29,6 +30,74 @@ _ARTIFACT_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
 __all__ = ["ARCHIVE_SUFFIXES", "ArchiveTree", "archive_stem", "is_archive"]
 MAX_MEMBERS = 200_000
 _CHUNK = 1 << 20
+
+
+MAX_PAX_HEADER = 1 << 20  # bytes of one pax extended header
+_PAX_DIGITS = 32  # longest run of digits in a pax header (no real length, time or id is longer)
+_LONG_DIGITS = re.compile(rb"\d{%d}" % (_PAX_DIGITS + 1))
+_PAX_LENGTH = re.compile(rb"(\d+) ")
+
+
+class _PaxRefused(Exception):
+    """A pax header that CPython's tarfile would take quadratic time to parse (CVE-2024-6232)."""
+
+
+def _check_pax(buf: bytes, size: int) -> None:
+    """Refuse, in linear time, what makes tarfile's pax regexes quadratic on Python < 3.12.6 and
+    3.11.10: long runs of digits (its ``hdrcharset`` search) and records whose ``=`` lies beyond
+    their declared length (its record regex then scans the rest of the header for each record)."""
+    if size > MAX_PAX_HEADER:
+        raise _PaxRefused(f"pax header of {size} bytes, over the {MAX_PAX_HEADER}-byte limit")
+    if _LONG_DIGITS.search(buf):
+        raise _PaxRefused(f"pax header with a number of more than {_PAX_DIGITS} digits")
+    pos = 0
+    while pos < len(buf):
+        m = _PAX_LENGTH.match(buf, pos)
+        if m is None:
+            return  # where tarfile's own parsing stops too
+        length = int(m.group(1))
+        if length <= 0:
+            return  # tarfile reports it as an invalid header
+        if buf.find(b"=", m.end(), pos + length) < 0:
+            raise _PaxRefused("pax header record without '=' within its length")
+        pos += length
+
+
+class _Replay:
+    """A tar stream with the bytes already read put back in front (read-only, forward only)."""
+
+    def __init__(self, head: bytes, stream: Any) -> None:
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.head:
+            data: bytes = self.stream.read(size)
+            return data
+        if size < 0 or size >= len(self.head):
+            head, self.head = self.head, b""
+            rest: bytes = self.stream.read(-1 if size < 0 else size - len(head))
+            return head + rest
+        head, self.head = self.head[:size], self.head[size:]
+        return head
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+class _TarInfo(tarfile.TarInfo):
+    """Tar members whose pax headers are checked before CPython parses them."""
+
+    def _proc_pax(self, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        stream = tar.fileobj
+        assert stream is not None
+        buf = stream.read(self._block(self.size))  # type: ignore[attr-defined]
+        _check_pax(buf, self.size)
+        tar.fileobj = _Replay(buf, stream)  # type: ignore[assignment]
+        try:
+            return super()._proc_pax(tar)  # type: ignore[misc,no-any-return]
+        finally:
+            tar.fileobj = stream
 
 
 class _Member(NamedTuple):
@@ -123,6 +192,9 @@ class ArchiveTree(Tree):
                 self._index_zip(limits, budget)
             else:
                 self._index_tar(limits, budget)
+        except _PaxRefused as exc:
+            self.unreadable = not self._members
+            self.problems.append(Problem(ProblemKind.REFUSED, f"archive refused: {exc}", Origin(self.archive_display)))
         except Exception as exc:  # a corrupt stream: what was read so far is kept
             if not _read_error(exc):
                 raise
@@ -132,7 +204,7 @@ class ArchiveTree(Tree):
             )
 
     def _index_tar(self, limits: Limits, budget: DigestBudget) -> None:
-        with tarfile.open(self.path, mode="r:*") as archive:
+        with tarfile.open(self.path, mode="r:*", tarinfo=_TarInfo) as archive:
             for count, member in enumerate(archive):
                 if count >= MAX_MEMBERS:
                     self.problems.append(
