@@ -282,3 +282,21 @@ def test_archive_members_past_the_limit_are_a_finding(
     other = _write(tmp_path / "n2", {"portal-ext.properties": "a=1\n"})
     code, findings = _check(capsys, "--select", "HA0", str(path), str(other))
     assert code == 1 and [f["rule"] for f in findings if "more than 3 members" in f["message"]] == ["HA005"]
+
+
+def test_an_xml_element_with_too_many_attributes_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # lxml reads attribute values in quadratic time: 100,000 on one element took 132 s
+    attributes = " ".join(f'a{i}="{i}"' for i in range(20_000))
+    settings = "cluster.link.enabled=true\ncluster.link.channel.properties.control=tcp.xml\n"
+    cluster = _write(
+        tmp_path / "c",
+        {
+            "n1/portal-ext.properties": settings,
+            "n1/tcp.xml": f"<config>\n<TCP {attributes}/>\n</config>\n",
+            "n2/portal-ext.properties": settings,
+            "n2/tcp.xml": '<config>\n<TCP bind_port="7800"/>\n</config>\n',
+        },
+    )
+    code, findings = _check(capsys, "--select", "HA005", str(cluster))
+    assert code == 1 and [(f["node"], f["location"]["line"]) for f in findings] == [("n1", 2)], findings
+    assert "more than 1000 attributes" in findings[0]["message"]
