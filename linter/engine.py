@@ -20,11 +20,12 @@ from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severi
 from linter.ignores import path_ignored
 from linter.model import Cluster, FirstOf, LineSource, Node, Suppression
 from linter.options import build_options, options_for
-from linter.origin import Problem
+from linter.origin import Origin, Problem, ProblemKind
 from linter.problems import problem_rule
 from linter.redact import mask_report
 from linter.ruleapi import Context, Finding, Rule, label_at, memo
 from linter.select import apply_severity, best_specificity, select_rules
+from linter.suggest import SearchBudget
 
 INTERNAL_ERROR = "HA009"
 UNUSED_SUPPRESSION = "HA006"
@@ -247,7 +248,8 @@ class Engine:
         """Check the clusters; ``input_problems`` are what discovery found outside any cluster,
         ``input_sources`` shows their lines, ``notes`` are discovery's. The report comes out masked
         (``redact.mask_report``), sorted and fingerprinted."""
-        with memo.run_scope():  # views several rules derive from one node are built once per run
+        # views several rules derive from one node are built once per run; "did you mean" is bounded
+        with memo.run_scope(), SearchBudget():
             return self._run(clusters, input_problems, input_sources, notes)
 
     def _run(
@@ -265,6 +267,19 @@ class Engine:
                 diagnostics.append(d)
         for cluster in clusters:
             diagnostics.extend(self.check_cluster(cluster))
+            searches = SearchBudget.current
+            if searches is not None and searches.spent and not searches.reported:
+                searches.reported = True
+                problem = Problem(
+                    ProblemKind.REFUSED,
+                    f"near-miss look-ups of unknown keys stopped after {searches.total} in this run; HA508, HA605 "
+                    "and HA702 report no further near misses (and give no 'did you mean')",
+                    Origin(file=cluster.path),
+                )
+                meta = self.by_id.get(problem_rule(problem))
+                if meta is not None:  # whatever --select says: findings of the selected rules are missing
+                    finding = Finding(problem.message, Label(None, cluster.path), subject="near-miss-budget")
+                    diagnostics.append(self._diagnostic(meta, finding, cluster.name))
         kept, suppressed = self._suppress(diagnostics, clusters)
         named: dict[str | None, list[LineSource]] = {None: [input_sources] if input_sources else []}
         for c in clusters:

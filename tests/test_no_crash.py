@@ -300,3 +300,30 @@ def test_an_xml_element_with_too_many_attributes_is_refused(tmp_path: Path, caps
     code, findings = _check(capsys, "--select", "HA005", str(cluster))
     assert code == 1 and [(f["node"], f["location"]["line"]) for f in findings] == [("n1", 2)], findings
     assert "more than 1000 attributes" in findings[0]["message"]
+
+
+def test_near_miss_look_ups_are_bounded_and_say_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # each LIFERAY_* name that is no key was compared with every known key in full: 20,000 took minutes
+    import re
+    import time
+
+    from linter.ruleapi.keys import known_keys
+    from rules.ha605_env_var_undecodable import encode
+
+    keys = sorted(k for k in known_keys("7.4") if re.fullmatch(r"[a-z.]{12,}", k))
+    misses = [k[:-1] + c for c in "qxzw" for k in keys if k[:-1] + c not in keys][:3000]
+    assert len(misses) == 3000
+    cluster = tmp_path / "compose"
+    shutil.copytree(FIXTURES / "clusters" / "compose-74-healthy", cluster)
+    compose = cluster / "docker-compose.yml"
+    anchor = "      - LIFERAY_JDBC_PERIOD_DEFAULT_PERIOD_PASSWORD=${DB_PASSWORD}\n"
+    many = "".join(f"      - {encode(k)}=v\n" for k in misses)
+    compose.write_text(compose.read_text().replace(anchor, anchor + many, 1))
+    started = time.monotonic()
+    code = main(["check", "--format", "json", "--select", "HA605", str(cluster)])
+    elapsed = time.monotonic() - started
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    counts = _rules(findings)  # 2 nodes x 3,000 near misses without the budget
+    assert code == 1 and counts["HA005"] == 1 and 2000 <= counts["HA605"] < 2100, counts
+    assert "stopped after 2000" in next(f["message"] for f in findings if f["rule"] == "HA005")
+    assert elapsed < 60, elapsed
