@@ -125,11 +125,15 @@ def show(
     if fmt is ShowFormat.json:
         from linter.reporters import show_json
 
-        text = show_json.render(clusters, problems, everything)
+        blocks = show_json.render(clusters, problems, everything)  # written as they are made
         if output is not None:
-            _write("--output", output, text)
+            try:
+                with output.open("w", encoding="utf-8", errors="backslashreplace") as handle:
+                    handle.writelines(blocks)
+            except OSError as exc:
+                raise _write_error("--output", output, exc) from None
         else:
-            sys.stdout.write(text)
+            sys.stdout.writelines(blocks)
     else:
         from linter.reporters import show_text
 

@@ -327,3 +327,25 @@ def test_near_miss_look_ups_are_bounded_and_say_so(tmp_path: Path, capsys: pytes
     assert code == 1 and counts["HA005"] == 1 and 2000 <= counts["HA605"] < 2100, counts
     assert "stopped after 2000" in next(f["message"] for f in findings if f["rule"] == "HA005")
     assert elapsed < 60, elapsed
+
+
+def test_show_all_json_memory_follows_its_output(tmp_path: Path) -> None:
+    # show --all --format json built the whole document, then json.dumps' indented encoder held it in
+    # millions of small strings: 11 times the output at its peak (4.8 GB for a 9.9 MB file)
+    import subprocess
+    import sys
+
+    lines = "".join(f"custom.key.{i}=value-{i}-{'x' * 30}\n" for i in range(50_000))
+    cluster = _write(tmp_path / "c", {"n1/portal-ext.properties": lines, "n2/portal-ext.properties": "a=1\n"})
+    probe = (
+        "import resource, subprocess, sys\n"
+        "out = subprocess.run([sys.executable, '-m', 'linter', 'show', '--all', '--format', 'json', sys.argv[1]],"
+        " capture_output=True).stdout\n"
+        "print(len(out), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(cluster)], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    printed, peak = (int(v) for v in result.stdout.split())
+    assert printed > 20 << 20
+    assert peak < 6 * printed, (printed, peak)  # about 3.4 times now (the loaded settings), 11 before
