@@ -109,15 +109,15 @@ def show(
     from linter.liferay.versions import parse_version
     from linter.load.discovery import discover
     from linter.load.loader import load_cluster
-    from linter.sources.files import Limits
+    from linter.sources.files import DigestBudget, Limits
 
     if liferay_version is not None and parse_version(liferay_version) is None:
         raise typer.BadParameter(f"unknown Liferay version {liferay_version!r}", param_hint="--liferay-version")
     _load_config(config_file)
     _check_output("--output", output)
     _check_inputs(paths)
-    limits = Limits(max_file_size=max_file_size)
-    found = discover(paths, liferay_version)
+    limits = Limits(max_file_size=max_file_size, digests=DigestBudget())  # one hashing budget for the run
+    found = discover(paths, liferay_version, limits)
     if found.refused:
         raise _usage_error("; ".join(found.refused))
     clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]

@@ -349,3 +349,21 @@ def test_show_all_json_memory_follows_its_output(tmp_path: Path) -> None:
     printed, peak = (int(v) for v in result.stdout.split())
     assert printed > 20 << 20
     assert peak < 6 * printed, (printed, peak)  # about 3.4 times now (the loaded settings), 11 before
+
+
+def test_the_hashing_budget_is_per_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linter.sources import files
+
+    monkeypatch.setattr(files, "MAX_DIGEST_RUN", 250_000)  # 4 GiB by default: the same code path, smaller
+    jar = os.urandom(100_000)
+    for name in ("n1", "n2"):
+        (tmp_path / f"{name}.tar").write_bytes(
+            _tar({"liferay/portal-ext.properties": b"a=1\n", "liferay/deploy/x.jar": jar})
+        )
+    _write(tmp_path / "n3", {"portal-ext.properties": "a=1\n", "deploy/x.jar": jar})
+    paths = [str(tmp_path / "n1.tar"), str(tmp_path / "n2.tar"), str(tmp_path / "n3")]
+    code, findings = _check(capsys, "--select", "HA0", *paths)
+    refused = [f for f in findings if "hashing budget" in f["message"]]
+    assert code == 1 and [f["rule"] for f in refused] == ["HA005"], findings  # the third jar of 100 kB

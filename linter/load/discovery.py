@@ -26,7 +26,7 @@ from linter.liferay.versions import parse_version
 from linter.origin import Origin, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar
-from linter.sources.files import Limits, read_bytes
+from linter.sources.files import DigestBudget, Limits, read_bytes
 from linter.sources.input_names import archive_stem, find_compose_file, is_archive, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag
 from linter.sources.tree import Mount, Tree
@@ -483,7 +483,7 @@ def _archive_node(path: Path, names: list[str], limits: Limits, problems: list[P
 
 def discover(paths: list[Path], declared_version: str | None = None, limits: Limits | None = None) -> Discovery:
     """Turn command-line paths into clusters; never raises on bad paths."""
-    limits = limits or Limits()
+    limits = limits or Limits(digests=DigestBudget())
     result = Discovery()
     archives: list[Path] = []
     seen: set[Path] = set()

@@ -25,9 +25,9 @@ MAX_DIGEST_RUN = 4 << 30  # bytes hashed in one run, plugins on disk and in arch
 class DigestBudget:
     """What is left of a run's hashing budget (``MAX_DIGEST_RUN``), shared by every node."""
 
-    def __init__(self, total: int = MAX_DIGEST_RUN) -> None:
-        self.total = total
-        self.remaining = total
+    def __init__(self, total: int | None = None) -> None:
+        self.total = MAX_DIGEST_RUN if total is None else total
+        self.remaining = self.total
 
 
 class Limits(NamedTuple):
