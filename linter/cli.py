@@ -130,14 +130,14 @@ def show(
     from linter.liferay.versions import parse_version
     from linter.load.discovery import discover
     from linter.load.loader import load_cluster
-    from linter.sources.files import Limits
+    from linter.sources.files import DigestBudget, Limits
 
     if liferay_version is not None and parse_version(liferay_version) is None:
         raise typer.BadParameter(f"unknown Liferay version {liferay_version!r}", param_hint="--liferay-version")
     _load_config(config_file)
     _check_output("--output", output)
     _check_inputs(paths)
-    limits = Limits(max_file_size=max_file_size)
+    limits = Limits(max_file_size=max_file_size, digests=DigestBudget())  # one hashing budget for the run
     found = discover(paths, liferay_version, limits, allow_outside, frozenset(profile or ()))
     if found.refused:
         raise _usage_error("; ".join(found.refused))
@@ -156,11 +156,15 @@ def show(
     if fmt is ShowFormat.json:
         from linter.reporters import show_json
 
-        text = show_json.render(clusters, problems, everything)
+        blocks = show_json.render(clusters, problems, everything)  # written as they are made
         if output is not None:
-            _write("--output", output, text)
+            try:
+                with output.open("w", encoding="utf-8", errors="backslashreplace") as handle:
+                    handle.writelines(blocks)
+            except OSError as exc:
+                raise _write_error("--output", output, exc) from None
         else:
-            sys.stdout.write(text)
+            sys.stdout.writelines(blocks)
     else:
         from linter.reporters import show_text
 
@@ -492,14 +496,17 @@ def _color_and_width(color: ColorMode, destination: Path | None) -> tuple[bool, 
 
 
 def exit_code(report: object, threshold: str) -> int:
-    """0 when nothing reaches the threshold, 1 otherwise (``never`` always gives 0)."""
+    """0 when nothing reaches the threshold, 1 otherwise (``never`` always gives 0); a rule that
+    crashed (HA009) fails the run whatever its configured severity."""
     from linter.diagnostics import Report, Severity
+    from linter.engine import INTERNAL_ERROR
 
     assert isinstance(report, Report)
     if threshold == "never":
         return EXIT_OK
     bar = Severity(threshold).rank
-    return EXIT_FINDINGS if any(d.severity.rank >= bar for d in report.diagnostics) else EXIT_OK
+    failed = any(d.severity.rank >= bar or d.rule == INTERNAL_ERROR for d in report.diagnostics)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 class RulesFormat(str, Enum):

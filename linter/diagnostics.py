@@ -96,7 +96,8 @@ class Diagnostic:
 
         nodes = sorted({n for n in (self.primary.node, *(r.node for r in self.related)) if n})
         basis = "\x1f".join([self.rule, self.cluster or "", self.subject or self.message, ",".join(nodes)])
-        digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: a lone surrogate (a \ud800 escape, a file name that is not UTF-8) hashes too
+        digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return Diagnostic(
             self.rule,
             self.name,

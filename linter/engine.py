@@ -21,12 +21,13 @@ from linter.ignores import path_ignored
 from linter.liferay.releases import parse_release
 from linter.model import Cluster, FirstOf, LineSource, Node, Suppression
 from linter.options import build_options, options_for
-from linter.origin import Confidence, Problem
+from linter.origin import Confidence, Origin, Problem, ProblemKind
 from linter.problems import problem_rule
 from linter.redact import mask_report
 from linter.ruleapi import Context, Finding, Rule, label_at, memo, node_names
 from linter.ruleapi.secrets import without_secret_values
 from linter.select import apply_severity, best_specificity, select_rules
+from linter.suggest import SearchBudget
 
 INTERNAL_ERROR = "HA009"
 UNUSED_SUPPRESSION = "HA006"
@@ -126,7 +127,7 @@ class Engine:
 
     def _crash(self, rule: Rule, exc: BaseException, cluster: Cluster, node: Node | None) -> Diagnostic | None:
         meta = self.by_id.get(INTERNAL_ERROR)
-        if meta is None or INTERNAL_ERROR not in self.selected_ids:
+        if meta is None:  # a crash is reported whatever --select/--ignore say (and fails the run)
             return None
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         at = f" at {where.name}:{where.lineno}" if where else ""
@@ -282,7 +283,8 @@ class Engine:
         """Check the clusters; ``input_problems`` are what discovery found outside any cluster,
         ``input_sources`` shows their lines, ``notes`` are discovery's. The report comes out masked
         (``redact.mask_report``), sorted and fingerprinted."""
-        with memo.run_scope():  # views several rules derive from one node are built once per run
+        # views several rules derive from one node are built once per run; "did you mean" is bounded
+        with memo.run_scope(), SearchBudget():
             return self._run(clusters, input_problems, input_sources, notes)
 
     def _run(
@@ -300,6 +302,19 @@ class Engine:
                 diagnostics.append(d)
         for cluster in clusters:
             diagnostics.extend(self.check_cluster(cluster))
+            searches = SearchBudget.current
+            if searches is not None and searches.spent and not searches.reported:
+                searches.reported = True
+                problem = Problem(
+                    ProblemKind.REFUSED,
+                    f"near-miss look-ups of unknown keys stopped after {searches.total} in this run; HA508, HA605 "
+                    "and HA702 report no further near misses (and give no 'did you mean')",
+                    Origin(file=cluster.path),
+                )
+                meta = self.by_id.get(problem_rule(problem))
+                if meta is not None:  # whatever --select says: findings of the selected rules are missing
+                    finding = Finding(problem.message, Label(None, cluster.path), subject="near-miss-budget")
+                    diagnostics.append(self._diagnostic(meta, finding, cluster.name))
         kept, suppressed = self._suppress(diagnostics, clusters)
         named: dict[str | None, list[LineSource]] = {None: [input_sources] if input_sources else []}
         for c in clusters:

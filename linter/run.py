@@ -21,7 +21,7 @@ from linter.model import Cluster
 from linter.pack import PackError, load_rules
 from linter.ruleapi import Rule
 from linter.select import SelectionError, resolve_selector
-from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DiskLines, Limits, audit_roots
+from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DigestBudget, DiskLines, Limits, audit_roots
 from linter.sources.input_names import CONFIG_KINDS, is_config_name
 
 if TYPE_CHECKING:
@@ -134,7 +134,8 @@ def check(request: CheckRequest) -> CheckResult:
         for path in given:
             if not is_config_name(path):
                 raise RunError(f"{path}: not a Liferay configuration file (expected {CONFIG_KINDS}, or a directory)")
-    limits = Limits(max_file_size=request.max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE)
+    max_file_size = request.max_file_size or cfg.max_file_size or DEFAULT_MAX_FILE_SIZE
+    limits = Limits(max_file_size=max_file_size, digests=DigestBudget())  # one hashing budget for the run
     skipped: list[Path] = []
     if file_mode:
         found, skipped = discover_files(given, cfg.clusters, version, request.allow_outside, request.profiles)

@@ -26,7 +26,7 @@ from linter.liferay.versions import parse_version
 from linter.origin import Origin, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar
-from linter.sources.files import Limits, audit_roots, outside, read_bytes
+from linter.sources.files import DigestBudget, Limits, audit_roots, outside, read_bytes
 from linter.sources.input_names import archive_stem, find_compose_file, is_archive, looks_like_compose, override_for
 from linter.sources.jvm_flags import JvmFlag
 from linter.sources.tree import Mount, Tree
@@ -601,7 +601,7 @@ def discover(
     """Turn command-line paths into clusters; never raises on bad paths. Nothing outside the
     paths is read; a manifest may name node directories and env files outside its own directory
     only when they are among the paths too, or with ``allow_outside``."""
-    limits = limits or Limits()
+    limits = limits or Limits(digests=DigestBudget())
     if not limits.roots:
         limits = limits._replace(roots=audit_roots(_given_root(Path(p)) for p in paths))
     allowed = None if allow_outside else limits.roots

@@ -255,7 +255,7 @@ def _workload_nodes(
                     env_value = cm_entry.scalar
                     origin = cm_entry.origin(cm.display)._replace(kind=OriginKind.ENV, detail=var)
             env.append(EnvVar(var, env_value, origin))
-    env = _expand_references(env)
+    env = _expand_references(env, problems)
     flags: list[JvmFlag] = []
     for key in ("command", "args"):
         for arg in container.seq(key):
@@ -427,23 +427,43 @@ def _volume_identity(volume: YNode, namespace: str) -> tuple[str, str, bool]:
 
 
 _REFERENCE = re.compile(r"\$\$|\$\((\w+)\)")
+MAX_EXPANDED_VALUE = 1 << 20  # characters of one env value once its $(NAME) references are replaced
+MAX_EXPANDED_TOTAL = 16 << 20  # characters of all of a container's expanded values
 
 
-def _expand_references(env: list[EnvVar]) -> list[EnvVar]:
+def _expand_references(env: list[EnvVar], problems: list[Problem]) -> list[EnvVar]:
     """Kubernetes' ``$(NAME)`` in an env value: replaced by a variable defined earlier in the
-    list; ``$$`` is a literal ``$``; a reference to nothing known stays as written."""
+    list; ``$$`` is a literal ``$``; a reference to nothing known stays as written. A value that
+    would grow past the budgets above (references that double at each step) is left as written,
+    and refused in ``problems``."""
     known: dict[str, str] = {}
     out: list[EnvVar] = []
+    budget = MAX_EXPANDED_TOTAL
     for var in env:
         value = var.value
         if value is not None and "$" in value:
+            size = len(value)
+            for m in _REFERENCE.finditer(value):
+                size += len(known.get(m.group(1) or "", ""))
+            if size > min(MAX_EXPANDED_VALUE, budget):
+                what = f"over {MAX_EXPANDED_VALUE} characters" if size > MAX_EXPANDED_VALUE else "over the budget"
+                problems.append(
+                    Problem(
+                        ProblemKind.REFUSED,
+                        f"$(...) references in {var.name} not expanded: the value would grow {what}"
+                        + ("" if size > MAX_EXPANDED_VALUE else f" of {MAX_EXPANDED_TOTAL} characters per container"),
+                        var.origin,
+                    )
+                )
+            else:
+                budget -= size
 
-            def repl(m: re.Match[str]) -> str:
-                if m.group(0) == "$$":
-                    return "$"
-                return known.get(m.group(1), m.group(0))
+                def repl(m: re.Match[str]) -> str:
+                    if m.group(0) == "$$":
+                        return "$"
+                    return known.get(m.group(1), m.group(0))
 
-            value = _REFERENCE.sub(repl, value)
+                value = _REFERENCE.sub(repl, value)
         if value is not None:
             known[var.name] = value
         out.append(var._replace(value=value))

@@ -27,7 +27,7 @@ from linter.model import Cluster, FirstOf, LineSource, Node, PropertiesSource, R
 from linter.origin import Origin, OriginKind, Problem, ProblemKind
 from linter.paths import display_path
 from linter.sources.env_file import EnvVar, env_origin, read_env_file
-from linter.sources.files import DEFAULT_LIMITS, DiskLines, Limits, audit_roots
+from linter.sources.files import DEFAULT_LIMITS, DigestBudget, DiskLines, Limits, audit_roots
 from linter.sources.jvm_flags import JvmFlag, flags_in_value, jvm_flags_from, parse_flag_list
 from linter.sources.osgi_config import OsgiConfig, osgi_config_from
 from linter.sources.properties import (
@@ -142,13 +142,17 @@ PLUGIN_FOLDERS = ("osgi/modules", "osgi/war", "osgi/marketplace", "deploy")
 _PLUGIN_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
 
 
-def plugins(tree: Tree) -> Iterator[Plugin]:
-    """Deployable artifacts in the folders a node deploys from (name and content digest)."""
+def plugins(tree: Tree, limits: Limits, problems: list[Problem]) -> Iterator[Plugin]:
+    """Deployable artifacts in the folders a node deploys from (name and content digest); what
+    could not be hashed (outside the tree, over the hashing limits) goes to ``problems``."""
     for folder in PLUGIN_FOLDERS:
         for name in tree.listdir(folder):
             path = tree.join(folder, name)
             if name.lower().endswith(_PLUGIN_SUFFIXES) and tree.is_file(path):
-                yield Plugin(folder, name, tree.digest(path), Origin(tree.display(path)))
+                digest = tree.digest(path, limits)
+                if isinstance(digest, Problem):
+                    problems.append(digest)
+                yield Plugin(folder, name, None if isinstance(digest, Problem) else digest, Origin(tree.display(path)))
 
 
 def node_tree(spec: NodeSpec) -> Tree:
@@ -398,7 +402,7 @@ def _build_node(
     suppressions = [s for source in sources for s in properties_suppressions(source.file)]
     suppressions += [s for config in raw.osgi for s in config_suppressions(config)]
     suppressions += resolved.suppressions
-    found_plugins = tuple(plugins(raw.tree))
+    found_plugins = tuple(plugins(raw.tree, limits, problems))
     said = {p.origin.file for p in problems}
     problems.extend(p for p in raw.tree.denials() if p.origin.file not in said)
     return Node(
@@ -439,6 +443,8 @@ def load_cluster(
     ``on_node`` is told each node's name once its files are read (for progress)."""
     if not limits.roots:
         limits = limits._replace(roots=_audit_roots(spec))
+    if limits.digests is None:
+        limits = limits._replace(digests=DigestBudget())
     raws: list[_Raw] = []
     for node in spec.nodes:
         raws.append(_gather(node, limits))

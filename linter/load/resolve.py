@@ -11,7 +11,7 @@ from the effective properties and the JVM system properties; cycles are reported
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from functools import cache
 from types import MappingProxyType
 from typing import NamedTuple
@@ -147,10 +147,22 @@ def _placeholder_keys(raw: dict[str, Setting], base: Mapping[str, Setting] | Non
     return sorted(candidates, key=lambda k: position[k] if k in position else new_keys[k])
 
 
+# Budgets of ${...} expansion (README "Safety"): values whose placeholders double at each step
+# would otherwise grow to gigabytes, and a chain thousands deep would need as many stack frames.
+MAX_PLACEHOLDER_DEPTH = 64  # placeholders inside placeholders' values
+MAX_EXPANDED_VALUE = 1 << 20  # characters of one expanded value
+MAX_EXPANDED_TOTAL = 16 << 20  # characters expanded for one node, all values together
+
+_Steps = Generator[str, "tuple[str, bool] | None", "tuple[str, bool]"]
+
+
 class _Expander:
     """Substitutes ``${...}`` in the stacked values, each key once; reports undefined names and
-    cycles. (A class, not nested functions calling each other: those would form a reference cycle
-    holding every node's settings until the cyclic garbage collector runs.)"""
+    cycles, and refuses expansions past the budgets above. Iterative: each value being expanded is
+    a generator that asks for the names it needs (``_steps``), and ``expand`` drives a stack of
+    them, so no chain of references, however long, recurses. (A class, not nested functions
+    calling each other: those would form a reference cycle holding every node's settings until the
+    cyclic garbage collector runs.)"""
 
     def __init__(self, raw: dict[str, Setting], system_properties: Mapping[str, tuple[str, Origin]]) -> None:
         self.raw = raw
@@ -158,8 +170,42 @@ class _Expander:
         self.problems: list[Problem] = []
         self.done: dict[str, tuple[str, bool]] = {}  # key -> (value, unresolved?)
         self.reported: set[tuple[str, str]] = set()
+        self.budget = MAX_EXPANDED_TOTAL
 
-    def lookup(self, name: str, chain: tuple[str, ...], user_key: str) -> tuple[str, bool] | None:
+    def _refuse(self, key: str, why: str) -> None:
+        if ("refused", key) not in self.reported:
+            self.reported.add(("refused", key))
+            self.problems.append(
+                Problem(ProblemKind.REFUSED, f"placeholders in {key} not expanded: {why}", self.raw[key].origin)
+            )
+
+    def expand(self, key: str) -> tuple[str, bool]:
+        if key in self.done:
+            return self.done[key]
+        stack: list[tuple[str, _Steps]] = [(key, self._steps(key, ()))]
+        chains: list[tuple[str, ...]] = [(key,)]
+        answer: tuple[str, bool] | None = None
+        while True:
+            current, steps = stack[-1]
+            try:
+                name = steps.send(answer)
+            except StopIteration as stop:
+                result: tuple[str, bool] = stop.value
+                self.done[current] = result
+                stack.pop()
+                chains.pop()
+                if not stack:
+                    return result
+                answer = result
+                continue
+            answer = self.done.get(name)
+            if answer is None:  # expand the referenced key first, then resume this one
+                stack.append((name, self._steps(name, chains[-1])))
+                chains.append((*chains[-1], name))
+
+    def _lookup(self, name: str, chain: tuple[str, ...], user_key: str) -> tuple[str, bool] | str | None:
+        """The value of a referenced name, None when it has none here, or the name itself when it
+        is a key still to expand."""
         if name in COMPUTED:
             return None
         if name.startswith("sys:"):  # Commons Configuration's system-property lookup
@@ -175,32 +221,39 @@ class _Expander:
                 )
             return None
         if name in self.raw:
-            return self.expand(name, chain)
+            return self.done.get(name) or name
         return None
 
-    def expand(self, key: str, chain: tuple[str, ...] = ()) -> tuple[str, bool]:
-        done = self.done
-        if key in done:
-            return done[key]
+    def _steps(self, key: str, chain: tuple[str, ...]) -> _Steps:
+        """Expand one key's value; yields the name of each key it needs expanded first and is sent
+        that key's (value, unresolved)."""
         setting = self.raw[key]
         value = setting.raw
         if "${" not in value:
-            done[key] = (value, False)
-            return done[key]
+            return (value, False)
+        if len(chain) >= MAX_PLACEHOLDER_DEPTH:
+            self._refuse(key, f"placeholders nested more than {MAX_PLACEHOLDER_DEPTH} deep")
+            return (value, True)
+        chain = (*chain, key)
         unresolved = False
         parts: list[str] = []
+        size = len(value)  # the value as written, and what its placeholders bring
         pos = 0
         for m in _PLACEHOLDER.finditer(value):
             parts.append(value[pos : m.start()])
             pos = m.end()
             name = m.group(1)
-            found = self.lookup(name, (*chain, key), key)
+            found = self._lookup(name, chain, key)
+            if isinstance(found, str):
+                sent = yield found
+                assert sent is not None
+                found = sent
             if found is None:
                 parts.append(m.group(0))
                 if name in COMPUTED or name in RUNTIME_PROPERTIES or name.startswith(_RUNTIME_PREFIXES):
                     unresolved = unresolved or name.startswith(_RUNTIME_PREFIXES)
                     continue
-                if name in chain or name == key:
+                if name in chain:
                     unresolved = True
                     continue
                 unresolved = True
@@ -219,11 +272,20 @@ class _Expander:
                 parts.append(m.group(0))  # the node's own Liferay home: keep it symbolic
             else:
                 parts.append(sub_value)
+                size += len(sub_value)
+                if size > MAX_EXPANDED_VALUE or size > self.budget:
+                    limit = (
+                        f"its value would exceed {MAX_EXPANDED_VALUE} characters"
+                        if size > MAX_EXPANDED_VALUE
+                        else f"the node's expansion budget ({MAX_EXPANDED_TOTAL} characters) is spent"
+                    )
+                    self._refuse(key, limit)
+                    return (value, True)
             unresolved = unresolved or sub_unresolved
         parts.append(value[pos:])
-        result = ("".join(parts), unresolved)
-        done[key] = result
-        return result
+        result = "".join(parts)
+        self.budget -= len(result)
+        return (result, unresolved)
 
 
 def is_default(setting: Setting | None) -> bool:

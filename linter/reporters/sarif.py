@@ -58,7 +58,8 @@ def _escape(text: str) -> str:
 def _uri(display: str, ctx: Context) -> dict[str, str]:
     rel = repo_path(display, ctx)
     if rel is not None:
-        return {"uri": quote(rel, safe="/"), "uriBaseId": ROOT_ID}
+        # a file name that is not UTF-8 is percent-encoded byte for byte, as as_uri() does below
+        return {"uri": quote(os.fsencode(rel), safe="/"), "uriBaseId": ROOT_ID}
     return {"uri": absolute(display, ctx).as_uri()}
 
 

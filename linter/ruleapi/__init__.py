@@ -310,7 +310,8 @@ def agreement(
     confidence: Confidence | None = None
     for value, nodes, others, tie in outliers(groups):
         if confidence is None:
-            confidence = worst_confidence([setting_of(n) for n in cluster.nodes])
+            # the compared nodes only: a skipped node may have no setting at all (a file it lacks)
+            confidence = worst_confidence([setting_of(n) for ns in groups.values() for n in ns])
         shown = show(value)
         related = tuple(
             label(n, setting_of(n), _value_text(n, show(v), setting_of(n)), key=subject) for v, ns in others for n in ns

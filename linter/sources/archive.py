@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import sys
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from linter.origin import Origin, Problem, ProblemKind
-from linter.sources.files import Limits, unreadable
+from linter.sources.files import MAX_DIGEST_FILE, DigestBudget, Limits, digest_refusal, unreadable
 from linter.sources.input_names import ARCHIVE_SUFFIXES, archive_stem, is_archive
 from linter.sources.tree import Kind, Tree
 
@@ -27,14 +28,89 @@ _CONFIG_SUFFIXES = (".properties", ".config", ".cfg", ".xml", ".sh", ".bat", ".c
 _ARTIFACT_SUFFIXES = (".jar", ".war", ".lpkg", ".zip")
 __all__ = ["ARCHIVE_SUFFIXES", "ArchiveTree", "archive_stem", "is_archive"]
 MAX_MEMBERS = 200_000
-MAX_DIGEST_BYTES = 4 << 30  # decompressed bytes hashed per archive (a zip bomb stops here)
 _CHUNK = 1 << 20
+
+
+MAX_PAX_HEADER = 1 << 20  # bytes of one pax extended header
+_tarfile: Any = tarfile  # the private parts of tarfile used below are not in its type stubs
+
+
+class _PaxRefused(Exception):
+    """A pax extended header over the size limit."""
+
+
+def _pax_records(buf: bytes) -> list[tuple[bytes, bytes]]:
+    """The ``length keyword=value\\n`` records of a pax header, read by their lengths in linear
+    time. CPython before 3.11.10/3.12.6 finds them with regular expressions that take quadratic
+    time on crafted headers (CVE-2024-6232: 150 KB took 54 s); this reader stops where they stop
+    (at the NUL padding) and rejects what the fixed CPython rejects."""
+    records: list[tuple[bytes, bytes]] = []
+    pos = 0
+    while pos < len(buf) and 0x30 <= buf[pos] <= 0x39:
+        space = buf.find(b" ", pos, pos + 21)  # 20 digits: more than any header can hold
+        if space < 0 or not buf[pos:space].isdigit():
+            raise _tarfile.InvalidHeaderError("invalid header")
+        length = int(buf[pos:space])
+        end = pos + length
+        equals = buf.find(b"=", space + 1, end)
+        if length < 5 or end > len(buf) or equals <= space + 1 or buf[end - 1] != 0x0A:
+            raise _tarfile.InvalidHeaderError("invalid header")
+        records.append((buf[space + 1 : equals], buf[equals + 1 : end - 1]))
+        pos = end
+    return records
+
+
+class _TarInfo(tarfile.TarInfo):
+    """Tar members whose pax headers are parsed in linear time (``_pax_records``); the rest is
+    CPython's ``TarInfo._proc_pax`` as it is."""
+
+    def _proc_pax(self, tar: Any) -> Any:
+        if self.size > MAX_PAX_HEADER:
+            raise _PaxRefused(f"pax header of {self.size} bytes, over the {MAX_PAX_HEADER}-byte limit")
+        member: Any = self
+        buf: bytes = tar.fileobj.read(member._block(self.size))
+        pax_headers: dict[str, str] = tar.pax_headers if self.type == tarfile.XGLTYPE else tar.pax_headers.copy()
+        records = _pax_records(buf)
+        charset = next((value for key, value in records if key == b"hdrcharset"), None)
+        if charset is not None:
+            pax_headers["hdrcharset"] = charset.decode("utf-8", "surrogateescape")
+        encoding = tar.encoding if pax_headers.get("hdrcharset") == "BINARY" else "utf-8"
+        offsets: list[int] = []
+        numbytes: list[int] = []
+        for raw_key, raw_value in records:
+            key = member._decode_pax_field(raw_key, "utf-8", "utf-8", tar.errors)
+            if key in tarfile.PAX_NAME_FIELDS:
+                value = member._decode_pax_field(raw_value, encoding, tar.encoding, tar.errors)
+            else:
+                value = member._decode_pax_field(raw_value, "utf-8", "utf-8", tar.errors)
+            pax_headers[key] = value
+            if key in ("GNU.sparse.offset", "GNU.sparse.numbytes") and raw_value.isdigit():
+                (offsets if key == "GNU.sparse.offset" else numbytes).append(int(raw_value))
+        try:
+            following: Any = self.fromtarfile(tar)
+        except tarfile.HeaderError as exc:
+            raise _tarfile.SubsequentHeaderError(str(exc)) from None
+        if "GNU.sparse.map" in pax_headers:
+            member._proc_gnusparse_01(following, pax_headers)
+        elif "GNU.sparse.size" in pax_headers:
+            following.sparse = list(zip(offsets, numbytes, strict=False))
+        elif pax_headers.get("GNU.sparse.major") == "1" and pax_headers.get("GNU.sparse.minor") == "0":
+            member._proc_gnusparse_10(following, pax_headers, tar)
+        if self.type in (tarfile.XHDTYPE, tarfile.SOLARIS_XHDTYPE):
+            following._apply_pax_info(pax_headers, tar.encoding, tar.errors)
+            following.offset = self.offset
+            if "size" in pax_headers:
+                offset = following.offset_data
+                if following.isreg() or following.type not in tarfile.SUPPORTED_TYPES:
+                    offset += following._block(following.size)
+                tar.offset = offset
+        return following
 
 
 class _Member(NamedTuple):
     kind: Kind
     data: bytes | Problem | None  # configuration content; None for members not kept
-    digest: str | None
+    digest: str | Problem | None  # a deployable artifact's sha256, or why it was not hashed
 
 
 class ArchiveTree(Tree):
@@ -57,7 +133,7 @@ class ArchiveTree(Tree):
 
     # -- index
 
-    def _add(self, name: str, kind: Kind, data: bytes | Problem | None, digest: str | None) -> None:
+    def _add(self, name: str, kind: Kind, data: bytes | Problem | None, digest: str | Problem | None) -> None:
         self._members[name] = _Member(kind, data, digest)
         parent = posixpath.dirname(name)
         while parent not in self._dirs:
@@ -78,7 +154,7 @@ class ArchiveTree(Tree):
             return None
         return "/".join(parts)
 
-    def _keep(self, name: str, size: int, stream: IO[bytes] | None, limits: Limits, budget: list[int]) -> None:
+    def _keep(self, name: str, size: int, stream: IO[bytes] | None, limits: Limits, budget: DigestBudget) -> None:
         lower = name.lower()
         if lower.endswith(_CONFIG_SUFFIXES):
             if size > limits.max_file_size:
@@ -97,35 +173,50 @@ class ArchiveTree(Tree):
                 else:
                     data = content
             self._add(name, "file", data, None)
-        elif lower.endswith(_ARTIFACT_SUFFIXES) and stream is not None and budget[0] > 0:
+        elif lower.endswith(_ARTIFACT_SUFFIXES) and stream is not None:
+            refusal = digest_refusal(size, self._show(name), budget)
+            if refusal is not None:
+                self._add(name, "file", None, refusal)
+                return
             sha = hashlib.sha256()
-            while budget[0] > 0 and (chunk := stream.read(_CHUNK)):
-                budget[0] -= len(chunk)
+            cap = min(MAX_DIGEST_FILE, budget.remaining)  # the size in the header may lie (a bomb)
+            done = 0
+            while chunk := stream.read(_CHUNK):
+                done += len(chunk)
+                if done > cap:
+                    break
                 sha.update(chunk)
-            self._add(name, "file", None, sha.hexdigest() if budget[0] > 0 else None)
+            refusal = digest_refusal(done, self._show(name), budget) if done > cap else None
+            budget.remaining -= min(done, cap)
+            self._add(name, "file", None, refusal or sha.hexdigest())
         else:
             self._add(name, "file", None, None)
 
     def _index(self, limits: Limits) -> None:
-        budget = [MAX_DIGEST_BYTES]
+        budget = limits.digests if limits.digests is not None else DigestBudget()
         try:
             if self.path.name.lower().endswith(".zip"):
                 self._index_zip(limits, budget)
             else:
                 self._index_tar(limits, budget)
-        except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except _PaxRefused as exc:
+            self.unreadable = not self._members
+            self.problems.append(Problem(ProblemKind.REFUSED, f"archive refused: {exc}", Origin(self.archive_display)))
+        except Exception as exc:  # a corrupt stream: what was read so far is kept
+            if not _read_error(exc):
+                raise
             self.unreadable = not self._members
             self.problems.append(
                 Problem(ProblemKind.MALFORMED, f"archive cannot be read: {exc}", Origin(self.archive_display))
             )
 
-    def _index_tar(self, limits: Limits, budget: list[int]) -> None:
-        with tarfile.open(self.path, mode="r:*") as archive:
+    def _index_tar(self, limits: Limits, budget: DigestBudget) -> None:
+        with tarfile.open(self.path, mode="r:*", tarinfo=_TarInfo) as archive:
             for count, member in enumerate(archive):
                 if count >= MAX_MEMBERS:
                     self.problems.append(
                         Problem(
-                            ProblemKind.UNREADABLE,
+                            ProblemKind.REFUSED,
                             f"more than {MAX_MEMBERS} members; the rest ignored",
                             Origin(self.archive_display),
                         )
@@ -141,10 +232,17 @@ class ArchiveTree(Tree):
                 else:  # links, devices: never followed
                     self._add(name, "other", None, None)
 
-    def _index_zip(self, limits: Limits, budget: list[int]) -> None:
+    def _index_zip(self, limits: Limits, budget: DigestBudget) -> None:
         with zipfile.ZipFile(self.path) as archive:
             for count, info in enumerate(archive.infolist()):
                 if count >= MAX_MEMBERS:
+                    self.problems.append(
+                        Problem(
+                            ProblemKind.REFUSED,
+                            f"more than {MAX_MEMBERS} members; the rest ignored",
+                            Origin(self.archive_display),
+                        )
+                    )
                     break
                 name = self._member_name(info.filename)
                 if not name:
@@ -152,7 +250,14 @@ class ArchiveTree(Tree):
                 if info.is_dir():
                     self._add_dir(name)
                     continue
-                with archive.open(info) as stream:
+                try:
+                    stream = archive.open(info)
+                except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+                    why = "encrypted" if info.flag_bits & 0x1 else str(exc)
+                    problem = unreadable(self._show(name), f"cannot read archive member: {why}")
+                    self._add(name, "file", problem, problem)  # reported when the member is used
+                    continue
+                with stream:
                     self._keep(name, info.file_size, stream, limits, budget)
 
     def _add_dir(self, name: str) -> None:
@@ -208,14 +313,17 @@ class ArchiveTree(Tree):
             return unreadable(self.display(path), f"member is over the {limits.max_file_size}-byte limit")
         return member.data
 
-    def digest(self, path: str) -> str | None:
+    def digest(self, path: str, limits: Limits) -> str | Problem:
+        """Artifacts are hashed while the archive is indexed, within the run's budget."""
         full = self._full(path)
         member = self._members.get(full) if full is not None else None
-        if member is None:
-            return None
+        if member is None or member.kind != "file":
+            return unreadable(self.display(path), "not a file in the archive")
         if member.digest is not None:
             return member.digest
-        return hashlib.sha256(member.data).hexdigest() if isinstance(member.data, bytes) else None
+        if isinstance(member.data, bytes):
+            return hashlib.sha256(member.data).hexdigest()
+        return member.data if isinstance(member.data, Problem) else unreadable(self.display(path), "not hashed")
 
     def _show(self, full: str) -> str:
         return f"{self.archive_display}!/{full}"
@@ -230,3 +338,12 @@ class ArchiveTree(Tree):
 
     def files(self) -> Iterator[str]:
         yield from self._members
+
+
+def _read_error(exc: Exception) -> bool:
+    """A failure of the archive's content, not of the linter: a bad header, a corrupt or truncated
+    compressed stream (gzip, bzip2, xz), an I/O error."""
+    if isinstance(exc, (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)):
+        return True
+    lzma = sys.modules.get("lzma")  # imported by tarfile only for .xz archives
+    return lzma is not None and isinstance(exc, lzma.LZMAError)

@@ -16,6 +16,16 @@ from linter.origin import Origin, Problem, ProblemKind
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: far above any real Liferay config file
 _BINARY_PROBE = 8192
+MAX_DIGEST_FILE = 1 << 30  # bytes of one plugin (jar, war, lpkg) hashed to compare it across nodes
+MAX_DIGEST_RUN = 4 << 30  # bytes hashed in one run, plugins on disk and in archives together
+
+
+class DigestBudget:
+    """What is left of a run's hashing budget (``MAX_DIGEST_RUN``), shared by every node."""
+
+    def __init__(self, total: int | None = None) -> None:
+        self.total = MAX_DIGEST_RUN if total is None else total
+        self.remaining = self.total
 
 
 class Limits(NamedTuple):
@@ -26,6 +36,7 @@ class Limits(NamedTuple):
     # the audited trees (directories or single files): a file whose real path, links resolved,
     # lies outside all of them is refused before it is opened; empty: not confined
     roots: tuple[Path, ...] = ()
+    digests: DigestBudget | None = None  # the run's hashing budget (None: a budget of its own per use)
 
 
 DEFAULT_LIMITS = Limits()
@@ -145,6 +156,49 @@ def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> byt
     if looks_binary(data):
         return unreadable(display, "binary content (NUL bytes), not a text configuration file")
     return data
+
+
+def refused(display: str, message: str) -> Problem:
+    return Problem(ProblemKind.REFUSED, message, Origin(file=display))
+
+
+def digest_refusal(size: int, display: str, budget: DigestBudget) -> Problem | None:
+    """Why content of ``size`` bytes is not hashed, if it is not: over the per-file limit or the
+    run's budget (the caller takes what it hashes off the budget)."""
+    if size > MAX_DIGEST_FILE:
+        return refused(
+            display, f"file is {size} bytes, over the {MAX_DIGEST_FILE}-byte limit for hashing; not compared"
+        )
+    if size > budget.remaining:
+        return refused(display, f"the run's hashing budget ({budget.total} bytes) is spent; not compared")
+    return None
+
+
+def digest_file(path: Path, display: str, limits: Limits) -> str | Problem:
+    """sha256 of a regular file (a plugin), opened through :func:`open_file` (confined, never a
+    FIFO) and within the hashing limits; the bytes hashed are taken off ``limits.digests``."""
+    import hashlib
+
+    opened = open_file(path, display, limits)
+    if isinstance(opened, Problem):
+        return opened
+    handle, size = opened
+    budget = limits.digests if limits.digests is not None else DigestBudget()
+    problem = digest_refusal(size, display, budget)
+    if problem is not None:
+        handle.close()
+        return problem
+    sha = hashlib.sha256()
+    left = size  # a file that grows while it is read is hashed as it was
+    try:
+        with handle:
+            while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+                sha.update(chunk)
+                left -= len(chunk)
+    except OSError as exc:
+        return unreadable(display, f"cannot read file: {exc.strerror or exc}")
+    budget.remaining -= size - left
+    return sha.hexdigest()
 
 
 class DiskLines:

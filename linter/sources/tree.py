@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from linter.origin import Origin, Problem
-from linter.sources.files import Limits, open_file, outside, read_bytes, unreadable
+from linter.sources.files import DigestBudget, Limits, digest_file, digest_refusal, outside, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
 T = TypeVar("T")
 _MAX_SEARCH_DEPTH = 8
-_DIGEST_CHUNK = 1 << 20
 
 
 class Plugin(NamedTuple):
@@ -171,27 +170,10 @@ class Tree(ABC):
             pass
         return []
 
-    def _host_digest(self, path: str, host: Path) -> str | None:
-        import hashlib
-
-        opened = open_file(host, self.display(path), Limits(max_file_size=1 << 62, roots=self.roots))
-        if isinstance(opened, Problem):
-            return None
-        sha = hashlib.sha256()
-        try:
-            with opened[0] as handle:
-                while chunk := handle.read(_DIGEST_CHUNK):
-                    sha.update(chunk)
-        except (OSError, ValueError):
-            return None
-        return sha.hexdigest()
-
-    def digest(self, path: str) -> str | None:
-        """sha256 of a file's content, whatever its size; None when unreadable."""
-        import hashlib
-
-        data = self._read(path, Limits(max_file_size=1 << 40))
-        return None if isinstance(data, Problem) else hashlib.sha256(data).hexdigest()
+    def digest(self, path: str, limits: Limits) -> str | Problem:
+        """sha256 of a file's content (a plugin), within the hashing limits (``digest_file``), or
+        the problem that kept it from being hashed."""
+        return unreadable(self.display(path), "cannot be hashed")
 
     def contains(self, path: str) -> bool:
         """Whether the file really lies in the node's tree (a link may lead out of it)."""
@@ -306,9 +288,11 @@ class DiskTree(Tree):
             return unreadable(path, "outside the audited tree; not read")
         return read_bytes(target, self.display(path), limits)
 
-    def digest(self, path: str) -> str | None:
+    def digest(self, path: str, limits: Limits) -> str | Problem:
         target = self.path(path)
-        return None if target is None else self._host_digest(path, target)
+        if target is None:
+            return unreadable(path, "outside the audited tree; not read")
+        return digest_file(target, self.display(path), limits._replace(roots=self.roots or limits.roots))
 
     def display(self, path: str) -> str:
         shown = self._shown.get(path)
@@ -533,12 +517,6 @@ class MountTree(Tree):
             return next((blob for name, blob in source.folder if name == rest), None)
         return None
 
-    def digest(self, path: str) -> str | None:
-        found = self._find(self.absolute(path))
-        if found is not None and found[0].host is not None:
-            return self._host_digest(path, self._host(*found))
-        return super().digest(path)
-
     def remembers(self, path: str) -> bool:
         # content a manifest carries (a ConfigMap) is shown from the manifest file itself
         found = self._find(self.absolute(path))
@@ -559,6 +537,24 @@ class MountTree(Tree):
                 blob.display, f"content is {len(blob.data)} bytes, over the {limits.max_file_size}-byte limit"
             )
         return blob.data
+
+    def digest(self, path: str, limits: Limits) -> str | Problem:
+        found = self._find(self.absolute(path))
+        if found is not None and found[0].host is not None:
+            return digest_file(
+                self._host(*found), self.display(path), limits._replace(roots=self.roots or limits.roots)
+            )
+        blob = self._blob(path)
+        if blob is None or isinstance(blob.data, Problem):
+            return super().digest(path, limits)
+        import hashlib
+
+        budget = limits.digests if limits.digests is not None else DigestBudget()
+        problem = digest_refusal(len(blob.data), blob.display, budget)
+        if problem is not None:
+            return problem
+        budget.remaining -= len(blob.data)
+        return hashlib.sha256(blob.data).hexdigest()
 
     def display(self, path: str) -> str:
         from linter.paths import display_path

@@ -395,6 +395,11 @@ def _context(root: etree._Element, scan: _Scan | None, lines: _Lines) -> tuple[_
 # ----------------------------------------------------------------------------- checks
 
 
+# attributes of one element: lxml reads attribute values in time quadratic in their number (100k
+# attributes on one element took a minute); real Ehcache/JGroups elements have a few dozen
+MAX_XML_ATTRIBUTES = 1000
+
+
 def _refused(display: str, message: str, line: int | None = None, column: int | None = None) -> Problem:
     return Problem(ProblemKind.REFUSED, f"refused XML: {message}", Origin(file=display, line=line, column=column))
 
@@ -440,6 +445,8 @@ def _hostile(
             return _refused(display, f"entity reference &{name}; (entities are never expanded)", _sourceline(node))
         if isinstance(node.tag, str) and etree.QName(node).namespace in XINCLUDE_NAMESPACES:
             return _refused(display, "XInclude elements are not processed", _sourceline(node))
+        if len(node.keys()) > MAX_XML_ATTRIBUTES:  # keys(), unlike values(), is linear in lxml
+            return _refused(display, f"an element with more than {MAX_XML_ATTRIBUTES} attributes", _sourceline(node))
     too_deep = _depth_violation(root, limits.max_xml_depth)
     if too_deep is not None:
         return _refused(display, f"elements nested deeper than {limits.max_xml_depth} levels", _sourceline(too_deep))
