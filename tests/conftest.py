@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,13 @@ def _oracle(mode: str, charset: str, tmp_path_factory: pytest.TempPathFactory) -
         if oracle.required():
             pytest.fail(f"oracle required in CI but unavailable: {reason}")
         pytest.skip(reason)
-    proc = oracle.Oracle(mode, charset, tmp_path_factory.mktemp(f"oracle-{mode}"))
+    try:
+        proc = oracle.Oracle(mode, charset, tmp_path_factory.mktemp(f"oracle-{mode}"))
+    except (OSError, subprocess.CalledProcessError) as exc:  # a JDK that cannot build or run the oracle
+        why = f"the oracle JVM could not be built or started: {type(exc).__name__}"
+        if oracle.required():
+            pytest.fail(f"oracle required in CI but unavailable: {why}")
+        pytest.skip(why)
     yield proc
     proc.close()
 

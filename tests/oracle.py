@@ -35,7 +35,7 @@ def commons_classpath() -> str | None:
 def missing_reason(mode: str) -> str | None:
     if shutil.which("java") is None or shutil.which("javac") is None:
         return "java/javac not installed"
-    if mode == "commons" and commons_classpath() is None:
+    if commons_classpath() is None:  # PropsOracle.java imports them, whatever the mode it runs in
         return "Commons Configuration 1.x jars not found (Debian: libcommons-configuration-java)"
     return None
 
