@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from linter.liferay.keys import NODE_SPECIFIC
 from linter.model import Cluster, Node
 from linter.origin import Confidence, Origin, OriginKind, Problem
 from linter.redact import mask_inline, mask_value
@@ -99,6 +100,24 @@ class Row(NamedTuple):
     def differs(self) -> bool:
         values = {c.value if c else None for c in self.cells}
         return len(values) > 1
+
+    @property
+    def per_node(self) -> bool:
+        """A setting that differs between the nodes of a healthy cluster by design (a bind
+        address, a channel's logic name): its differences are not drift."""
+        return _NODE_SPECIFIC.fullmatch(self.key) is not None
+
+    @property
+    def drifts(self) -> bool:
+        """Differs between nodes, and is not one of the settings that must differ."""
+        return self.differs and not self.per_node
+
+
+def _glob(pattern: str) -> str:
+    return ".*".join(re.escape(part) for part in pattern.split("*"))
+
+
+_NODE_SPECIFIC = re.compile("|".join(_glob(p) for p in NODE_SPECIFIC))
 
 
 def _matches(key: str, pattern: str) -> bool:
@@ -253,7 +272,7 @@ def build_rows(cluster: Cluster, everything: bool = False, only_differing: bool 
     order = [s for s, _ in SECTIONS[:2]] + ["JGroups stacks"] + [s for s, _ in SECTIONS[2:]]
     order += ["JVM flags", "OSGi configuration", "Other properties"]
     if only_differing:
-        rows = [r for r in rows if r.differs]
+        rows = [r for r in rows if r.drifts]
     return sorted(rows, key=lambda r: order.index(r.section) if r.section in order else len(order))
 
 

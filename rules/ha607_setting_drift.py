@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from linter.ruleapi import WARNING, Cluster, Context, Finding, Node, agreement, rule
+from linter.ruleapi.keys import NODE_SPECIFIC
 from linter.ruleapi.secrets import is_secret_key, secret_digest
 from linter.ruleapi.text import KeyGlobs
 
@@ -37,21 +38,8 @@ MUST_AGREE = (
     "scheduler.enabled",
     "org.quartz.*",
 )
-# Node-local by design (facts §7.2): bind addresses, logic names, autodetection, Liferay home and
-# hot-deploy folders, the app server's own address, per-data-centre counters, a per-node index
-# folder and the read-only switch of nodes that share one.
-NODE_SPECIFIC = (
-    "cluster.link.bind.addr*",
-    "cluster.link.channel.logic.name.*",
-    "cluster.link.autodetect.address",
-    "liferay.home",
-    "auto.deploy.*",
-    "web.server.display.node",
-    "portal.instance.*",
-    "counter.data.center.deployment.id",
-    "lucene.dir",
-    "index.read.only",  # 6.x: one writer and read-only nodes on a shared index directory
-)
+# Node-local by design (facts §7.2): NODE_SPECIFIC in linter.liferay.keys, shared with show and
+# the HTML report's drift matrix.
 # Keys a dedicated rule compares (its finding is more precise; HA607 stays silent on them).
 DEDICATED = (
     ("cluster.link.enabled", "HA102"),

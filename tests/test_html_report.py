@@ -159,13 +159,16 @@ def test_matrix_and_findings_match_show_and_json(name: str, tmp_path: Path, caps
 
     assert page.title == f"Liferay HA audit: {name}"
     assert page.count("table", "matrix") == 1
-    assert [r.key.lstrip("≠") for r in page.rows] == [s["key"] for s in settings]
-    assert sum("differs" in r.classes for r in page.rows) == sum(s["differs"] for s in settings)
-    for row, setting in zip(page.rows, settings, strict=True):
+    assert [r.key.lstrip("≠").removeprefix("per node") for r in page.rows] == [s["key"] for s in settings]
+    # drift is highlighted; a setting that differs per node by design (a bind address) is marked, not highlighted
+    drift = [s["differs"] and not s["per_node"] for s in settings]
+    assert sum("differs" in r.classes for r in page.rows) == sum(drift)
+    assert sum("per-node" in r.classes for r in page.rows) == sum(s["differs"] and s["per_node"] for s in settings)
+    for row, setting, drifts in zip(page.rows, settings, drift, strict=True):
         assert len(row.cell_classes) == len(nodes)
         assert all(title for title in row.cell_titles)  # every cell names its origin on hover
         highlighted = ["cell-differs" in c for c in row.cell_classes]
-        assert any(highlighted) == setting["differs"], row.key
+        assert any(highlighted) == drifts, row.key
         for node, text, title in zip(nodes, row.cell_texts, row.cell_titles, strict=True):
             cell = setting["nodes"][node["name"]]
             if cell is None:
@@ -175,7 +178,7 @@ def test_matrix_and_findings_match_show_and_json(name: str, tmp_path: Path, caps
                 assert value in text, (row.key, text, value)  # a long value is folded after a preview
                 assert title.startswith(f"{node['name']}: ")
     highlighted_cells = sum("cell-differs" in c for r in page.rows for c in r.cell_classes)
-    assert (highlighted_cells > 0) == any(s["differs"] for s in settings)
+    assert (highlighted_cells > 0) == any(drift)
 
     findings = report["findings"]
     assert len(page.findings) == len(findings)
@@ -297,7 +300,7 @@ def test_hostile_values_are_escaped(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert page.count("script") == 0 and page.count("img") == 0
     keys = [r.key.lstrip("≠") for r in page.rows]
     assert 'cluster.link.channel.name.x"><b>k</b>' in keys  # parsed back to the original text
-    row = next(r for r in page.rows if r.key.lstrip("≠") == key)
+    row = next(r for r in page.rows if r.key.lstrip("≠").removeprefix("per node") == key)
     assert row.cell_texts[0].startswith(hostile)
 
 
@@ -410,7 +413,7 @@ def test_renders_in_a_real_browser(tmp_path: Path, capsys: pytest.CaptureFixture
     dom = Page(dumped.stdout)
     assert dom.title == "Liferay HA audit: broken-74-cluster-link-drift"
     assert len(dom.rows) == len(settings)
-    assert sum("differs" in r.classes for r in dom.rows) == sum(s["differs"] for s in settings)
+    assert sum("differs" in r.classes for r in dom.rows) == sum(s["differs"] and not s["per_node"] for s in settings)
     assert any("cell-differs" in c for r in dom.rows for c in r.cell_classes)
     assert dom.count("tbody") >= 1  # the browser's own tree, not our text echoed back
     assert len(dom.findings) == len(check_json(BROKEN, capsys)["findings"])

@@ -15,7 +15,7 @@ from tests import oracle
 def test_missing_jars_are_a_reason_to_skip_in_every_mode(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(oracle, "JAR_DIRS", (Path("/nonexistent"),))
     monkeypatch.delenv("LIFERAY_HA_LINT_COMMONS_CLASSPATH", raising=False)
-    monkeypatch.setattr(oracle.shutil, "which", lambda name: f"/usr/bin/{name}")  # a JDK is there
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")  # a JDK is there
     assert (
         oracle.missing_reason(mode)
         == "Commons Configuration 1.x jars not found (Debian: libcommons-configuration-java)"
@@ -23,5 +23,5 @@ def test_missing_jars_are_a_reason_to_skip_in_every_mode(mode: str, monkeypatch:
 
 
 def test_missing_jdk_is_a_reason_to_skip(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(oracle.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     assert oracle.missing_reason("java") == "java/javac not installed"

@@ -7,6 +7,23 @@ import re
 
 from linter.origin import Setting
 
+# Keys whose value differs between the nodes of a healthy cluster by design: bind addresses,
+# logic names, autodetection, the Liferay home and hot-deploy folders, the app server's own address,
+# per-data-centre counters, a per-node index folder and the read-only switch of nodes that share one
+# (Liferay's clustering guides: each node binds its own address and names its own channels).
+NODE_SPECIFIC = (
+    "cluster.link.bind.addr*",
+    "cluster.link.channel.logic.name.*",
+    "cluster.link.autodetect.address",
+    "liferay.home",
+    "auto.deploy.*",
+    "web.server.display.node",
+    "portal.instance.*",
+    "counter.data.center.deployment.id",
+    "lucene.dir",
+    "index.read.only",  # 6.x: one writer and read-only nodes on a shared index directory
+)
+
 CHANNEL_CONTROL = "cluster.link.channel.properties.control"
 _CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
 CACHE_KEYS = (

@@ -133,6 +133,8 @@ td.unresolved .value { color: var(--error); }
 .diff-toggle { margin: 0 6px 0 0; vertical-align: -2px; }
 label.switch { cursor: pointer; user-select: none; font-size: 13px; margin-right: 18px; }
 .diff-toggle:checked ~ table.matrix tr.setting-row:not(.differs) { display: none; }
+.marker.per-node { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px;
+  padding: 0 3px; margin-right: 4px; }
 .sev-block { margin-top: 6px; }
 .sev-block > h3 { display: flex; align-items: center; gap: 8px; }
 details.rule-group { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 12px; background: #fff; }
@@ -281,7 +283,8 @@ def _matrix(cluster: Cluster, index: int) -> str:
     nodes = cluster.nodes
     if not nodes:
         return '<p class="empty">No nodes: nothing to compare.</p>'
-    differing = sum(1 for r in rows if r.differs)
+    differing = sum(1 for r in rows if r.drifts)
+    per_node = sum(1 for r in rows if r.differs and r.per_node)
     toggle = f"diff-only-{index}"
     out: list[str] = []
     head = "".join(
@@ -290,7 +293,9 @@ def _matrix(cluster: Cluster, index: int) -> str:
     cols = '<col class="key">' + "".join('<col class="node">' for _ in nodes)
     out.append(
         f'<h3 id="matrix-{index}">Drift matrix <span class="dim">{_e(_plural(len(rows), "setting"))}, '
-        f"{_e(_plural(differing, 'differs', 'differ'))}</span></h3>"
+        f"{_e(_plural(differing, 'differs', 'differ'))}"
+        + (f", {per_node} per node by design" if per_node else "")
+        + "</span></h3>"
     )
     # the checkbox precedes the table as a sibling: the CSS hides the agreeing rows when it is checked
     out.append(
@@ -298,6 +303,7 @@ def _matrix(cluster: Cluster, index: int) -> str:
         f'<label class="switch" for="{toggle}">Only differing settings</label>'
         '<div class="toolbar legend"><span><span class="swatch row"></span>setting differs between nodes</span>'
         '<span><span class="swatch cell"></span>value disagrees with the majority</span>'
+        '<span><span class="marker per-node">per node</span>differs by design (bind addresses, logic names)</span>'
         "<span>hover a value for its full origin</span></div>"
     )
     out.append(f'<table class="matrix" id="matrix-table-{index}"><colgroup>{cols}</colgroup>')
@@ -307,10 +313,15 @@ def _matrix(cluster: Cluster, index: int) -> str:
         if row.section != section:
             section = row.section
             out.append(f'<tr class="section-row"><th colspan="{len(nodes) + 1}">{_e(section)}</th></tr>')
-        flags = _disagreeing(row)
+        flags = _disagreeing(row) if row.drifts else [False] * len(nodes)
         cells = "".join(_cell(c, n.name, n.path, flag) for n, c, flag in zip(nodes, row.cells, flags, strict=True))
-        cls = "setting-row differs" if row.differs else "setting-row"
-        marker = '<span class="marker" title="values differ between nodes">≠</span>' if row.differs else ""
+        if row.drifts:
+            cls, marker = "setting-row differs", '<span class="marker" title="values differ between nodes">≠</span>'
+        elif row.differs:  # must differ: a per-node setting is not drift
+            cls = "setting-row per-node"
+            marker = '<span class="marker per-node" title="differs between nodes by design">per node</span>'
+        else:
+            cls, marker = "setting-row", ""
         out.append(f'<tr class="{cls}"><th scope="row">{marker}{_e(row.key)}</th>{cells}</tr>')
     out.append("</tbody></table>")
     return "\n".join(out)

@@ -66,7 +66,13 @@ def _settings(cluster: Cluster, everything: bool) -> _Lazy:
                     if cell is None
                     else {"value": cell.value, "origin": origin_json(cell.origin), "confidence": cell.confidence.value}
                 )
-            yield {"section": row.section, "key": row.key, "differs": row.differs, "nodes": values}
+            yield {
+                "section": row.section,
+                "key": row.key,
+                "differs": row.differs,
+                "per_node": row.per_node,
+                "nodes": values,
+            }
 
     return _Lazy(len(rows), items)
 

@@ -92,8 +92,8 @@ def _print_long(console: Console, cluster: Cluster, everything: bool, only_diffe
             (visible(c.value) if c is not None else None, visible(_relative(c.origin_text, n.path)) if c else "")
             for n, c in zip(cluster.nodes, row.cells, strict=True)
         ]
-        style = "bold yellow" if row.differs else ""
-        key = Text(("≠ " if row.differs else "  ") + visible(row.key), style=style)
+        style = "bold yellow" if row.drifts else ""
+        key = Text(("≠ " if row.drifts else ("~ " if row.differs else "  ")) + visible(row.key), style=style)
         if len(set(texts)) == 1 and texts[0][0] is not None:
             console.print(
                 Text.assemble(key, "  ", ("all nodes", "dim"), "  ", texts[0][0] or '""', (f"  ({texts[0][1]})", "dim"))
@@ -170,13 +170,14 @@ def print_tables(
                 if cell is None:
                     cells.append(Text("(not set)", style="dim"))
                     continue
-                style = "yellow" if row.differs else ""
+                style = "yellow" if row.drifts else ""
                 if cell.confidence is Confidence.UNRESOLVED:
                     style = "red"
                 text = Text(_shorten(visible(cell.value)) or '""', style=style)
                 text.append("\n" + visible(_relative(cell.origin_text, node.path)), style="dim")
                 cells.append(text)
-            key = Text(("≠ " if row.differs else "  ") + visible(row.key), style="bold yellow" if row.differs else "")
+            mark = "≠ " if row.drifts else ("~ " if row.differs else "  ")  # ~: differs per node by design
+            key = Text(mark + visible(row.key), style="bold yellow" if row.drifts else "")
             table.add_row(key, *cells)
         console.print(table)
         node_problems = [p for n in cluster.nodes for p in n.problems] + list(cluster.problems)

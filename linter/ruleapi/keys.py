@@ -14,6 +14,7 @@ from linter.liferay.env import (
     property_key,
 )
 from linter.liferay.key_families import is_known_key, key_pool
+from linter.liferay.keys import NODE_SPECIFIC
 from linter.liferay.legacy import LegacyKey, legacy_key
 from linter.model import Node
 from linter.origin import OriginKind
@@ -21,6 +22,7 @@ from linter.sources.properties import PropertyEntry, commons_list
 
 __all__ = [
     "IMAGE_VARIABLES",
+    "NODE_SPECIFIC",
     "NOT_PROPERTY_PREFIXES",
     "RENAMED_IMAGE_VARIABLES",
     "Decoded",
