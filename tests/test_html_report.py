@@ -426,3 +426,25 @@ def test_renders_in_a_real_browser(tmp_path: Path, capsys: pytest.CaptureFixture
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1400, 2000)
     assert len(data) > 40_000  # a blank page of this size compresses to about 13 kB
+
+
+def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 40 nodes, one of them drifting: the matrix has one column for the 39 identical nodes (their
+    # per-node bind addresses aside) and one for the outlier; the node list is collapsed after the matrix
+    cluster = tmp_path / "many"
+    for i in range(1, 41):
+        node = cluster / f"node{i:02d}"
+        node.mkdir(parents=True)
+        db = "db2" if i == 7 else "db"
+        (node / "portal-ext.properties").write_text(
+            f'cluster.link.enabled=true\ncluster.link.bind.addr["cluster-link-control"]=10.0.0.{i}\n'
+            f"jdbc.default.url=jdbc:postgresql://{db}.internal:5432/lportal\n"
+        )
+    out = html_for(cluster, tmp_path, capsys)
+    page = Page(out)
+    headers = [attrs for tag, attrs in page.tags if tag == "th" and attrs.get("scope") == "col"]
+    assert len(headers) == 1 + 2  # the setting column, the 39 identical nodes, node07
+    assert "and 38 identical" in out and "per node" in out
+    assert out.index('class="matrix"') < out.index('class="node-list"')  # drift first
+    assert '<details class="node-list">' in out  # collapsed: 40 nodes
+    assert len(out) < 400_000  # most of it the per-node findings (HA114, HA116, HA303 on each node)

@@ -22,6 +22,8 @@ NODE_SPECIFIC = (
     "counter.data.center.deployment.id",
     "lucene.dir",
     "index.read.only",  # 6.x: one writer and read-only nodes on a shared index directory
+    "-Djgroups.bind_addr",  # the JVM flags that give each node its own address (show's JVM rows)
+    "-Djgroups.external_addr",
 )
 
 CHANNEL_CONTROL = "cluster.link.channel.properties.control"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -30,11 +30,13 @@ from linter.reporters.common import TOOL_NAME, Context, related_caption
 from linter.show import Cell, Row, build_rows
 
 if TYPE_CHECKING:
-    from linter.model import Cluster
+    from linter.model import Cluster, Node
     from linter.ruleapi import Rule
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
+MAX_RELATED = 10  # other places shown per finding; the rest are named
+NODES_OPEN = 12  # more nodes than this: the node list collapses, identical nodes share a matrix column
 LONG_VALUE = 240  # characters of a matrix value shown in full; longer ones are folded
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -241,6 +243,18 @@ def _relative(origin_text: str, node_path: str) -> str:
     return origin_text.replace(prefix, "")
 
 
+def _per_node_cell(row: Row, members: list[int]) -> str:
+    """A by-design per-node setting in a column that stands for several nodes: how many values."""
+    values = {c.value if (c := row.cells[i]) is not None else None for i in members}
+    title = f"{len(members)} nodes, {len(values)} values: this setting is per node by design"
+    return f'<td class="cell" title="{_e(title)}"><span class="value dim">{len(values)} values (per node)</span></td>'
+
+
+def _names(nodes: Sequence[Node], members: list[int], limit: int = 8) -> str:
+    names = [nodes[i].name for i in members]
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def _disagreeing(row: Row) -> list[bool]:
     """Which cells of a row disagree: those differing from the majority value, or every cell when
     no value holds a strict majority of the most common ones (all distinct, a tie)."""
@@ -278,6 +292,24 @@ def _cell(cell: Cell | None, node_name: str, node_path: str, disagrees: bool) ->
     )
 
 
+def _columns(rows: list[Row], paths: list[str]) -> list[list[int]]:
+    """The matrix columns: one per node, or, past ``NODES_OPEN`` nodes, one per group of nodes whose
+    values and origins are the same in every row (a 1,000-node cluster of identical nodes and one
+    outlier is two columns)."""
+    count = len(paths)
+    if count <= NODES_OPEN:
+        return [[i] for i in range(count)]
+    groups: dict[tuple[object, ...], list[int]] = {}
+    compared = [row for row in rows if not row.per_node]  # bind addresses differ on every node by design
+    for i in range(count):
+        path = paths[i]
+        signature = tuple(
+            (c.value, _relative(c.origin_text, path)) if (c := row.cells[i]) is not None else None for row in compared
+        )
+        groups.setdefault(signature, []).append(i)
+    return list(groups.values())
+
+
 def _matrix(cluster: Cluster, index: int) -> str:
     rows = build_rows(cluster)
     nodes = cluster.nodes
@@ -287,10 +319,19 @@ def _matrix(cluster: Cluster, index: int) -> str:
     per_node = sum(1 for r in rows if r.differs and r.per_node)
     toggle = f"diff-only-{index}"
     out: list[str] = []
-    head = "".join(
-        f'<th scope="col" title="{_e(n.path)}">{_e(n.name)}<span class="path">{_e(n.path)}</span></th>' for n in nodes
-    )
-    cols = '<col class="key">' + "".join('<col class="node">' for _ in nodes)
+    columns = _columns(rows, [n.path for n in nodes])
+
+    def header(members: list[int]) -> str:
+        first = nodes[members[0]]
+        more = f'<span class="path">and {len(members) - 1} identical: {_e(_names(nodes, members[1:]))}</span>'
+        return (
+            f'<th scope="col" title="{_e(first.path)}">{_e(first.name)}<span class="path">{_e(first.path)}</span>'
+            + (more if len(members) > 1 else "")
+            + "</th>"
+        )
+
+    head = "".join(header(members) for members in columns)
+    cols = '<col class="key">' + "".join('<col class="node">' for _ in columns)
     out.append(
         f'<h3 id="matrix-{index}">Drift matrix <span class="dim">{_e(_plural(len(rows), "setting"))}, '
         f"{_e(_plural(differing, 'differs', 'differ'))}"
@@ -312,9 +353,14 @@ def _matrix(cluster: Cluster, index: int) -> str:
     for row in rows:
         if row.section != section:
             section = row.section
-            out.append(f'<tr class="section-row"><th colspan="{len(nodes) + 1}">{_e(section)}</th></tr>')
+            out.append(f'<tr class="section-row"><th colspan="{len(columns) + 1}">{_e(section)}</th></tr>')
         flags = _disagreeing(row) if row.drifts else [False] * len(nodes)
-        cells = "".join(_cell(c, n.name, n.path, flag) for n, c, flag in zip(nodes, row.cells, flags, strict=True))
+        cells = "".join(
+            _per_node_cell(row, m)
+            if row.per_node and row.differs and len(m) > 1
+            else _cell(row.cells[m[0]], nodes[m[0]].name, nodes[m[0]].path, flags[m[0]])
+            for m in columns
+        )
         if row.drifts:
             cls, marker = "setting-row differs", '<span class="marker" title="values differ between nodes">≠</span>'
         elif row.differs:  # must differ: a per-node setting is not drift
@@ -352,14 +398,19 @@ def _cluster_section(summary: ClusterSummary, cluster: Cluster | None, report: R
         '<table class="nodes"><thead><tr><th>Node</th><th>Path</th><th>Files read</th></tr></thead>'
         f"<tbody>{''.join(node_rows)}</tbody></table>"
     )
+    # a long node list is collapsed: the drift matrix is what an audit reads first
+    opened = " open" if len(summary.nodes) <= NODES_OPEN else ""
+    nodes_block = (
+        f'<details class="node-list"{opened}><summary>{_e(_plural(len(summary.nodes), "node"))} and the files '
+        f"read</summary>{nodes_table}</details>"
+    )
     matrix = _matrix(cluster, index) if cluster is not None else '<p class="empty">Drift matrix not available.</p>'
     return (
         f'<section class="card cluster" id="cluster-{index}">\n'
         f'<h2>{_e(summary.name)} <span class="dim">cluster</span></h2>\n'
         f'<div class="summary"><div><dl class="facts">{dl}</dl>'
-        f'<div class="counts">{_count_badges(counts)}</div></div>\n'
-        f"<div>{nodes_table}</div></div>\n"
-        f"{matrix}\n</section>"
+        f'<div class="counts">{_count_badges(counts)}</div></div></div>\n'
+        f"{matrix}\n{nodes_block}\n</section>"
     )
 
 
@@ -420,7 +471,13 @@ def _finding(d: Diagnostic, number: int) -> str:
     out.append(f'<p class="message">{_e(d.message)}</p>')
     out.append(_label(d.primary, True))
     if d.related:
-        related = "".join(_label(r, False) for r in d.related)
+        related = "".join(_label(r, False) for r in d.related[:MAX_RELATED])
+        if len(d.related) > MAX_RELATED:
+            names = [r.node or r.location for r in d.related[MAX_RELATED:]]
+            shown = ", ".join(n for n in names[:20] if n) + (
+                f" and {len(names) - 20} others" if len(names) > 20 else ""
+            )
+            related += f'<p class="more dim">and {len(names)} more: {_e(shown)} (the JSON report lists every one)</p>'
         out.append(f'<div class="related"><span class="caption">{_e(related_caption(d))}</span>{related}</div>')
     if d.help:
         out.append(f'<p class="help"><b>help:</b> {_e(d.help)}</p>')
