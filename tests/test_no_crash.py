@@ -8,6 +8,7 @@ import io
 import json
 import lzma
 import os
+import random
 import shutil
 import tarfile
 import zipfile
@@ -175,7 +176,8 @@ def _zip_flagged(method: int | None = None, encrypted: bool = False) -> bytes:
 
 
 def _corrupt_xz() -> bytes:
-    jars = {f"liferay/osgi/modules/m{i}.jar": os.urandom(3000) for i in range(50)}
+    rnd = random.Random(0)  # the same damage every run (random content once left tarfile a garbage header)
+    jars = {f"liferay/osgi/modules/m{i}.jar": rnd.randbytes(3000) for i in range(50)}
     packed = bytearray(lzma.compress(_tar({"liferay/portal-ext.properties": b"a=1\n", **jars})))
     middle = len(packed) // 2
     packed[middle : middle + 50] = bytes(50)
@@ -374,3 +376,22 @@ def test_the_hashing_budget_is_per_run(
     code, findings = _check(capsys, "--select", "HA0", *paths)
     refused = [f for f in findings if "hashing budget" in f["message"]]
     assert code == 1 and [f["rule"] for f in refused] == ["HA005"], findings  # the third jar of 100 kB
+
+
+def test_a_damaged_member_header_is_not_the_end_of_the_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # tarfile stops quietly at a header it cannot read after the first member; the members after it
+    # would be missing without a word (and a corrupt compressed stream, whose damage decodes to such
+    # a header, would pass unnoticed)
+    data = bytearray(
+        _tar({"liferay/portal-ext.properties": b"a=1\n", "liferay/osgi/configs/x.config": b"b=1\n", "liferay/z": b"z"})
+    )
+    second = data.find(b"liferay/osgi/configs/x.config")
+    data[second : second + 512] = b"\x7f" * 512
+    archive = tmp_path / "n1.tar"
+    archive.write_bytes(bytes(data))
+    other = _write(tmp_path / "n2", {"portal-ext.properties": "cluster.link.enabled=true\n"})
+    code, findings = _check(capsys, "--select", "HA0", str(archive), str(other))
+    assert code == 1
+    assert [f["rule"] for f in findings if "cannot be read" in f["message"]] == ["HA002"], findings

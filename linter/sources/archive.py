@@ -32,6 +32,7 @@ _CHUNK = 1 << 20
 
 
 MAX_PAX_HEADER = 1 << 20  # bytes of one pax extended header
+_END_CHECK = 64 << 20  # bytes read past the last member to check the archive's end
 _tarfile: Any = tarfile  # the private parts of tarfile used below are not in its type stubs
 
 
@@ -231,6 +232,24 @@ class ArchiveTree(Tree):
                     self._keep(name, member.size, archive.extractfile(member), limits, budget)
                 else:  # links, devices: never followed
                     self._add(name, "other", None, None)
+            else:
+                self._check_end(archive)
+
+    def _check_end(self, archive: tarfile.TarFile) -> None:
+        """tarfile ends an archive quietly at the first header it cannot read after the first
+        member: what follows must be the end-of-archive padding, and a compressed stream must
+        decompress to its end (its check sum is verified there); else the archive is damaged."""
+        stream: Any = archive.fileobj
+        seen = 0
+        while seen < _END_CHECK:  # a damaged stream fails within a few blocks of the damage
+            chunk = stream.read(1 << 16)  # a corrupt compressed stream raises here: reported by _index
+            if not chunk:
+                return
+            if chunk.strip(b"\0"):
+                raise tarfile.ReadError(
+                    f"a member header after byte {archive.offset} cannot be read; the members after it are missing"
+                )
+            seen += len(chunk)
 
     def _index_zip(self, limits: Limits, budget: DigestBudget) -> None:
         with zipfile.ZipFile(self.path) as archive:
