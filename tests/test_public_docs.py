@@ -123,3 +123,21 @@ def test_finding_messages_and_help_cite_no_internal_document(capsys: pytest.Capt
     out = capsys.readouterr().out
     assert "HA101" in out
     assert _internal_references(out) == []
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_explain_long_prints_every_source_address_whole(
+    columns: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An address is never cut at a hyphen or mid-word by the wrapping, so it can be copied or clicked."""
+    monkeypatch.setenv("COLUMNS", columns)
+    for rule_id in ("HA104", "HA405", "HA612"):
+        assert main(["explain", rule_id, "--long"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert main(["rules", "--format", "json"]) == 0
+        rules = json.loads(capsys.readouterr().out)["rules"]
+        sources = next(r["sources"] for r in rules if r["id"] == rule_id)
+        urls = [u.rstrip(",;") for s in sources for u in re.findall(r"https?://\S+", s)]
+        assert urls
+        missing = [u for u in urls if not any(u in line for line in lines)]
+        assert missing == [], rule_id
