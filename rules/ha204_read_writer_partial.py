@@ -222,8 +222,9 @@ def _show(value: Hashable) -> str:
             "database-configuration-for-cluster-nodes"
         ),
         (
-            "Liferay 7.4 source, VerifyProperties.java: https://github.com/liferay/liferay-portal/blob/"
-            "7.4.3.112-ga112/portal-impl/src/com/liferay/portal/verify/VerifyProperties.java"
+            "Liferay 7.4 source, VerifyProperties.java (spring.infrastructure.configs is obsolete): https://"
+            "github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/com/liferay/portal/verify/"
+            "VerifyProperties.java"
         ),
     ),
 )

@@ -106,8 +106,8 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
     "the Elasticsearch bundles deny-listed; remove per-node configuration.override.* properties that differ.",
     sources=(
         (
-            "Liferay Learn, 'Installing OpenSearch' (remote only; deny-list the Elasticsearch connector): https://"
-            "learn.liferay.com/w/dxp/search/installing-and-upgrading-a-search-engine/opensearch/installing-opensearch"
+            "Liferay Learn, 'Installing OpenSearch' (remote only; deny-list the Elasticsearch connector; in the same "
+            "section as the connector reference below)"
         ),
         (
             "Liferay Learn, 'OpenSearch Connector Configuration Reference' (remoteClusterConnectionId, "

@@ -141,3 +141,11 @@ def test_explain_long_prints_every_source_address_whole(
         assert urls
         missing = [u for u in urls if not any(u in line for line in lines)]
         assert missing == [], rule_id
+
+
+def test_every_rule_example_finding_cites_no_internal_document() -> None:
+    """The findings of every rule's examples (messages, help, origins), as the fixture tests pin them."""
+    files = sorted((REPO / "fixtures" / "rules").glob("*/*/*/expected.json"))
+    assert len(files) > 100
+    offenders = {f.relative_to(REPO).as_posix(): found for f in files if (found := _internal_references(f.read_text()))}
+    assert offenders == {}
