@@ -207,7 +207,19 @@ def explain(rule: Rule, long: bool = False, width: int = 88) -> str:
         *_wrap(rule.fix, width),
     ]
     if long:
-        out += ["", "Sources:", *[line for source in rule.sources for line in _wrap(source, width, "  - ", "    ")]]
+        # a web address is never cut (at a hyphen or mid-word), so that it can be copied or clicked
+        out += ["", "Sources:"] + [
+            line
+            for source in rule.sources
+            for line in textwrap.wrap(
+                source,
+                width,
+                initial_indent="  - ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        ]
     options = rule.option_fields()
     if options:
         out += ["", "Options:"] + [

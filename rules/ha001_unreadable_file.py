@@ -15,6 +15,7 @@ RULE = metadata_only(
         "or silently runs without the file. The rest of the cluster is still checked."
     ),
     fix="Make the file readable, replace the binary or oversized content, or raise --max-file-size.",
-    sources=("ARCHITECTURE.md §8 (bounded, read-only input)",),
+    # facts: ARCHITECTURE.md §8
+    sources=("liferay-ha-lint README, section 'Safety' (what is read, limits, read-only guarantee)",),
     tags=("input",),
 )

@@ -17,9 +17,22 @@ RULE = metadata_only(
         "malformed XML; Felix ignores a .config value it cannot parse."
     ),
     fix="Correct the syntax at the reported line and column.",
+    # facts: liferay-ha-facts.md §1.5, §1.4
     sources=(
-        "liferay-ha-facts.md §1.5 (Commons Configuration reader rules)",
-        "liferay-ha-facts.md §1.4 (.config syntax, liferay-learn 'Using Configuration Files')",
+        (
+            "Liferay 7.4 portal.properties (how Liferay reads properties files: Apache Commons Configuration): "
+            "https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Apache Commons Configuration 1.10, PropertiesConfiguration: https://commons.apache.org/proper/"
+            "commons-configuration/javadocs/v1.10/apidocs/org/apache/commons/configuration/"
+            "PropertiesConfiguration.html"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') (.config "
+            "syntax): https://learn.liferay.com/w/dxp/system-administration/configuring-liferay/"
+            "configuration-files-and-factories/using-configuration-files"
+        ),
     ),
     tags=("input",),
 )

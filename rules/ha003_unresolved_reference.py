@@ -17,10 +17,19 @@ RULE = metadata_only(
         "Either way the node does not run the configuration the file was meant to give it."
     ),
     fix="Add the file to the node (e.g. WEB-INF/classes/jgroups/tcp.xml) or correct the property value.",
+    # facts: liferay-ha-facts.md §1.1, §1.5, §2.2; ARCHITECTURE.md §3
     sources=(
-        "liferay-ha-facts.md §1.1 and §1.5 (include-and-override; missing files ignored)",
-        "liferay-ha-facts.md §2.2 (channel properties: file, URL or class-path resource)",
-        "ARCHITECTURE.md §3 (lookup order)",
+        (
+            "Liferay 7.4 portal.properties (section 'Properties Override': include-and-override, missing files are "
+            "skipped): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Configuring Cluster Link' (channel properties: a file, a URL or a class-path resource): "
+            "https://learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/"
+            "clustering-for-high-availability/configuring-cluster-link"
+        ),
+        "liferay-ha-lint README, section 'Inputs' (where the linter looks for referenced files)",
     ),
     tags=("input",),
 )

@@ -17,6 +17,16 @@ RULE = metadata_only(
         "(catalina.base, env.X, sys:X) are not reported."
     ),
     fix="Define the referenced property, pass it as a -D JVM flag, or write the value directly.",
-    sources=("liferay-ha-facts.md §1.2 (${...} substitution)", "liferay-ha-facts.md §1.5 (lookup order)"),
+    # facts: liferay-ha-facts.md §1.2, §1.5
+    sources=(
+        (
+            "Liferay 7.4 portal.properties (${...} values substituted from other properties and system properties): "
+            "https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Portal Properties': https://learn.liferay.com/w/dxp/installation-and-upgrades/reference/"
+            "portal-properties"
+        ),
+    ),
     tags=("input",),
 )

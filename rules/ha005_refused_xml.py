@@ -15,6 +15,12 @@ RULE = metadata_only(
         "document is not read. Liferay's Ehcache and JGroups files need none of these features."
     ),
     fix="Remove the DOCTYPE, entity declarations or XInclude elements from the file.",
-    sources=("ARCHITECTURE.md §8 (XML through lxml with entity resolution, DTD loading and network access off)",),
+    # facts: ARCHITECTURE.md §8
+    sources=(
+        (
+            "liferay-ha-lint README, section 'Safety' (what is read, limits, read-only guarantee) (XML is read "
+            "without entity expansion, DTD loading or network access)"
+        ),
+    ),
     tags=("input", "security"),
 )

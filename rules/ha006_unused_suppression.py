@@ -15,6 +15,7 @@ RULE = metadata_only(
         "configuration (flake8's unused noqa, sqlfluff's unused noqa warning)."
     ),
     fix="Delete the comment, or correct the rule id or name it names.",
-    sources=("STYLE.md lesson 9 (suppressions are explicit, targeted and audited)",),
+    # facts: STYLE.md lesson 9
+    sources=("liferay-ha-lint README, section 'Suppressions'",),
     tags=("input", "suppression"),
 )

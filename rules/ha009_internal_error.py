@@ -12,6 +12,7 @@ RULE = metadata_only(
     summary="A rule raised an exception on a node or cluster; its findings for that target are missing.",
     rationale="A crash in one rule must not hide the findings of every other rule, nor pass silently as clean.",
     fix="Report the bug with the message; meanwhile ignore the crashing rule with --ignore if needed.",
-    sources=("STYLE.md lesson 5 (a crashing rule becomes a diagnostic)",),
+    # facts: STYLE.md lesson 5
+    sources=("liferay-ha-lint README, section 'Safety' (a rule that crashes is reported, the run goes on)",),
     tags=("engine",),
 )

@@ -24,10 +24,28 @@ from linter.ruleapi.cluster_link import CLUSTER_LINK_ENABLED
     ),
     fix="Set cluster.link.enabled=true in portal-ext.properties (or LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=true) "
     "on every node.",
+    # facts: liferay-ha-facts.md §2.1, §7.4
     sources=(
-        "portal.properties 6.0.11, 6.1.0, 6.2.5, 7.4 (cluster.link.enabled=false); liferay-ha-facts.md §2.1",
-        "6.2 User Guide ch. 20 'needs to be set on all your nodes'; liferay-learn 'Configuring Cluster Link'",
-        "GetterUtil.BOOLEANS = {true, t, y, on, 1} (portal-kernel GetterUtil.java; facts §7.4)",
+        (
+            "Liferay 6.2 portal.properties (cluster.link.enabled=false by default): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (cluster.link.enabled=false by default): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Learn, 'Configuring Cluster Link': https://learn.liferay.com/w/dxp/installation-and-upgrades/"
+            "setting-up-liferay/clustering-for-high-availability/configuring-cluster-link"
+        ),
+        (
+            "Liferay source, GetterUtil.java (BOOLEANS = true, t, y, on, 1): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-kernel/src/com/liferay/portal/kernel/util/GetterUtil.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -26,10 +26,21 @@ def _show(value: Hashable) -> str:
         "compared as Liferay reads them (GetterUtil.getBoolean), so 'yes' counts as disabled."
     ),
     fix="Set cluster.link.enabled=true on every node (the same portal-ext.properties or environment variable).",
+    # facts: liferay-ha-facts.md §7.1, §7.4
     sources=(
-        "6.2 User Guide ch. 20 'needs to be set on all your nodes'; DXP 7.0 clustering guide "
-        "(liferay-ha-facts.md §7.1)",
-        "GetterUtil.BOOLEANS (facts §7.4)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' ('needs to be set on all "
+            "your nodes'): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/"
+            "20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay source, GetterUtil.java (BOOLEANS = true, t, y, on, 1): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-kernel/src/com/liferay/portal/kernel/util/GetterUtil.java"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

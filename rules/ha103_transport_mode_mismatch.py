@@ -80,20 +80,34 @@ def _channel(key: str) -> str:
     fix="Point cluster.link.channel.properties.control and .transport.N at the same kind of stack on every node: "
     "all nodes on the default UDP multicast stacks, or all on the same TCP unicast file (e.g. /jgroups/tcp.xml "
     "with TCPPING or JDBC_PING).",
+    # facts: liferay-ha-facts.md §2.4, §2.2; read in: dinolupo/Liferay6.2-fixed, zoltantoth0409/liferay-portal
     sources=(
-        "Liferay creates each channel from its stack and joins the channel name: ClusterBase.createJChannel "
-        "(dinolupo/Liferay6.2-fixed @d87abb81 portal-impl/src/com/liferay/portal/cluster/ClusterBase.java), "
-        "JGroupsClusterChannel (zoltantoth0409/liferay-portal, modules/apps/portal/portal-cluster-multiple/"
-        "src/main/java/com/liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannel.java); "
-        "Liferay's own ClusterLinkTest.testChannelProperties switches a node between tcp.xml and udp.xml "
-        "(liferay/liferay-portal @0a3dba9e, modules/apps/portal-cache/portal-cache-test/.../ClusterLinkTest.java)",
-        "JGroups wiki 'TCP' (developer.jboss.org/docs/DOC-10913): with TCP, instead of a multicast bus the group "
-        "members create a mesh of TCP connections; JBoss AS 5 guide 22.3 'Transport Protocols': UDP, TCP and "
-        "TUNNEL are mutually exclusive, one transport per stack",
-        "liferay-ha-facts.md §2.4 lists mixed transports as an INFERENCE; verified for this rule with the sources "
-        "above (a UDP member's datagrams never reach a TCP member's sockets), hence the error severity",
-        "default stacks: portal.properties 6.0.11-6.2.5 inline UDP(...), 7.4 jgroups/secure/md5/udp_*.xml "
-        "(liferay-ha-facts.md §2.2)",
+        (
+            "Liferay 6.2 source, ClusterBase.java (each channel is created from its stack): https://github.com/"
+            "liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cluster/ClusterBase.java"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannel.java: https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/java/com/liferay/portal/cluster/"
+            "multiple/internal/jgroups/JGroupsClusterChannel.java"
+        ),
+        (
+            "Liferay's own test ClusterLinkTest.java: https://github.com/liferay/liferay-portal/blob/0a3dba9e/"
+            "modules/apps/portal-cache/portal-cache-test/src/testIntegration/java/com/liferay/portal/cache/internal/"
+            "test/ClusterLinkTest.java"
+        ),
+        (
+            "JGroups wiki, 'TCP' (with TCP the members build a mesh of TCP connections instead of a multicast bus): "
+            "https://developer.jboss.org/docs/DOC-10913"
+        ),
+        (
+            "Liferay 6.2 portal.properties (inline UDP stacks): https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 built-in JGroups stacks (UDP stacks): https://github.com/liferay/liferay-portal/tree/"
+            "7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/resources/jgroups"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

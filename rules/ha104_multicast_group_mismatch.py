@@ -73,25 +73,39 @@ def _disagreement(
     ),
     fix='Give every node the same multicast.group.address["X"] and multicast.group.port["X"] (or the same '
     "mcast_addr/mcast_port in the stack file), e.g. in the portal-ext.properties shared by all nodes.",
+    # facts: liferay-ha-facts.md §2.3; ehcache-jgroups-facts.md B.2, B.3; read in: shared/corpus/liferay,
+    #   dinolupo/Liferay6.2-fixed, ambition-consulting/6.0.11
     sources=(
-        "portal.properties 6.0.11, 6.2.5, 7.4 'Multicast' section: each address and port combination is a "
-        "conversation between nodes (liferay-ha-facts.md §2.3; shared/corpus/liferay)",
-        "7.4 built-in jgroups/*/udp_*.xml take mcast_addr/mcast_port from ${multicast.group.*[...]} and "
-        "Liferay substitutes portal properties in channel XML: JGroupsClusterChannelFactory._parseChannelProperties "
-        "(liferay/liferay-portal @6cfe4873, modules/apps/portal/portal-cluster-multiple/.../jgroups/"
-        "JGroupsClusterChannelFactory.java, read for this rule)",
-        "cluster.link.channel.system.properties become System properties before the channels are created: "
-        "ClusterBase.initSystemProperties (dinolupo/Liferay6.2-fixed @d87abb81, portal-impl/src/com/liferay/"
-        "portal/cluster/ClusterBase.java) and JGroupsClusterChannelFactory._initSystemProperties (read)",
-        "6.1/6.2 drop the cache files' peer providers when Cluster Link replicates the caches, and for the default "
-        "file with Cluster Link off: EhcacheConfigurationUtil._processDefaultClusterLinkReplication "
-        "(dinolupo/Liferay6.2-fixed @d87abb81, read); 6.0 has no such processing (ambition-consulting/6.0.11)",
-        "JGroups system-property precedence for mcast_addr/mcast_port and UDP defaults 228.8.8.8/7600: "
-        "ehcache-jgroups-facts.md B.2, B.3 (JGroups 3.6 Configurator, UDP.java)",
-        "JBoss EWP 5 guide 'Isolating JGroups channels' (access.redhat.com/documentation/en-US/"
-        "JBoss_Enterprise_Web_Platform/5/html/Administration_And_Configuration_Guide/"
-        "clustering-jgroups-isolation.html): channels communicate based on group name, multicast "
-        "address and multicast port",
+        (
+            "Liferay 7.4 portal.properties (section 'Multicast': each address and port combination is a conversation "
+            "between nodes): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (portal properties substituted in the channel "
+            "XML; cluster.link.channel.system.properties set as system properties): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/java/com/"
+            "liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "Liferay 6.2 source, ClusterBase.java (cluster.link.channel.system.properties become system properties): "
+            "https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cluster/"
+            "ClusterBase.java"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (6.1/6.2 drop the cache files' peer providers when "
+            "Cluster Link replicates the caches): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/"
+            "portal-impl/src/com/liferay/portal/cache/ehcache/EhcacheConfigurationUtil.java"
+        ),
+        (
+            "JGroups source, UDP defaults mcast_addr 228.8.8.8, mcast_port 7600: https://github.com/belaban/JGroups/"
+            "blob/JGroups-3.6.20.Final/src/org/jgroups/protocols/UDP.java"
+        ),
+        (
+            "JBoss Enterprise Web Platform 5 guide, 'Isolating JGroups Channels': https://access.redhat.com/"
+            "documentation/en-US/JBoss_Enterprise_Web_Platform/5/html/Administration_And_Configuration_Guide/"
+            "clustering-jgroups-isolation.html"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -36,15 +36,28 @@ def _where(at: Label) -> tuple[object, ...]:
     fix='Give each channel its own multicast.group.address["X"]/multicast.group.port["X"] pair (the '
     "defaults are 239.255.0.1:23301 for cluster-link-control, 239.255.0.2:23302 for cluster-link-udp), or "
     "point each channel at a stack file with its own mcast_addr/mcast_port.",
+    # facts: liferay-ha-facts.md §2.3; ehcache-jgroups-facts.md B.2, B.3; read in: shared/corpus/liferay
     sources=(
-        "portal.properties 6.0.11, 6.2.5, 7.4 'Multicast' section: pairs that are not unique cause unnecessary "
-        "traffic (liferay-ha-facts.md §2.3; shared/corpus/liferay)",
-        "JBoss EWP 5 guide 'Isolating JGroups channels' (access.redhat.com/documentation/en-US/"
-        "JBoss_Enterprise_Web_Platform/5/html/Administration_And_Configuration_Guide/"
-        "clustering-jgroups-isolation.html): channels communicate based on group name, multicast "
-        "address and multicast port; isolate them with different values",
-        "groups in use: see HA104 (JGroupsClusterChannelFactory, ClusterBase, EhcacheConfigurationUtil, read "
-        "for these rules; ehcache-jgroups-facts.md B.2, B.3)",
+        (
+            "Liferay 7.4 portal.properties (section 'Multicast': pairs that are not unique cause unnecessary "
+            "traffic): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "JBoss Enterprise Web Platform 5 guide, 'Isolating JGroups Channels': https://access.redhat.com/"
+            "documentation/en-US/JBoss_Enterprise_Web_Platform/5/html/Administration_And_Configuration_Guide/"
+            "clustering-jgroups-isolation.html"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (which groups are in use): https://github.com/"
+            "liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/java/"
+            "com/liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (which groups are in use): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/"
+            "EhcacheConfigurationUtil.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -59,14 +59,24 @@ def _problem(value: str) -> str | None:
     ),
     fix="Use an administratively scoped multicast address such as 239.255.x.y (IPv6: ff0e::...), the same on "
     "every node of the cluster and different for every channel.",
+    # facts: liferay-ha-facts.md §2.3; ehcache-jgroups-facts.md A.6
     sources=(
-        "JGroups org.jgroups.util.Util.createMulticastSocket: IllegalArgumentException 'mcast_addr (...) is not "
-        "a valid multicast address' when !isMulticastAddress() (JGroups Util.java, v1.247 2009, read through the "
-        "code index for this rule)",
-        "RFC 5771 (IPv4 multicast 224.0.0.0/4) and RFC 4291 (IPv6 multicast ff00::/8): liferay-ha-facts.md §2.3 "
-        "(marked INFERENCE there; the JGroups check above confirms that other addresses fail)",
-        "ehcache-jgroups-facts.md A.6 (multicastGroupAddress outside 224.0.0.0/4 cannot be joined) and B.3",
-        "portal.properties 6.2.5/7.4 Multicast section: defaults 239.255.0.1-5, IPv6 samples ff0e::8:8:1-3",
+        (
+            "JGroups source, Util.createMulticastSocket rejects an address that is not a multicast address: https://"
+            "github.com/belaban/JGroups/blob/JGroups-4.1.7.Final/src/org/jgroups/util/Util.java"
+        ),
+        "RFC 5771, IPv4 multicast addresses 224.0.0.0/4: https://www.rfc-editor.org/rfc/rfc5771",
+        "RFC 4291, IPv6 multicast addresses ff00::/8: https://www.rfc-editor.org/rfc/rfc4291",
+        (
+            "Liferay 6.2 portal.properties (section 'Multicast': defaults 239.255.0.1-5, IPv6 samples "
+            "ff0e::8:8:1-3): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (section 'Multicast': defaults 239.255.0.1-5, IPv6 samples "
+            "ff0e::8:8:1-3): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/"
+            "portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

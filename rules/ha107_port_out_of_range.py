@@ -49,14 +49,24 @@ def _problem(kind: str, value: str) -> str | None:
     ),
     fix="Use a port from 1 to 65535 (multicast: Liferay's defaults are 23301-23305; TCP bind_port: 7800 by "
     "convention) and a port_range of 0 or more.",
+    # facts: liferay-ha-facts.md §2.3; ehcache-jgroups-facts.md A.3
     sources=(
-        "java.net.InetSocketAddress: IllegalArgumentException 'port out of range' unless 0 <= port <= 0xFFFF "
-        "(JDK source, read through the code index); JGroups Util.MAX_PORT = 65535",
-        "liferay-ha-facts.md §2.3 (ports 1-65535, marked INFERENCE there; confirmed by the JDK check above) and "
-        "§2.4 (bind_port 7800, port_range)",
-        "ehcache-jgroups-facts.md A.3 (multicastGroupPort integer; RMI listener port/remoteObjectPort 0 = free "
-        "port), B.3 (mcast_port, bind_port 0 = ephemeral, port_range)",
-        "portal.properties 6.2.5: ehcache.socket.start.port=32454; multicast.group.port defaults 23301-23305",
+        (
+            "Java SE API, InetSocketAddress ('port out of range' unless 0 to 65535): https://docs.oracle.com/en/java/"
+            "javase/17/docs/api/java.base/java/net/InetSocketAddress.html"
+        ),
+        (
+            "JGroups manual, 'List of protocols' (mcast_port, bind_port, port_range): http://www.jgroups.org/manual4/"
+            "index.html#protlist"
+        ),
+        (
+            "Ehcache 2.8 documentation, 'RMI Replicated Caching' (multicastGroupPort, RMI listener port): https://"
+            "www.ehcache.org/documentation/2.8/replication/rmi-replicated-caching.html"
+        ),
+        (
+            "Liferay 6.2 portal.properties (ehcache.socket.start.port, multicast.group.port defaults 23301-23305): "
+            "https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -117,22 +117,38 @@ def _unlined(at: Label) -> Label:
         "name only on nodes that define that channel's stack. On the sym_encrypt stacks (the default of the "
         "JGroups 5 releases, 2026.Q4 on) Liferay derives the SYM_ENCRYPT key from the channel name, so differing "
         "names are also differing keys, and names other than Liferay's defaults are neither printed nor "
-        "pointed at by line (releases-2024-2026 §2.3)."
+        "pointed at by line."
     ),
     fix="Set the same cluster.link.channel.name.control and cluster.link.channel.name.transport.N on every node "
     "(or leave them at Liferay's defaults liferay-channel-control / liferay-channel-transport-0 everywhere).",
+    # facts: liferay-ha-facts.md §2.2; liferay-releases-2024-2026.md §2.3 (sym_encrypt key); read in:
+    #   dinolupo/Liferay6.2-fixed, zoltantoth0409/liferay-portal
     sources=(
-        "6.2: ClusterBase.createJChannel calls jChannel.connect(clusterName) with the channel name "
-        "(ClusterLinkImpl.initChannels, ClusterExecutorImpl); dinolupo/Liferay6.2-fixed @d87abb81 "
-        "portal-impl/src/com/liferay/portal/cluster/ClusterBase.java and ClusterLinkImpl.java, read for this rule",
-        "7.x: ClusterLinkImpl._initChannels passes cluster.link.channel.name.transport.N as clusterName "
-        "(liferay/liferay-portal @eb65aa60 modules/apps/portal/portal-cluster-multiple/.../ClusterLinkImpl.java); "
-        "JGroupsClusterChannel calls _jChannel.connect(_clusterName) (zoltantoth0409/liferay-portal "
-        "@0153a322 .../internal/jgroups/JGroupsClusterChannel.java), both read for this rule",
-        "ClusterLinkTest.testCustomizeChannelNames: a node with different channel names is not in the other's "
-        "cluster nodes (liferay/liferay-portal @0a3dba9e modules/apps/portal-cache/portal-cache-test/src/"
-        "testIntegration/java/com/liferay/portal/cache/internal/test/ClusterLinkTest.java)",
-        "liferay-ha-facts.md §2.2 (marked INFERENCE there; confirmed by the sources above, hence error)",
+        (
+            "Liferay 6.2 source, ClusterBase.java (the channel joins its cluster by channel name): https://"
+            "github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cluster/"
+            "ClusterBase.java"
+        ),
+        (
+            "Liferay 6.2 source, ClusterLinkImpl.java: https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/"
+            "portal-impl/src/com/liferay/portal/cluster/ClusterLinkImpl.java"
+        ),
+        (
+            "Liferay 7.4 source, ClusterLinkImpl.java (cluster.link.channel.name.* is the cluster name): https://"
+            "github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/"
+            "main/java/com/liferay/portal/cluster/multiple/internal/ClusterLinkImpl.java"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannel.java (connect with the cluster name): https://github.com/"
+            "liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/java/"
+            "com/liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannel.java"
+        ),
+        (
+            "Liferay's own test ClusterLinkTest.java (testCustomizeChannelNames: nodes with other channel names are "
+            "not in the same cluster): https://github.com/liferay/liferay-portal/blob/0a3dba9e/modules/apps/"
+            "portal-cache/portal-cache-test/src/testIntegration/java/com/liferay/portal/cache/internal/test/"
+            "ClusterLinkTest.java"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -36,14 +36,23 @@ def _order(key: str) -> tuple[int, int]:
     ),
     fix="Give each node its own logic names (e.g. control-node1 / transport-node1 on node 1, control-node2 / "
     "transport-node2 on node 2), or leave them empty so that Liferay generates random ones.",
+    # facts: liferay-ha-facts.md §2.2; ehcache-jgroups-facts.md B.1; read in: shared/corpus/liferay,
+    #   zoltantoth0409/liferay-portal
     sources=(
-        "portal.properties 7.4 (master 2024-12-04), line 6000: 'The logic name must be unique for each node in the "
-        "cluster. If it is not set, a random logic name will be generated.' (shared/corpus/liferay)",
-        "JGroupsClusterChannel: if the logic name is not null, _jChannel.setName(channelLogicName) "
-        "(zoltantoth0409/liferay-portal @0153a322, modules/apps/portal/portal-cluster-multiple/.../jgroups/"
-        "JGroupsClusterChannel.java, read for this rule)",
-        "liferay-learn 'Example: Creating a Simple DXP Cluster' gives each node different logic names "
-        "(liferay-ha-facts.md §2.2, ehcache-jgroups-facts B.1)",
+        (
+            "Liferay 7.4 portal.properties ('The logic name must be unique for each node in the cluster'): https://"
+            "github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannel.java (the logic name becomes the JGroups member name): https:/"
+            "/github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/"
+            "main/java/com/liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannel.java"
+        ),
+        (
+            "Liferay Learn, 'Example: Creating a Simple DXP Cluster' (each node gets its own logic names): https://"
+            "learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "example-creating-a-simple-dxp-cluster"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

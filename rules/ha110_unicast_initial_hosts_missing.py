@@ -42,18 +42,28 @@ _HOSTS_FLAG = "jgroups.tcpping.initial_hosts"
         'initial_hosts="${jgroups.tcpping.initial_hosts:10.0.0.1[7800],10.0.0.2[7800]}"), or pass '
         "-Djgroups.tcpping.initial_hosts=10.0.0.1[7800],10.0.0.2[7800] to every node's JVM."
     ),
+    # facts: liferay-ha-facts.md §2.4; ehcache-jgroups-facts.md B.2, B.3; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn 'Configuring Unicast over TCP' (petershin/liferay-learn docs/dxp/latest/en/installation-"
-        "and-upgrades/setting-up-liferay/clustering-for-high-availability/configuring-unicast-over-tcp.md "
-        "@4081b956, read for this rule): 'If initial_hosts is not specified in a TCP XML file or in a JVM "
-        "argument, localhost is the initial host'; liferay-ha-facts.md §2.4",
-        "JGroups TCPPING.initial_hosts has systemProperty jgroups.tcpping.initial_hosts, and "
-        "Configurator.resolveAndAssignField uses the system property only when the XML leaves the property "
-        "unset (belaban/JGroups src/org/jgroups/stack/Configurator.java and protocols/TCPPING.java at "
-        "JGroups-3.6.20.Final and JGroups-4.1.7.Final, read for this rule); ehcache-jgroups-facts.md B.2, B.3",
-        "Liferay 7.x sets cluster.link.channel.system.properties entries with System.setProperty "
-        "(JGroupsClusterChannelFactory._initSystemProperties, liferay/liferay-portal "
-        "modules/apps/portal/portal-cluster-multiple, read for this rule)",
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' ('If initial_hosts is not specified in a TCP XML file or "
+            "in a JVM argument, localhost is the initial host'): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "configuring-unicast-over-tcp"
+        ),
+        (
+            "JGroups source, TCPPING.initial_hosts and the jgroups.tcpping.initial_hosts system property: https://"
+            "github.com/belaban/JGroups/blob/JGroups-4.1.7.Final/src/org/jgroups/protocols/TCPPING.java"
+        ),
+        (
+            "JGroups source, a system property is used only when the XML leaves the attribute unset: https://"
+            "github.com/belaban/JGroups/blob/JGroups-4.1.7.Final/src/org/jgroups/stack/Configurator.java"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (cluster.link.channel.system.properties set as "
+            "system properties): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/"
+            "portal-cluster-multiple/src/main/java/com/liferay/portal/cluster/multiple/internal/jgroups/"
+            "JGroupsClusterChannelFactory.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

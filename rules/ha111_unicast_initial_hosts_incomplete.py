@@ -156,17 +156,29 @@ def _unmapped(hosts: list[HostPort], known: set[str]) -> list[str]:
         "-Djgroups.tcpping.initial_hosts=10.0.0.1[7800],10.0.0.2[7800] with TCPPING port_range=1 when one "
         "tcp.xml serves both channels (7800 and 7801)."
     ),
+    # facts: liferay-ha-facts.md §2.4; ehcache-jgroups-facts.md B.3, B.4; read in: petershin/liferay-learn,
+    #   zoltantoth0409/liferay-portal
     sources=(
-        "liferay-learn 'Configuring Unicast over TCP' (petershin/liferay-learn @4081b956, read for this rule): "
-        "'Make sure the initial hosts value accounts for all your nodes', port_range=1 probes 7800 and 7801, "
-        "per-channel bind ports on vertical clusters; liferay-ha-facts.md §2.4 (the cross-node check itself is "
-        "marked INFERENCE there; the doc sentence above is its basis)",
-        "JGroups TCPPING.port_range default 1 ('number of additional ports to be probed'), TP.port_range default "
-        "50 in 3.6.20 and 10 from 4.1.0, singleton_name shared transports in 3.6 Configurator.createProtocols "
-        "(belaban/JGroups at JGroups-3.6.20.Final, 4.1.7.Final, 5.4.12.Final, read for this rule); "
-        "ehcache-jgroups-facts.md B.3, B.4",
-        "JGroups 4.1.1 from Liferay 7.2 SP1/GA2 (liferay-learn note; 7.2 used as the boundary), 3.6.16 on "
-        "7.0/7.1 (portal-cluster-multiple build.gradle in zoltantoth0409/liferay-portal)",
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' ('Make sure the initial hosts value accounts for all your "
+            "nodes'; port_range; bind ports on vertical clusters): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "configuring-unicast-over-tcp"
+        ),
+        (
+            "JGroups source, TCPPING.port_range, the number of additional ports probed: https://github.com/belaban/"
+            "JGroups/blob/JGroups-4.1.7.Final/src/org/jgroups/protocols/TCPPING.java"
+        ),
+        (
+            "JGroups source, TP.port_range default 50 in 3.6 (10 from 4.1): https://github.com/belaban/JGroups/blob/"
+            "JGroups-3.6.20.Final/src/org/jgroups/protocols/TP.java"
+        ),
+        (
+            "Liferay source, the JGroups bundled with 7.0 (3.6) and 7.4 (4.1), build.gradle of "
+            "portal-cluster-multiple: https://github.com/liferay/liferay-portal/blob/7.0.6-ga7/modules/apps/portal/"
+            "portal-cluster-multiple/build.gradle, https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "modules/apps/portal/portal-cluster-multiple/build.gradle"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

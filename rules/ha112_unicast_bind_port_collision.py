@@ -103,19 +103,28 @@ def _describe(socket: _Socket) -> str:
         "address given is assumed to be the one Liferay detects."
     ),
     fix=(
-        "Give each channel on a host its own bind_port (LL-TCP: 7800/7801 for node 1, 7802/7803 for node 2), or "
+        "Give each channel on a host its own bind_port (Liferay's guide uses 7800/7801 for node 1, "
+        "7802/7803 for node 2), or "
         'let the transport move with TCP port_range="1" or more, and list the resulting ports in TCPPING '
         "initial_hosts."
     ),
+    # facts: liferay-ha-facts.md §2.4, §7.2; ehcache-jgroups-facts.md B.3; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn 'Configuring Unicast over TCP' (petershin/liferay-learn @4081b956, read for this rule): "
-        "'If you're vertically clustering ... every channel must use a unique unused bind port'; liferay-ha-facts"
-        ".md §2.4, §7.2",
-        "JGroups TP.bind_port/port_range ('The range of valid ports: [bind_port .. bind_port+port_range]. 0 only "
-        "binds to bind_port and fails if taken'), defaults 50 (3.6.20) and 10 (4.1.0+), singleton_name shared "
-        "transports in 3.6 Configurator.createProtocols (belaban/JGroups, read for this rule); "
-        "ehcache-jgroups-facts.md B.3",
-        "JGroups 4.1.1 from Liferay 7.2 SP1/GA2 (liferay-learn note); 7.2 is used as the boundary",
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' ('If you're vertically clustering ... every channel must "
+            "use a unique unused bind port'): https://learn.liferay.com/w/dxp/installation-and-upgrades/"
+            "setting-up-liferay/clustering-for-high-availability/configuring-unicast-over-tcp"
+        ),
+        (
+            "JGroups source, TP.bind_port and port_range (default 10 from 4.1, 50 in 3.6): https://github.com/"
+            "belaban/JGroups/blob/JGroups-4.1.7.Final/src/org/jgroups/protocols/TP.java"
+        ),
+        (
+            "Liferay source, the JGroups bundled with 7.0 (3.6) and 7.4 (4.1), build.gradle of "
+            "portal-cluster-multiple: https://github.com/liferay/liferay-portal/blob/7.0.6-ga7/modules/apps/portal/"
+            "portal-cluster-multiple/build.gradle, https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "modules/apps/portal/portal-cluster-multiple/build.gradle"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -146,17 +146,27 @@ def _bind_address(node: Node, ref: Reference, transport: Protocol | None) -> Cha
         'or set cluster.link.bind.addr["cluster-link-control"] and ["cluster-link-udp"] (or '
         "-Djgroups.bind_addr / the stack's bind_addr) to the node's own network address."
     ),
+    # facts: liferay-ha-facts.md §2.2; ehcache-jgroups-facts.md B.1, B.5, B.2; read in: tylerbertrand/liferay-portal
     sources=(
-        "portal.properties 6.2.5 and 7.4 (cluster.link.bind.addr[...]=localhost, used only when "
-        "cluster.link.autodetect.address is blank); liferay-learn 'Configuring Cluster Link'; liferay-ha-facts.md "
-        "§2.2; ehcache-jgroups-facts.md B.1, B.5",
-        "JGroupsClusterChannelFactory._initBindAddress / JGroupsClusterChannel (liferay/liferay-portal and "
-        "tylerbertrand/liferay-portal modules/apps/portal/portal-cluster-multiple, read for this rule): a "
-        "non-blank autodetect address (Validator.isNull) makes Liferay call TP.setBindAddress with the detected "
-        "address; _initSystemProperties applies cluster.link.channel.system.properties with System.setProperty",
-        "JGroups Configurator.resolveAndAssignField: the jgroups.bind_addr system property is used only when the "
-        "XML sets no bind_addr (belaban/JGroups at 3.6.20.Final and 4.1.7.Final, read for this rule; this "
-        "corrects ehcache-jgroups-facts.md B.2, which says the system property overrides)",
+        (
+            "Liferay 7.4 portal.properties (cluster.link.bind.addr, used only when cluster.link.autodetect.address "
+            "is blank): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Configuring Cluster Link': https://learn.liferay.com/w/dxp/installation-and-upgrades/"
+            "setting-up-liferay/clustering-for-high-availability/configuring-cluster-link"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (a non-blank autodetect address sets the bind "
+            "address; channel system properties): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "modules/apps/portal/portal-cluster-multiple/src/main/java/com/liferay/portal/cluster/multiple/internal/"
+            "jgroups/JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "JGroups source, the jgroups.bind_addr system property is used only when the XML sets no bind_addr: "
+            "https://github.com/belaban/JGroups/blob/JGroups-4.1.7.Final/src/org/jgroups/stack/Configurator.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

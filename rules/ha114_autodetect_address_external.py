@@ -31,16 +31,33 @@ DEFAULT = "www.google.com:80"
     fix="Set cluster.link.autodetect.address to a host:port inside the cluster network that every node reaches "
     "(e.g. the database, db.internal:5432), or set it empty and give each node its "
     'cluster.link.bind.addr["cluster-link-control"] / ["cluster-link-udp"].',
+    # facts: liferay-ha-facts.md §2.2; read in: shared/corpus/liferay, dinolupo/Liferay6.2-fixed
     sources=(
-        "portal.properties 6.0.11-7.4: cluster.link.autodetect.address=www.google.com:80, 'must point to an "
-        "address that is accessible to the portal server, www.google.com, or your local gateway' "
-        "(shared/corpus/liferay; liferay-ha-facts.md §2.2)",
-        "6.2 ClusterBase.initBindAddress (dinolupo/Liferay6.2-fixed @d87abb81) and 7.x "
-        "JGroupsClusterChannelFactory._initBindAddress (liferay/liferay-portal @6cfe4873): socket to host:port, "
-        "loopback fallback on failure in 7.x (both read for this rule)",
-        "DXP 7.1 'Enabling Cluster Link' and liferay-learn 'Configuring Cluster Link' (learn.liferay.com/dxp/7.x/en/"
-        "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/configuring-cluster-link.html): "
-        "the default points at Google and may not work behind a firewall (liferay-ha-facts.md §2.2)",
+        (
+            "Liferay 7.4 portal.properties (cluster.link.autodetect.address=www.google.com:80 'must point to an "
+            "address that is accessible to the portal server'): https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 6.2 source, ClusterBase.java (initBindAddress): https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/com/liferay/portal/cluster/ClusterBase.java"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (_initBindAddress; falls back to the loopback "
+            "address on failure): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/"
+            "portal-cluster-multiple/src/main/java/com/liferay/portal/cluster/multiple/internal/jgroups/"
+            "JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "Liferay DXP 7.1 deployment guide, 'Enabling Cluster Link': https://github.com/liferay/liferay-docs/blob/"
+            "1e017a67/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-portal-clustering/"
+            "04-enabling-cluster-link.markdown"
+        ),
+        (
+            "Liferay Learn, 'Configuring Cluster Link' (the default points at Google and may not work behind a "
+            "firewall): https://learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/"
+            "clustering-for-high-availability/configuring-cluster-link"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -137,13 +137,23 @@ def _secret(node: Node, ref: Reference) -> _Secret | None:
         "upgrading an unsecured cluster node by node, use the jgroups/unsecure files on the new nodes first), "
         "and set the same cluster.link.auth.value everywhere."
     ),
+    # facts: ehcache-jgroups-facts.md S-LEARN-CL, B.1, B.4; liferay-ha-facts.md §2.2, §7.1; read in:
+    #   petershin/liferay-learn, shared/corpus/liferay/jgroups/master-2024-12
     sources=(
-        "liferay-learn 'Configuring Cluster Link' (S-LEARN-CL, petershin/liferay-learn): three stacks, nodes "
-        "with different encryption cannot communicate, the same cluster.link.auth.value on every node; "
-        "liferay-ha-facts.md §2.2, §7.1; ehcache-jgroups-facts.md B.1, B.4",
-        "Liferay's stacks jgroups/{unsecure,secure/md5,secure/x509}/udp_{control,transport}.xml (JG74, "
-        "shared/corpus/liferay/jgroups/master-2024-12) and jgroups/secure/sym_encrypt/ in liferay/liferay-portal "
-        "master modules/apps/portal/portal-cluster-multiple/src/main/resources (read for this rule)",
+        (
+            "Liferay Learn, 'Configuring Cluster Link' (three stacks; nodes with different encryption cannot "
+            "communicate; the same cluster.link.auth.value on every node): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/configuring-cluster-link"
+        ),
+        (
+            "Liferay 7.4 built-in JGroups stacks (unsecure, secure/md5, secure/x509): https://github.com/liferay/"
+            "liferay-portal/tree/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/resources/"
+            "jgroups"
+        ),
+        (
+            "Liferay source (JGroups 5 code line, 2026), the sym_encrypt stacks: https://github.com/liferay/"
+            "liferay-portal/tree/master/modules/apps/portal/portal-cluster-multiple/src/main/resources/jgroups/secure"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

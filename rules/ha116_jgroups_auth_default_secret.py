@@ -103,14 +103,28 @@ def _md5_secret(node: Node, ref: Reference) -> _Secret | None:
         "Set cluster.link.auth.value to a long random secret, the same on every node (a secret store or "
         "LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_AUTH_PERIOD_VALUE), or move to the jgroups/secure/x509 stacks."
     ),
+    # facts: liferay-ha-facts.md §2.2; read in: shared/corpus/liferay/portal-7.4-master-2024-12-04.properties
     sources=(
-        "portal.properties 7.4 (cluster.link.auth.value default; shared/corpus/liferay/portal-7.4-master-"
-        "2024-12-04.properties) and Liferay's jgroups/secure/md5/udp_*.xml (AUTH auth_class=MD5Token "
-        "auth_value=${cluster.link.auth.value}, JG74); liferay-ha-facts.md §2.2 (the rule itself is marked "
-        "INFERENCE there, hence a warning)",
-        "JGroupsClusterChannelFactory._parseChannelProperties warns when cluster.link.auth.value equals the "
-        "shipped default (liferay/liferay-portal modules/apps/portal/portal-cluster-multiple, read for this rule)",
-        "liferay-learn 'Configuring Cluster Link': MD5 is the default stack, X.509 is recommended for production",
+        (
+            "Liferay 7.4 portal.properties (cluster.link.auth.value and its shipped default): https://github.com/"
+            "liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 built-in JGroups stacks (secure/md5: AUTH with MD5Token and ${cluster.link.auth.value}): "
+            "https://github.com/liferay/liferay-portal/tree/7.4.3.112-ga112/modules/apps/portal/"
+            "portal-cluster-multiple/src/main/resources/jgroups"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (warns when cluster.link.auth.value is the "
+            "shipped default): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/"
+            "portal-cluster-multiple/src/main/java/com/liferay/portal/cluster/multiple/internal/jgroups/"
+            "JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "Liferay Learn, 'Configuring Cluster Link' (MD5 is the default stack; X.509 is recommended for "
+            "production): https://learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/"
+            "clustering-for-high-availability/configuring-cluster-link"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

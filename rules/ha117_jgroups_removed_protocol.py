@@ -83,17 +83,30 @@ def _removed_attribute(name: str) -> bool:
         "multiple) and carry over only bind_port, port_range and the discovery settings; replace MERGE2 with "
         "MERGE3, UNICAST/UNICAST2 with UNICAST3, drop singleton_name and the timer/thread-pool attributes."
     ),
+    # facts: liferay-ha-facts.md §2.4; ehcache-jgroups-facts.md B.3, B.5; read in: petershin/liferay-learn,
+    #   zoltantoth0409/liferay-portal, hhuijser/liferay-portal, tylerbertrand/liferay-portal
     sources=(
-        "liferay-learn 'Configuring Unicast over TCP' note (petershin/liferay-learn @4081b956, read for this "
-        "rule): singleton_name was deprecated in JGroups 4.0.0 and removed since DXP 7.2 SP1 / Portal 7.2 GA2, "
-        "which use JGroups 4.1.1; liferay-ha-facts.md §2.4; ehcache-jgroups-facts.md B.3, B.5",
-        "belaban/JGroups: src/org/jgroups/protocols/ listed at JGroups-3.6.20.Final, 4.0.0.Final, 4.1.7.Final, "
-        "5.0.0.Final, 5.2.0.Final; TP/BasicTCP/TCP @Property names compared between 3.6.20 and 4.0.0/4.1.7; "
-        "Configurator.initializeAttrs throws on leftover properties (conf/jg-messages.properties JGRP000001) "
-        "(all read for this rule)",
-        "Liferay's bundled JGroups: 3.6.16 (7.0/7.1), 4.1.1 then 4.1.7 (7.2-7.4), 5.5.x only on current master "
-        "(modules/apps/portal/portal-cluster-multiple/build.gradle in zoltantoth0409/liferay-portal, "
-        "hhuijser/liferay-portal, tylerbertrand/liferay-portal, liferay/liferay-portal; read for this rule)",
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' (singleton_name was deprecated in JGroups 4.0.0 and "
+            "removed from DXP 7.2 SP1 / Portal 7.2 GA2, which use JGroups 4.1.1): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "configuring-unicast-over-tcp"
+        ),
+        (
+            "JGroups source, the protocols of each release: https://github.com/belaban/JGroups/tree/"
+            "JGroups-3.6.20.Final/src/org/jgroups/protocols and https://github.com/belaban/JGroups/tree/"
+            "JGroups-4.1.7.Final/src/org/jgroups/protocols"
+        ),
+        (
+            "JGroups source, JGRP000001, the error for properties a protocol does not know: https://github.com/"
+            "belaban/JGroups/blob/JGroups-4.0.0.Final/conf/jg-messages.properties"
+        ),
+        (
+            "Liferay source, the JGroups bundled with 7.0 (3.6) and 7.4 (4.1), build.gradle of "
+            "portal-cluster-multiple: https://github.com/liferay/liferay-portal/blob/7.0.6-ga7/modules/apps/portal/"
+            "portal-cluster-multiple/build.gradle, https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "modules/apps/portal/portal-cluster-multiple/build.gradle"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -57,17 +57,32 @@ def _what(groups: list[MulticastGroup]) -> str:
     ),
     fix='Give each cluster its own multicast.group.address["X"]/multicast.group.port["X"] set (e.g. '
     "239.255.10.x for production, 239.255.20.x for staging), or keep the clusters on separated networks.",
+    # facts: liferay-ha-facts.md §2.3; ehcache-jgroups-facts.md A.6; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn 'Configuring Cluster Link' (learn.liferay.com/dxp/7.x/en/installation-and-upgrades/"
-        "setting-up-liferay/clustering-for-high-availability/configuring-cluster-link.html; petershin/liferay-learn "
-        "mirror): clusters on one network "
-        "must use different multicast address/port sets (liferay-ha-facts.md §2.3, ehcache-jgroups-facts A.6)",
-        "portal.properties 'Multicast' section (6.0.11-7.4): each address and port pair is one conversation",
-        "JBoss EWP 5 guide 'Isolating JGroups channels' (access.redhat.com/documentation/en-US/"
-        "JBoss_Enterprise_Web_Platform/5/html/Administration_And_Configuration_Guide/"
-        "clustering-jgroups-isolation.html): isolate clusters by group name, multicast address and port",
-        "groups in use: see HA104 (JGroupsClusterChannelFactory, ClusterBase, EhcacheConfigurationUtil, read "
-        "for these rules)",
+        (
+            "Liferay Learn, 'Configuring Cluster Link' (clusters on one network must use different multicast address "
+            "and port sets): https://learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/"
+            "clustering-for-high-availability/configuring-cluster-link"
+        ),
+        (
+            "Liferay 7.4 portal.properties (section 'Multicast': each address and port pair is one conversation): "
+            "https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "JBoss Enterprise Web Platform 5 guide, 'Isolating JGroups Channels': https://access.redhat.com/"
+            "documentation/en-US/JBoss_Enterprise_Web_Platform/5/html/Administration_And_Configuration_Guide/"
+            "clustering-jgroups-isolation.html"
+        ),
+        (
+            "Liferay 7.4 source, JGroupsClusterChannelFactory.java (which groups are in use): https://github.com/"
+            "liferay/liferay-portal/blob/7.4.3.112-ga112/modules/apps/portal/portal-cluster-multiple/src/main/java/"
+            "com/liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (which groups are in use): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/"
+            "EhcacheConfigurationUtil.java"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -176,17 +176,22 @@ def _verb(nodes: list[Node]) -> str:
         "Deploy the same JGroups stack file to every node, with the same discovery protocol and the same "
         "discovery target (one JDBC_PING database and table, one S3 bucket, one DNS query) per channel."
     ),
+    # facts: liferay-ha-facts.md §2.4; ehcache-jgroups-facts.md B.3, B.4, B.5; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn 'Configuring Unicast over TCP' (petershin/liferay-learn @4081b956, read for this rule): "
-        "TCPPING, JDBC_PING, S3_PING and other pings, 'a central database accessible by all the nodes'; "
-        "liferay-ha-facts.md §2.4 (cross-node agreement marked INFERENCE there); ehcache-jgroups-facts.md B.3, "
-        "B.4, B.5 ('JDBC_PING pointing at a different database per node')",
-        "JGroups discovery attributes (JDBC_PING connection_url/datasource_jndi_name, S3_PING location, "
-        "dns.DNS_PING dns_query, MPING mcast_addr/mcast_port with jgroups.mping.* system properties) and the "
-        "stock conf/*.xml discovery protocols (belaban/JGroups at 3.6.20, 4.1.7, 5.4.12, read for this rule)",
-        "Why another protocol never answers: Discovery.up reads the PingHeader under its own protocol id, and every "
-        "discovery protocol has its own id (conf/jg-protocol-ids.xml: PING 5, MPING 6, S3_PING 7, FILE_PING 8, "
-        "TCPPING 9, JDBC_PING 32, DNS_PING 61; belaban/JGroups JGroups-4.1.7.Final, read for this rule)",
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' (TCPPING, JDBC_PING, S3_PING and other discovery "
+            "protocols; 'a central database accessible by all the nodes'): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "configuring-unicast-over-tcp"
+        ),
+        (
+            "JGroups manual, 'List of protocols' (discovery protocols and their attributes): http://www.jgroups.org/"
+            "manual4/index.html#protlist"
+        ),
+        (
+            "JGroups source, every discovery protocol has its own protocol id, so one never answers another: https://"
+            "github.com/belaban/JGroups/blob/JGroups-4.1.7.Final/conf/jg-protocol-ids.xml"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -68,17 +68,22 @@ def _keyless(ref: Reference) -> Protocol | None:
         "cluster.link.channel.name.transport.0 to long random values, the same on every node and kept secret, or "
         "use the x509 stacks or a SYM_ENCRYPT keystore."
     ),
+    # facts: liferay-releases-2024-2026.md §2.3, §2.2
     sources=(
-        "liferay/liferay-portal JGroupsClusterChannelFactory._parseChannelProperties and "
-        "SymEncryptProtocolStackConfigurator.afterCreation (channelPropertiesLocation.startsWith("
-        '"jgroups/secure/sym_encrypt/"); key = DigesterUtil.digestRaw(SHA_256, clusterName) when '
-        "keystoreName() is null; the 'not secure enough' warning), read for this rule; releases-2024-2026 §2.3 "
-        "(@6cfe4873; ClusterSymEncryptTest @be475683)",
-        "belaban/JGroups jgroups-5.5.6.Final and JGroups-4.1.7.Final src/org/jgroups/protocols/SYM_ENCRYPT.java: "
-        "init() calls readSecretKeyFromKeystore() when no secret key was set (read for this rule)",
-        "portal.properties of the JGroups 5 master (@6cfe4873): default channel properties "
-        "jgroups/secure/sym_encrypt/udp_*.xml, channel names liferay-channel-control / "
-        "liferay-channel-transport-0 (releases-2024-2026 §2.2)",
+        (
+            "Liferay source (JGroups 5 code line, 2026), JGroupsClusterChannelFactory.java (without a keystore the "
+            "sym_encrypt key is a SHA-256 digest of the channel name, with a 'not secure enough' warning): https://"
+            "github.com/liferay/liferay-portal/blob/6cfe4873/modules/apps/portal/portal-cluster-multiple/src/main/"
+            "java/com/liferay/portal/cluster/multiple/internal/jgroups/JGroupsClusterChannelFactory.java"
+        ),
+        (
+            "JGroups source, SYM_ENCRYPT reads the key from the keystore when none was set: https://github.com/"
+            "belaban/JGroups/blob/jgroups-5.5.6.Final/src/org/jgroups/protocols/SYM_ENCRYPT.java"
+        ),
+        (
+            "Liferay portal.properties of the JGroups 5 code line (default stacks jgroups/secure/sym_encrypt/"
+            "udp_*.xml): https://github.com/liferay/liferay-portal/blob/6cfe4873/portal-impl/src/portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -62,19 +62,35 @@ def _embedded(url: Setting | None, driver: Setting | None) -> JdbcUrl | None:
     ),
     fix="Point jdbc.default.driverClassName/url/username/password (or jdbc.default.jndi.name) at the "
     "shared database server, identically on every node.",
+    # facts: liferay-ha-facts.md §3.1, §3.2; read in: shared/corpus/liferay, petershin/liferay-learn
     sources=(
-        "Built-in default: portal.properties 6.0.11/6.1.0/6.2.5 jdbc.default.url=jdbc:hsqldb:${liferay.home}/data/hsql/"
-        "lportal (org.hsqldb.jdbcDriver); 7.4 jdbc:hsqldb:${liferay.home}/data/hypersonic/lportal;hsqldb.lock_file="
-        "false (org.hsqldb.jdbc.JDBCDriver), 'not recommended for production use' (liferay-ha-facts.md §3.1)",
-        "JNDI: 'These properties will only be read if the property jdbc.default.jndi.name is not set' "
-        "(portal.properties 6.2.5 and 7.4 JDBC section, read in shared/corpus/liferay)",
-        "6.1/6.2 User Guide and DXP 7.0 clustering guide: the embedded HSQL database cannot be used in a cluster; "
-        "liferay-learn 'Database Configuration for Cluster Nodes' (petershin/liferay-learn mirror): 'Clustering will "
-        "not work with the embedded HSQL database' (facts §3.2)",
-        "Derby embedded: org.apache.derby.jdbc.EmbeddedDriver / jdbc:derby:lportal samples in portal.properties 6.x",
-        "H2 (facts §3.1 INFERENCE, checked): H2 'Connection Modes' (h2database.com/html/features.html): in embedded "
-        "mode 'a database may only be open in one virtual machine (and class loader) at any time'; AUTO_SERVER=TRUE "
-        "(mixed mode) lets other JVMs share it, so such URLs are not reported",
+        (
+            "Liferay 6.2 portal.properties (JDBC section: the HSQL default, 'not recommended for production use'; "
+            "ignored when jdbc.default.jndi.name is set): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/"
+            "portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (JDBC section: the HSQL default, 'not recommended for production use'; "
+            "ignored when jdbc.default.jndi.name is set): https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Database Configuration for Cluster Nodes' ('Clustering will not work with the embedded "
+            "HSQL database'): https://learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/"
+            "clustering-for-high-availability/database-configuration-for-cluster-nodes"
+        ),
+        (
+            "H2 documentation, 'Connection Modes' (an embedded database is open in one JVM at a time; "
+            "AUTO_SERVER=TRUE shares it): https://h2database.com/html/features.html"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

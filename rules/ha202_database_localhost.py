@@ -53,12 +53,27 @@ def _is_loopback(host: str) -> bool:
     ),
     fix="Set jdbc.default.url (and jdbc.read.url / jdbc.write.url when used) to the database server's network "
     "name on every node, and remove stale copies of the key from portal-setup-wizard.properties.",
+    # facts: liferay-ha-facts.md §3.2, §1.1
     sources=(
-        "6.2 User Guide ch. 20 and DXP 7.0 clustering guide: all nodes share one database, which should run on a "
-        "separate host (liferay-ha-facts.md §3.2; localhost = one database per node is marked INFERENCE there, "
-        "hence warning)",
-        "Liferay's JDBC samples use localhost for every vendor (portal.properties 6.2.5 and 7.4, JDBC section)",
-        "Setup wizard file overrides portal-ext.properties (portal.properties include-and-override order, facts §1.1)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (all nodes share one "
+            "database on a separate host): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/"
+            "chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Database Configuration for Cluster Nodes': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "database-configuration-for-cluster-nodes"
+        ),
+        (
+            "Liferay 7.4 portal.properties (JDBC samples use localhost; portal-setup-wizard.properties overrides "
+            "portal-ext.properties): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/"
+            "portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

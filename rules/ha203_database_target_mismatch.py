@@ -93,14 +93,28 @@ def _grouping(
     ),
     fix="Give every node the same database target: one portal-ext.properties (or environment) for the "
     "jdbc.default.* keys, and no node-local override in portal-setup-wizard.properties.",
+    # facts: liferay-ha-facts.md §3.2, §1.5, §1.1; read in: petershin/liferay-learn, shared/corpus/liferay
     sources=(
-        "6.1/6.2 User Guide ('all nodes must point to the same database'), liferay-learn 'Database Configuration "
-        "for Cluster Nodes': 'nodes in a DXP cluster must be configured to share the same database' "
-        "(petershin/liferay-learn mirror; liferay-ha-facts.md §3.2)",
-        "jdbc.default.jndi.name replaces the jdbc.default connection keys (portal.properties 6.2.5 and 7.4 JDBC "
-        "section, shared/corpus/liferay)",
-        "Duplicate keys are joined with commas by Commons Configuration (facts §1.5); setup-wizard file overrides "
-        "portal-ext.properties (facts §1.1)",
+        (
+            "Liferay Portal 6.1 User Guide, 'Configuring Liferay for High Availability' ('all nodes must point to "
+            "the same database'): https://github.com/liferay/liferay-docs/blob/0360235e/userGuide/en/chapters/"
+            "19-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Learn, 'Database Configuration for Cluster Nodes' ('nodes in a DXP cluster must be configured "
+            "to share the same database'): https://learn.liferay.com/w/dxp/installation-and-upgrades/"
+            "setting-up-liferay/clustering-for-high-availability/database-configuration-for-cluster-nodes"
+        ),
+        (
+            "Liferay 7.4 portal.properties (jdbc.default.jndi.name replaces the connection keys; "
+            "portal-setup-wizard.properties overrides portal-ext.properties): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Apache Commons Configuration 1.10, PropertiesConfiguration (a repeated key becomes a list): https://"
+            "commons.apache.org/proper/commons-configuration/javadocs/v1.10/apidocs/org/apache/commons/configuration/"
+            "PropertiesConfiguration.html"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

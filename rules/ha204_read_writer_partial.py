@@ -200,19 +200,32 @@ def _show(value: Hashable) -> str:
     ),
     fix="On every node, either define jdbc.read.* and jdbc.write.* and list the dynamic data source Spring "
     "file(s) for your version, or use jdbc.default.* alone.",
+    # facts: liferay-ha-facts.md §3.1, §1.5; read in: shared/corpus/liferay, petershin/liferay-learn
     sources=(
-        "portal.properties 6.0.11/6.1.0/6.2.5: spring.configs lists #META-INF/dynamic-data-source-spring.xml "
-        "commented out; JDBC section: 'Add dynamic-data-source-spring.xml to the property spring.configs' for "
-        "jdbc.read./jdbc.write. (shared/corpus/liferay); 6.1/6.2 User Guide (liferay-ha-facts.md §3.1)",
-        "DXP 7.0/7.1/7.2 deployment guides (liferay/liferay-docs, read through the file index): uncomment "
-        "META-INF/dynamic-data-source-spring.xml in spring.configs and "
-        "META-INF/dynamic-data-source-infrastructure-spring.xml in spring.infrastructure.configs",
-        "liferay-learn 'Database Configuration for Cluster Nodes' (current revision, petershin/liferay-learn "
-        "mirror): the spring.infrastructure.configs step is 'only necessary for DXP 7.3 U22, DXP 7.4 U65 and "
-        "below'; portal.properties 7.4 (master 2024-12) no longer mentions the Spring files and "
-        "VerifyProperties 7.4 lists spring.infrastructure.configs as obsolete (verify-properties-legacy-keys.tsv) "
-        "- this corrects facts §3.1, which attributed the infrastructure file to 7.4",
-        "Commons Configuration skips comment lines inside continued values (facts §1.5)",
+        (
+            "Liferay 6.2 portal.properties (spring.configs and the JDBC section: 'Add dynamic-data-source-spring.xml "
+            "to the property spring.configs'): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/"
+            "src/portal.properties"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Database Configuration for Cluster Nodes' (the spring.infrastructure.configs step is "
+            "'only necessary for DXP 7.3 U22, DXP 7.4 U65 and below'): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "database-configuration-for-cluster-nodes"
+        ),
+        (
+            "Liferay 7.4 source, VerifyProperties.java (spring.infrastructure.configs is obsolete): https://"
+            "github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/com/liferay/portal/verify/"
+            "VerifyProperties.java"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

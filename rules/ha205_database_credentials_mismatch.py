@@ -67,12 +67,19 @@ def _where(setting: Setting | None, version: str) -> str:
     ),
     fix="Give every node the same jdbc.default.username and jdbc.default.password (one shared "
     "portal-ext.properties or secret), or document why a node uses another account.",
+    # facts: liferay-ha-facts.md §3.1, §3.2, §10
     sources=(
-        "Connection keys jdbc.default.username / jdbc.default.password, not read when jdbc.default.jndi.name is set "
-        "(portal.properties 6.2.5 and 7.4 JDBC section; liferay-ha-facts.md §3.1)",
-        "Same database on every node, target including the user (facts §3.2; a user mismatch alone is an "
-        "INFERENCE there, hence warning)",
-        "Secrets are compared with ruleapi.secret_digest and never printed (facts §10)",
+        (
+            "Liferay 7.4 portal.properties (jdbc.default.username and jdbc.default.password, not read when "
+            "jdbc.default.jndi.name is set): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Database Configuration for Cluster Nodes': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "database-configuration-for-cluster-nodes"
+        ),
+        "liferay-ha-lint README, section 'Safety' (secrets are compared by digest and never printed)",
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

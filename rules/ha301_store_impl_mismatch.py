@@ -39,12 +39,33 @@ def _unknown(setting: Setting | None) -> bool:
     ),
     fix="Set the same dl.store.impl (dl.hook.impl on 6.0) on every node, and migrate existing files with "
     "Server Administration > Data Migration when you change stores.",
+    # facts: liferay-ha-facts.md §4.1, §4.2
     sources=(
-        "dl.hook.impl (6.0) / dl.store.impl (6.1+) and their default and alternative classes: portal.properties "
-        "6.0.11, 6.1.0, 6.2.5, 7.4 (liferay-ha-facts.md §4.1); VerifyProperties 6.2.5 renamed dl.hook.impl -> "
-        "dl.store.impl (verify-properties-legacy-keys.tsv)",
-        "6.1/6.2 User Guide, DXP 7.0 clustering guide and liferay-learn 'Clustering for High Availability': "
-        "Documents and Media must have the exact same configuration on all nodes (facts §4.2)",
+        (
+            "Liferay 6.0 portal.properties (dl.hook.impl): https://docs.liferay.com/portal/6.0/propertiesdoc/"
+            "portal.properties.html"
+        ),
+        (
+            "Liferay 6.2 portal.properties (dl.store.impl and its classes): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (dl.store.impl and its classes): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 6.2 source, VerifyProperties.java (dl.hook.impl renamed dl.store.impl): https://github.com/"
+            "liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/verify/VerifyProperties.java"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (Documents and Media must "
+            "have the same configuration on all nodes): https://github.com/liferay/liferay-docs/blob/0b22f2fc/"
+            "userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Learn, 'Clustering for High Availability': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -38,19 +38,40 @@ def _show(value: Hashable) -> str:
     ),
     fix="Mount the shared storage at the same path on every node and give every node the same root (or "
     "bucket / repository URL); on 7.x deploy the same store .config file to every node's osgi/configs.",
+    # facts: liferay-ha-facts.md §4.1, §1.4, §4.2
     sources=(
-        "Root keys per version: portal.properties 6.0.11 (dl.hook.file.system.root.dir), 6.1.0/6.2.5 "
-        "(dl.store.file.system.root.dir, dl.store.s3.bucket.name, dl.store.cmis.repository.url, "
-        "jcr.jackrabbit.repository.root); 6.0 CMIS: cmis.repository.url (liferay-ha-facts.md §4.1)",
-        "7.x rootDir: FileSystemStoreRegister / AdvancedFileSystemStoreRegister configurationPid and "
-        'AdvancedFileSystemStoreConfiguration @Meta.AD(deflt = "data/document_library"), FileSystemStore '
-        "resolves a relative rootDir against PropsKeys.LIFERAY_HOME (liferay/liferay-portal "
-        "modules/apps/portal-store/portal-store-file-system, read through the file index)",
-        "7.x S3 bucket: S3StoreConfiguration.bucketName() (liferay/liferay-portal modules/apps/portal-store/"
-        "portal-store-s3/.../S3StoreConfiguration.java @cfeb1462, checked: the key is bucketName, not "
-        "s3BucketName)",
-        "configuration.override.<pid>_<key> portal properties (liferay-learn 'Using Configuration Files', facts §1.4)",
-        "Same store for every node (6.1/6.2 User Guide, DXP 7.0 guide, liferay-learn; facts §4.2)",
+        (
+            "Liferay 6.0 portal.properties (dl.hook.file.system.root.dir, cmis.repository.url): https://"
+            "docs.liferay.com/portal/6.0/propertiesdoc/portal.properties.html"
+        ),
+        (
+            "Liferay 6.2 portal.properties (dl.store.file.system.root.dir, dl.store.s3.bucket.name, "
+            "dl.store.cmis.repository.url, jcr.jackrabbit.repository.root): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 source, file system store and its configuration (rootDir, default data/document_library, "
+            "relative to Liferay home): https://github.com/liferay/liferay-portal/tree/7.4.3.112-ga112/modules/apps/"
+            "portal-store/portal-store-file-system"
+        ),
+        (
+            "Liferay source, S3StoreConfiguration.java (bucketName): https://github.com/liferay/liferay-portal/blob/"
+            "cfeb1462/modules/apps/portal-store/portal-store-s3/src/main/java/com/liferay/portal/store/s3/"
+            "configuration/S3StoreConfiguration.java"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') "
+            "(configuration.override.* portal properties): https://learn.liferay.com/w/dxp/system-administration/"
+            "configuring-liferay/configuration-files-and-factories/using-configuration-files"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Learn, 'Clustering for High Availability': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

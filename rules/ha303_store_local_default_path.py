@@ -35,15 +35,26 @@ from linter.ruleapi.store import DEFAULT_STORE_ROOT_7X, store_impl, store_impl_k
     fix="Put the root on shared storage and configure it explicitly on every node: "
     "dl.store.file.system.root.dir (dl.hook.file.system.root.dir on 6.0), or on 7.x rootDir in "
     "osgi/configs/com.liferay.portal.store.file.system.configuration.(Advanced)FileSystemStoreConfiguration.config.",
+    # facts: liferay-ha-facts.md §4.1, §4.2
     sources=(
-        "Defaults: dl.hook.file.system.root.dir / dl.store.file.system.root.dir=${liferay.home}/data/document_library "
-        "(portal.properties 6.0.11, 6.1.0, 6.2.5); 7.x rootDir default data/document_library and "
-        "'new File(PropsUtil.get(PropsKeys.LIFERAY_HOME), path)' for a relative root (liferay/liferay-portal "
-        "portal-store-file-system FileSystemStore.java and AdvancedFileSystemStoreConfiguration.java, read through "
-        "the file index; liferay-ha-facts.md §4.1)",
-        "6.1/6.2 User Guide, DXP 7.0 guide: the file systems used by the File System or Advanced File System stores "
-        "must be shared and support concurrent requests and file locking (facts §4.2; 'default root = not shared' "
-        "is an INFERENCE there, hence warning)",
+        (
+            "Liferay 6.2 portal.properties (dl.store.file.system.root.dir=${liferay.home}/data/document_library): "
+            "https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 source, file system store and its configuration (rootDir default data/document_library, "
+            "relative to Liferay home): https://github.com/liferay/liferay-portal/tree/7.4.3.112-ga112/modules/apps/"
+            "portal-store/portal-store-file-system"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (the store's file system "
+            "must be shared and support concurrent requests and file locking): https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

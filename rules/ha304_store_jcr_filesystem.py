@@ -42,13 +42,21 @@ def _describe(setting: Setting | None, version: str) -> str:
     fix="Switch repository.xml on every node to database persistence with the <Cluster> section enabled "
     "(6.1/6.2 User Guide 'Using the JCR store'), or migrate to another store with Server Administration > "
     "Data Migration.",
+    # facts: liferay-ha-facts.md §4.1, §4.2
     sources=(
-        "dl.store.impl=com.liferay.portlet.documentlibrary.store.JCRStore (6.1/6.2) and "
-        "dl.hook.impl=com.liferay.documentlibrary.util.JCRHook (6.0); jcr.jackrabbit.repository.root="
-        "${liferay.home}/data/jackrabbit and jcr.jackrabbit.config.file.path=${jcr.jackrabbit.repository.root}/"
-        "repository.xml (portal.properties 6.0.11, 6.1.0, 6.2.5; liferay-ha-facts.md §4.1)",
-        "6.1/6.2 User Guide and DXP 7.0 draft: default Jackrabbit repository on the local file system, shared "
-        "folder not recommended, cluster through database persistence and <Cluster> (facts §4.2)",
+        (
+            "Liferay 6.2 portal.properties (JCRStore, jcr.jackrabbit.repository.root=${liferay.home}/data/"
+            "jackrabbit): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 6.0 portal.properties (JCRHook): https://docs.liferay.com/portal/6.0/propertiesdoc/"
+            "portal.properties.html"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (the default Jackrabbit "
+            "repository is on the local file system; cluster it through database persistence): https://github.com/"
+            "liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

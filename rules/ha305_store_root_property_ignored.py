@@ -43,14 +43,23 @@ IGNORED_KEYS = (
     fix="Move the path to rootDir in osgi/configs/com.liferay.portal.store.file.system.configuration."
     '(Advanced)FileSystemStoreConfiguration.config on every node (rootDir="/shared/path") and delete the '
     "portal property.",
+    # facts: liferay-ha-facts.md §4.1; read in: shared/corpus/liferay/verify-properties-legacy-keys.tsv,
+    #   shared/corpus/liferay
     sources=(
-        "VerifyProperties master 2024-12: dl.store.file.system.root.dir and dl.store.advanced.file.system.root.dir "
-        "modularized to com.liferay.portal.store.filesystem as root.dir, also obsolete; dl.hook.file.system.root.dir "
-        "obsolete (shared/corpus/liferay/verify-properties-legacy-keys.tsv; liferay-ha-facts.md §4.1)",
-        "FileSystemStoreRegister / AdvancedFileSystemStoreRegister configurationPid and rootDir default "
-        "data/document_library (liferay/liferay-portal modules/apps/portal-store/portal-store-file-system, read "
-        "through the file index; FSS in the facts)",
-        "portal.properties 7.4 (master 2024-12) defines no dl.store.file.system.root.dir (shared/corpus/liferay)",
+        (
+            "Liferay 7.4 source, VerifyProperties.java (dl.store.file.system.root.dir and "
+            "dl.store.advanced.file.system.root.dir moved to the store's rootDir): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/com/liferay/portal/verify/VerifyProperties.java"
+        ),
+        (
+            "Liferay 7.4 source, file system store and its configuration (rootDir, default data/document_library): "
+            "https://github.com/liferay/liferay-portal/tree/7.4.3.112-ga112/modules/apps/portal-store/"
+            "portal-store-file-system"
+        ),
+        (
+            "Liferay 7.4 portal.properties (defines no dl.store.file.system.root.dir): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -149,19 +149,30 @@ def _show(value: Hashable) -> str:
     fix="Deploy one store configuration (.config file or configuration.override.* properties) to every node: "
     "the same bucket or container, the same S3 endpoint and region, the same Azure storage account and the "
     "same GCS aes256Key (from one secret).",
+    # facts: liferay-releases-2024-2026.md §4, M11; read in: tylerbertrand/liferay-portal
     sources=(
-        "S3StoreConfiguration (bucketName, s3Endpoint, s3Region deflt us-east-1, s3PathStyle): liferay/liferay-portal"
-        "@cfeb1462 modules/apps/portal-store/portal-store-s3/src/main/java/com/liferay/portal/store/s3/"
-        "configuration/S3StoreConfiguration.java",
-        "IBMS3Store: configurationPid S3StoreConfiguration, store.type=com.liferay.portal.store.s3.IBMS3Store, "
-        "getAmazonS3 uses s3Endpoint and s3Region (liferay/liferay-portal@0ceeea3c portal-store-s3 IBMS3Store.java)",
-        "GCSStoreConfiguration (bucketName, aes256Key password type, deflt empty): liferay/liferay-portal@78f0e85c "
-        "modules/apps/portal-store/portal-store-gcs/.../GCSStoreConfiguration.java; GCSStore encrypts with "
-        "BlobWriteOption.encryptionKey and decrypts with decryptionKey of the resolved key (@c06c10e2 GCSStore.java)",
-        "AzureStoreConfiguration (connectionString, containerName, encryptionScope) and AzureStore building its "
-        "BlobContainerClient from them: tylerbertrand/liferay-portal@3339d27c (a fork of liferay/liferay-portal) "
-        "modules/apps/portal-store/portal-store-azure",
-        "liferay-releases-2024-2026.md §4 and M11/M12 (same store = same endpoint, region and bucket)",
+        (
+            "Liferay source, S3StoreConfiguration.java (bucketName, s3Endpoint, s3Region, s3PathStyle): https://"
+            "github.com/liferay/liferay-portal/blob/cfeb1462/modules/apps/portal-store/portal-store-s3/src/main/java/"
+            "com/liferay/portal/store/s3/configuration/S3StoreConfiguration.java"
+        ),
+        (
+            "Liferay source, IBMS3Store.java: https://github.com/liferay/liferay-portal/blob/0ceeea3c/modules/apps/"
+            "portal-store/portal-store-s3/src/main/java/com/liferay/portal/store/s3/IBMS3Store.java"
+        ),
+        (
+            "Liferay source, Google Cloud Storage store (bucketName, aes256Key): https://github.com/liferay/"
+            "liferay-portal/tree/78f0e85c/modules/apps/portal-store/portal-store-gcs"
+        ),
+        (
+            "Liferay source (2024+ releases), Azure Blob Storage store (connectionString, containerName, "
+            "encryptionScope): https://github.com/liferay/liferay-portal/tree/master/modules/apps/portal-store/"
+            "portal-store-azure"
+        ),
+        (
+            "Liferay Learn, 'Clustering for High Availability' (every node uses the same document store): https://"
+            "learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -86,12 +86,26 @@ def _cluster_shares_dir(nodes: tuple[Node, ...]) -> bool:
     ),
     fix="Set lucene.replicate.write=true (with cluster.link.enabled=true) on every node, or move search to Solr "
     "(solr-web plugin) and set the option solr = true for this rule.",
+    # facts: liferay-ha-facts.md §5.1
     sources=(
-        "portal.properties 6.0.11, 6.1.0, 6.2.5: lucene.replicate.write=false, lucene.store.type=file, "
-        "lucene.dir=${liferay.home}/data/lucene/, index.read.only=false with their comments ('only relevant when "
-        "using the default Lucene indexing engine', 'shared index and only one node of the cluster updates it')",
-        "6.1 and 6.2 User Guides, 'Configuring Liferay for High Availability' search section (liferay-ha-facts.md "
-        "§5.1); 6.2 IndexAccessorImpl accepts file, jdbc, ram (SRC62)",
+        (
+            "Liferay 6.2 portal.properties (lucene.replicate.write, lucene.store.type, lucene.dir, index.read.only "
+            "and their comments): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "Liferay Portal 6.1 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0360235e/userGuide/en/chapters/19-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (search section): https://"
+            "github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/"
+            "20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay 6.2 source, IndexAccessorImpl.java (store types file, jdbc, ram): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/search/lucene/IndexAccessorImpl.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

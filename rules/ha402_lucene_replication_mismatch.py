@@ -43,10 +43,21 @@ def _show(value: Hashable) -> str:
     ),
     fix="Set lucene.replicate.write=true on every node (with cluster.link.enabled=true), in the shared "
     "portal-ext.properties.",
+    # facts: liferay-ha-facts.md §5.1, §7.1, §7.4
     sources=(
-        "6.2 User Guide ch. 20, 'lucene.replicate.write=true on all nodes' (liferay-ha-facts.md §5.1, §7.1)",
-        "portal.properties 6.0.11-6.2.5: lucene.replicate.write=false and its comment",
-        "GetterUtil.BOOLEANS (facts §7.4)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' "
+            "('lucene.replicate.write=true on all nodes'): https://github.com/liferay/liferay-docs/blob/0b22f2fc/"
+            "userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay 6.2 portal.properties (lucene.replicate.write=false and its comment): https://github.com/"
+            "liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay source, GetterUtil.java (BOOLEANS = true, t, y, on, 1): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-kernel/src/com/liferay/portal/kernel/util/GetterUtil.java"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -42,12 +42,21 @@ def _verify(version: str, key: str) -> str:
     ),
     fix="Remove the lucene.* and index.read.only keys from the 7.x properties and configure a remote Elasticsearch "
     "connector on every node instead.",
+    # facts: liferay-ha-facts.md §5.2; read in: shared/corpus/liferay/verify-properties-legacy-keys.tsv
     sources=(
-        "VerifyProperties master 2024-12 (shared/corpus/liferay/verify-properties-legacy-keys.tsv): "
-        "lucene.replicate.write, index.read.only, lucene.store.jdbc.* obsolete; lucene.dir, lucene.store.type, ... "
-        "modularized to com.liferay.portal.search.lucene (liferay-ha-facts.md §5.2)",
-        "Help Center 'Changes in Liferay DXP Clustering' (7.0): storing indexes locally with Lucene has been removed",
-        "7.4 portal.properties defines no lucene.* key",
+        (
+            "Liferay 7.4 source, VerifyProperties.java (lucene.* keys obsolete or moved to "
+            "com.liferay.portal.search.lucene): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "portal-impl/src/com/liferay/portal/verify/VerifyProperties.java"
+        ),
+        (
+            "Liferay Help Center, 'Changes in Liferay DXP Clustering' (DXP 7.0: storing indexes locally with Lucene "
+            "was removed)"
+        ),
+        (
+            "Liferay 7.4 portal.properties (defines no lucene.* key): https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -41,16 +41,36 @@ BUNDLED = {"7.0": "Elasticsearch 2.x connector", "7.1": "Elasticsearch 6 connect
     "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration on 7.0, "
     "com.liferay.portal.search.elasticsearch6.configuration.ElasticsearchConfiguration on 7.1-7.2 "
     "(elasticsearch7 with the Marketplace Elasticsearch 7 connector).",
+    # facts: liferay-ha-facts.md §5.2
     sources=(
-        "7.0 ElasticsearchConfiguration.java: operationMode default EMBEDDED (code index, Meta.OCD "
-        "com.liferay.portal.search.elasticsearch.configuration.ElasticsearchConfiguration)",
-        "liferay-learn elasticsearch-connector-configuration-reference.md: operationMode default EMBEDDED, 'EMBEDDED "
-        "operation mode is unsupported for production environments'; connecting-to-elasticsearch.md (7.2 ES6 "
-        "bundled, ES7 from Marketplace, both Embedded/Remote)",
-        "liferay-learn using-the-sidecar-or-embedded-elasticsearch.md (LL-SIDE); DXP 7.0 clustering guide "
-        "(liferay-ha-facts.md §5.2)",
-        "liferay-learn using-configuration-files.md 'Configuration Files and Clustering' (a file deployed on one node "
-        "is applied to all nodes; configuration.override.* properties have the highest priority)",
+        (
+            "Liferay DXP 7.0 reference, 'Elasticsearch Settings' (operationMode=EMBEDDED by default, unsupported in "
+            "production; transportAddresses): https://github.com/liferay/liferay-docs/blob/master/discover/reference/"
+            "articles/06-elasticsearch-settings.markdown"
+        ),
+        (
+            "Liferay Learn, 'Elasticsearch Connector Configuration Reference' (operationMode default EMBEDDED; "
+            "'EMBEDDED operation mode is unsupported for production environments'): https://learn.liferay.com/w/dxp/"
+            "search/installing-and-upgrading-a-search-engine/elasticsearch/"
+            "elasticsearch-connector-configuration-reference"
+        ),
+        (
+            "Liferay Learn, 'Connecting to Elasticsearch': https://learn.liferay.com/w/dxp/search/"
+            "installing-and-upgrading-a-search-engine/elasticsearch/connecting-to-elasticsearch"
+        ),
+        (
+            "Liferay Learn, 'Using the Sidecar or Embedded Elasticsearch': https://learn.liferay.com/w/dxp/search/"
+            "installing-and-upgrading-a-search-engine/elasticsearch/using-the-sidecar-or-embedded-elasticsearch"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering'): https://"
+            "learn.liferay.com/w/dxp/system-administration/configuring-liferay/configuration-files-and-factories/"
+            "using-configuration-files"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

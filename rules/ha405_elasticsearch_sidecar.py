@@ -55,24 +55,42 @@ from linter.ruleapi.search import (
     "configuration.override.* properties): PID com.liferay.portal.search.elasticsearch7.configuration."
     "ElasticsearchConfiguration on 7.3 to 2025.Q4, com.liferay.portal.search.elasticsearch8.configuration."
     "ElasticsearchConfiguration on 2026.Q1+.",
+    # facts: liferay-ha-facts.md §5.2; read in: liferay/liferay-portal-cloud-native
     sources=(
-        "liferay/liferay-portal portal-search-elasticsearch7-api ElasticsearchConfiguration.java @7fa80de2 "
-        "(productionModeEnabled default false, operationMode deprecated, default EMBEDDED) and "
-        "portal-search-elasticsearch7-impl ElasticsearchConfigurationWrapper.java (isProductionModeEnabled: "
-        "productionModeEnabled or operationMode == REMOTE)",
-        "liferay/liferay-portal-cloud-native portal-search-elasticsearch8-api ElasticsearchConfiguration.java "
-        "@0f770cba (no operationMode; productionModeEnabled default false; networkHostAddresses default "
-        "http://localhost:9200); learn.liferay.com 'Connecting to Elasticsearch' (elasticsearch8 PIDs for 2026.Q1+, "
-        "elasticsearch7 for 7.3-2025.Q4)",
-        "liferay-learn elasticsearch-connector-configuration-reference.md ('If left disabled, the Operation Mode "
-        "configuration is used'), connecting-to-elasticsearch.md, using-the-sidecar-or-embedded-elasticsearch.md "
-        "(sidecar not supported in production; liferay-ha-facts.md §5.2)",
-        "liferay/liferay-portal portal-search-opensearch2-api OpenSearchConfiguration.java (OpenSearch connector, "
-        "remote only)",
-        "liferay-learn using-configuration-files.md 'Configuration Files and Clustering' (a file deployed on one node "
-        "is applied to all nodes)",
-        "liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh:157-230 (the "
-        "slim entrypoint's search files)",
+        (
+            "Liferay 7.4 source, Elasticsearch 7 connector ElasticsearchConfiguration.java (productionModeEnabled "
+            "default false, operationMode deprecated): https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/modules/apps/portal-search-elasticsearch7/portal-search-elasticsearch7-api/src/main/"
+            "java/com/liferay/portal/search/elasticsearch7/configuration/ElasticsearchConfiguration.java"
+        ),
+        (
+            "Liferay Learn, 'Elasticsearch Connector Configuration Reference' ('If left disabled, the Operation Mode "
+            "configuration is used'): https://learn.liferay.com/w/dxp/search/"
+            "installing-and-upgrading-a-search-engine/elasticsearch/elasticsearch-connector-configuration-reference"
+        ),
+        (
+            "Liferay Learn, 'Connecting to Elasticsearch' (elasticsearch8 for 2026.Q1+, elasticsearch7 for 7.3 to "
+            "2025.Q4): https://learn.liferay.com/w/dxp/search/installing-and-upgrading-a-search-engine/elasticsearch/"
+            "connecting-to-elasticsearch"
+        ),
+        (
+            "Liferay Learn, 'Using the Sidecar or Embedded Elasticsearch' (the sidecar is not supported in "
+            "production): https://learn.liferay.com/w/dxp/search/installing-and-upgrading-a-search-engine/"
+            "elasticsearch/using-the-sidecar-or-embedded-elasticsearch"
+        ),
+        (
+            "Liferay Learn, 'OpenSearch Connector Configuration Reference': https://learn.liferay.com/w/dxp/search/"
+            "installing-and-upgrading-a-search-engine/opensearch/opensearch-connector-configuration-reference"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering'): https://"
+            "learn.liferay.com/w/dxp/system-administration/configuring-liferay/configuration-files-and-factories/"
+            "using-configuration-files"
+        ),
+        (
+            "Liferay Docker image, configure_liferay.sh (the slim image's search files): https://github.com/liferay/"
+            "liferay-docker/blob/1ffa5e00/templates/bundle/resources/usr/local/bin/configure_liferay.sh"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -141,12 +141,24 @@ def _quoted(value: Hashable) -> str:
     ),
     fix="Deploy the same Elasticsearch connector .config on every node (Liferay recommends identical files on all "
     "nodes; the configuration is also stored in the database).",
+    # facts: liferay-ha-facts.md §5.2
     sources=(
-        "liferay-learn example-creating-a-simple-dxp-cluster.md (identical .config on both nodes) and 6.2 User Guide "
-        "(all nodes share one search index); INFERENCE for indexNamePrefix (liferay-ha-facts.md §5.2)",
-        "liferay-learn elasticsearch-connector-configuration-reference.md (transportAddresses 7.2, "
-        "networkHostAddresses 7.3+, clusterName only for the 7.2 transport client, remoteClusterConnectionId, "
-        "indexNamePrefix default liferay-); ElasticsearchConfiguration.java defaults (7.0 and master)",
+        (
+            "Liferay Learn, 'Example: Creating a Simple DXP Cluster' (identical .config files on both nodes): https:/"
+            "/learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "example-creating-a-simple-dxp-cluster"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (all nodes share one search "
+            "index): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/"
+            "20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Learn, 'Elasticsearch Connector Configuration Reference' (transportAddresses for 7.2, "
+            "networkHostAddresses for 7.3+, clusterName, remoteClusterConnectionId, indexNamePrefix): https://"
+            "learn.liferay.com/w/dxp/search/installing-and-upgrading-a-search-engine/elasticsearch/"
+            "elasticsearch-connector-configuration-reference"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

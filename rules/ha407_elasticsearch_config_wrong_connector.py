@@ -91,18 +91,32 @@ def _key_finding(node: Node, conf: SearchConfig, version: str) -> Finding | None
     fix="Rename the file to the PID of the version's connector (osgi/configs/<PID>.config) and use that connector's "
     'keys: operationMode="REMOTE" and transportAddresses on 7.0-7.2, productionModeEnabled=B"true" and '
     "networkHostAddresses on 7.3+. Deploy the same file on every node.",
+    # facts: liferay-ha-facts.md §5.2, §1.4; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn connecting-to-elasticsearch.md and elasticsearch-connector-configuration-reference.md "
-        "(petershin/liferay-learn): PIDs per version, 7.2 ES7 connector with operationMode/transportAddresses, "
-        "7.3+ productionModeEnabled/networkHostAddresses, transportAddresses 'Liferay 7.2' only (facts §5.2)",
-        "7.0 ElasticsearchConfiguration.java (Meta.OCD id com.liferay.portal.search.elasticsearch.configuration."
-        "ElasticsearchConfiguration, operationMode default EMBEDDED, transportAddresses default localhost:9300), "
-        "read through the code index",
-        "liferay/liferay-portal portal-search-elasticsearch7-api ElasticsearchConfiguration.java @7fa80de2 "
-        "(no transportAddresses; networkHostAddresses default http://localhost:9200)",
-        "Help Center 360051492032 'Understanding Liferay DXP's compatibility with Elasticsearch' (Marketplace "
-        "connectors: DXP 7.0 => Elasticsearch 6, DXP 7.1-7.2 => Elasticsearch 7)",
-        "liferay-learn using-configuration-files.md: the file name is the PID (facts §1.4)",
+        (
+            "Liferay Learn, 'Connecting to Elasticsearch' (connector PIDs per version): https://learn.liferay.com/w/"
+            "dxp/search/installing-and-upgrading-a-search-engine/elasticsearch/connecting-to-elasticsearch"
+        ),
+        (
+            "Liferay Learn, 'Elasticsearch Connector Configuration Reference' (7.2 operationMode and "
+            "transportAddresses; 7.3+ productionModeEnabled and networkHostAddresses): https://learn.liferay.com/w/"
+            "dxp/search/installing-and-upgrading-a-search-engine/elasticsearch/"
+            "elasticsearch-connector-configuration-reference"
+        ),
+        (
+            "Liferay DXP 7.0 reference, 'Elasticsearch Settings' (operationMode=EMBEDDED by default, unsupported in "
+            "production; transportAddresses): https://github.com/liferay/liferay-docs/blob/master/discover/reference/"
+            "articles/06-elasticsearch-settings.markdown"
+        ),
+        (
+            "Liferay Help Center, 'Understanding Liferay DXP's compatibility with Elasticsearch': https://"
+            "help.liferay.com/hc/en-us/articles/360051492032"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') (the file "
+            "name is the PID): https://learn.liferay.com/w/dxp/system-administration/configuring-liferay/"
+            "configuration-files-and-factories/using-configuration-files"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -39,7 +39,8 @@ from linter.ruleapi.search import (
         "PIDs, so an elasticsearch7 .config edited or deployed later (or a configuration.override of it, or the file "
         "the slim image writes) has no effect, and the node runs whatever the elasticsearch8 PID says: the sidecar "
         "when nothing was migrated. Whether a file present at the very first start is migrated is not settled "
-        "(INFERENCE), hence a warning. Before 2026.Q1 there is no Elasticsearch 8 connector, so an elasticsearch8 "
+        "(Liferay does not document it), hence a warning. Before 2026.Q1 there is no Elasticsearch 8 connector, "
+        "so an elasticsearch8 "
         "file is read by nothing either. Only nodes whose release is known are checked (image tag, bundle folder, "
         "--liferay-version); a file for another family's connector is HA407's, the sidecar that results is HA405's. "
         "Releases: 7.4 GA/U and 2024.Q1-2025.Q4 (elasticsearch8 files), 2026.Q1+ (elasticsearch7 files)."
@@ -49,17 +50,23 @@ from linter.ruleapi.search import (
     "ElasticsearchConnectionConfiguration-<id>.config files, and remove the elasticsearch7 files and overrides; "
     "before 2026.Q1 use the elasticsearch7 PIDs. Check System Settings > Search > Elasticsearch 8 for what the "
     "node really runs.",
+    # read in: liferay/liferay-portal-cloud-native
     sources=(
-        "learn.liferay.com 'Connecting to Elasticsearch' (elasticsearch8 PIDs for Liferay DXP 2026.Q1+, elasticsearch7 "
-        "for Liferay 7.3-2025.Q4)",
-        "liferay/liferay-portal@0dfbbcf8 portal-search-elasticsearch8-impl upgrade/v1_0_0/"
-        "ElasticsearchConfigurationUpgradeProcess.java (one-time copy of the elasticsearch7 entries; 'The "
-        "operationMode property is no longer supported')",
-        "liferay/liferay-portal-cloud-native@0f770cba portal-search-elasticsearch8-api ElasticsearchConfiguration.java "
-        "(Meta.OCD id com.liferay.portal.search.elasticsearch8.configuration.ElasticsearchConfiguration, "
-        "productionModeEnabled default false)",
-        "liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh (the slim "
-        "entrypoint writes an elasticsearch7 ElasticsearchConfiguration.config)",
+        (
+            "Liferay Learn, 'Connecting to Elasticsearch' (elasticsearch8 PIDs for Liferay DXP 2026.Q1+, "
+            "elasticsearch7 for 7.3 to 2025.Q4): https://learn.liferay.com/w/dxp/search/"
+            "installing-and-upgrading-a-search-engine/elasticsearch/connecting-to-elasticsearch"
+        ),
+        (
+            "Liferay source, ElasticsearchConfigurationUpgradeProcess.java (one-time copy of the elasticsearch7 "
+            "settings; 'The operationMode property is no longer supported'): https://github.com/liferay/"
+            "liferay-portal/tree/0dfbbcf8/modules/apps/portal-search-elasticsearch8"
+        ),
+        (
+            "Liferay Docker image, configure_liferay.sh (the slim image writes an elasticsearch7 "
+            "ElasticsearchConfiguration.config): https://github.com/liferay/liferay-docker/blob/1ffa5e00/templates/"
+            "bundle/resources/usr/local/bin/configure_liferay.sh"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

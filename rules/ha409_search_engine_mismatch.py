@@ -94,7 +94,8 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
         "there (or in the slim image's LIFERAY_OPENSEARCH_ENABLED, with which its entrypoint writes the OpenSearch "
         "files or an elasticsearch7 file and removes the OpenSearch jars) lasts, an error. "
         "Deployed .config files are stored in the database and applied on every node, so "
-        "differing files give an order-dependent result instead (INFERENCE): a warning. Nodes without any search "
+        "differing files give an order-dependent result instead (our reading, not documented by Liferay): a "
+        "warning. Nodes without any search "
         "connector configuration are not compared (HA405 covers them); Elasticsearch targets are HA406's. "
         "Releases: 2025.Q1+ (the OpenSearch 2 connector); on other 7.4 releases a node with OpenSearch files is "
         "compared all the same."
@@ -104,14 +105,25 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
     'and OpenSearchConnectionConfiguration-<id>.config (active=B"true", connectionId, networkHostAddresses), with '
     "the Elasticsearch bundles deny-listed; remove per-node configuration.override.* properties that differ.",
     sources=(
-        "learn.liferay.com 'Installing OpenSearch' and 'OpenSearch Connector Configuration Reference' (opensearch2 "
-        "PIDs, remote only, deny-list the Elasticsearch connector)",
-        "liferay/liferay-portal portal-search-opensearch2-api OpenSearchConfiguration.java (remoteClusterConnectionId, "
-        "indexNamePrefix default liferay-) and OpenSearchConnectionConfiguration.java (factory, active default false)",
-        "liferay/liferay-docker@1ffa5e00 templates/bundle/resources/usr/local/bin/configure_liferay.sh:190-217 "
-        "(the slim image's OpenSearch files)",
-        "learn.liferay.com 'Using Configuration Files', 'Configuration Files and Clustering' (deployed files are "
-        "stored in the database and applied to all nodes; configuration.override.* properties win)",
+        (
+            "Liferay Learn, 'Installing OpenSearch' (remote only; deny-list the Elasticsearch connector; in the same "
+            "section as the connector reference below)"
+        ),
+        (
+            "Liferay Learn, 'OpenSearch Connector Configuration Reference' (remoteClusterConnectionId, "
+            "indexNamePrefix default liferay-): https://learn.liferay.com/w/dxp/search/"
+            "installing-and-upgrading-a-search-engine/opensearch/opensearch-connector-configuration-reference"
+        ),
+        (
+            "Liferay Docker image, configure_liferay.sh (the slim image's OpenSearch files): https://github.com/"
+            "liferay/liferay-docker/blob/1ffa5e00/templates/bundle/resources/usr/local/bin/configure_liferay.sh"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') (deployed "
+            "files are stored in the database and applied to all nodes; configuration.override.* properties win): "
+            "https://learn.liferay.com/w/dxp/system-administration/configuring-liferay/"
+            "configuration-files-and-factories/using-configuration-files"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -27,12 +27,23 @@ from linter.ruleapi.ehcache import EHCACHE_REPLICATION_FLAG
     ),
     fix="Set cluster.link.enabled=true on every node (the guide's scenario 1), or remove the flag if the cluster "
     "relies on the cache files' own replication.",
+    # facts: ehcache-jgroups-facts.md A.4; liferay-ha-facts.md §6.2
     sources=(
-        "6.1.0 and 6.2.5 EhcacheConfigurationUtil.getConfiguration (enableClusterLinkReplication = "
-        "CLUSTER_LINK_ENABLED && EHCACHE_CLUSTER_LINK_REPLICATION_ENABLED), 6.0.11 EhcachePortalCacheManager "
-        "(flag alone); ehcache-jgroups-facts.md A.4",
-        "6.2 User Guide, cache replication scenarios 1-5 (liferay-ha-facts.md §6.2); 6.0.11 portal.properties "
-        "comment on ehcache.cluster.link.replication.enabled",
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (Cluster Link replication only when "
+            "cluster.link.enabled and ehcache.cluster.link.replication.enabled are both true): https://github.com/"
+            "liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/"
+            "EhcacheConfigurationUtil.java"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (section 'Distributed "
+            "Caching', scenarios 1 to 5): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/"
+            "chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay 6.0 portal.properties (ehcache.cluster.link.replication.enabled): https://docs.liferay.com/"
+            "portal/6.0/propertiesdoc/portal.properties.html"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

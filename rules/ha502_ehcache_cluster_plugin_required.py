@@ -26,11 +26,17 @@ from linter.ruleapi.ehcache import EHCACHE_REPLICATION_FLAG
     ),
     fix="Install the Ehcache Cluster EE app from Liferay Marketplace on every node (or turn the flag off to use the "
     "cache files' own RMI replication, the guide's scenario 2).",
+    # facts: liferay-ha-facts.md §6.2
     sources=(
-        "6.2 User Guide ch. 20, 'Distributed Caching' scenario 1: only if the Ehcache Cluster EE app is installed on "
-        "every node (liferay-ha-facts.md §6.2); support.liferay.com clustering policy: 'Portal EE's default is "
-        "Cluster Link together with Ehcache Cluster EE plugin'",
-        "6.1.0/6.2.5 EhcacheConfigurationUtil (Cluster Link replicator injected when both flags are true)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (section 'Distributed "
+            "Caching', scenario 1: only with the Ehcache Cluster EE app on every node): https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java: https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/EhcacheConfigurationUtil.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

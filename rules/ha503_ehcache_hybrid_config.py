@@ -41,14 +41,19 @@ KEYS = (EHCACHE_MULTI_VM, EHCACHE_HIBERNATE)
     fix="Either keep the default cache files with Cluster Link replication (scenario 1, recommended), or keep the "
     "custom files and turn ehcache.cluster.link.replication.enabled off so their own replication applies "
     "(scenario 5).",
+    # facts: liferay-ha-facts.md §6.2; ehcache-jgroups-facts.md A.4; read in: agmip/liferay-portal-impl,
+    #   dinolupo/Liferay6.2-fixed
     sources=(
-        "6.2 User Guide ch. 20, 'Distributed Caching' scenarios 4 and 5 (liferay-ha-facts.md §6.2)",
-        "6.1.0 EhcacheConfigurationUtil (agmip/liferay-portal-impl: custom file keeps peer providers, only "
-        "LiferayCacheEventListenerFactory caches switched) and 6.2.5 EhcacheConfigurationUtil "
-        "(dinolupo/Liferay6.2-fixed: everything cleared when the flag and Cluster Link are on); read through the "
-        "code index (ehcache-jgroups-facts.md A.4)",
-        "INFERENCE: the single-VM manager is not cluster-aware (not checked), so only the multi-VM and Hibernate "
-        "files are considered",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (section 'Distributed "
+            "Caching', scenarios 4 and 5): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/"
+            "chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (what 6.2 removes from the cache files when Cluster "
+            "Link replicates them): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/"
+            "liferay/portal/cache/ehcache/EhcacheConfigurationUtil.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -178,17 +178,39 @@ def _findings(node: Node, version: str, cache_file: CacheFile, size: int) -> Ite
     fix="Use the clustered files (/ehcache/liferay-multi-vm-clustered.xml, /ehcache/hibernate-clustered.xml) or give "
     "every cache of a custom file a replicator and a peer provider; on 6.1/6.2 EE prefer Cluster Link replication "
     "(cluster.link.enabled and ehcache.cluster.link.replication.enabled with the Ehcache Cluster EE app).",
+    # facts: liferay-ha-facts.md §6.1; ehcache-jgroups-facts.md A.1, A.3, A.6; read in: ambition-consulting/6.0.11,
+    #   agmip/liferay-portal-impl, dinolupo/Liferay6.2-fixed, shared/corpus/liferay/ehcache
     sources=(
-        "Liferay 6.0.11 EhcachePortalCacheManager.getConfiguration, 6.1.0 and 6.2.5 EhcacheConfigurationUtil "
-        "(ambition-consulting/6.0.11, agmip/liferay-portal-impl, dinolupo/Liferay6.2-fixed; read through the code "
-        "index): what Liferay removes and injects; 6.2 LiferayEhcacheRegionFactory and EhcachePortalCacheManager "
-        "_DEFAULT_CLUSTERED_EHCACHE_CONFIG_FILE (usingDefault); 6.0 Hibernate uses net.sf.ehcache's EhCacheProvider",
-        "portal.properties 6.0.11 (liferay-multi-vm.xml and hibernate.xml defaults, 'Uncomment the following in a "
-        "clustered environment'), 6.1.0/6.2.5 defaults; hibernate.cache.use_second_level_cache true/true/false "
-        "(liferay-ha-facts.md §6.1)",
-        "Ehcache 2 RMICacheManagerPeerProviderFactory (peerDiscovery automatic/manual, otherwise no provider), "
-        "ehcache.xsd (defaultCache listeners only for caches created from it): ehcache-jgroups-facts.md A.1, A.3, A.6",
-        "Liferay built-in files: shared/corpus/liferay/ehcache (EH60, EH62)",
+        (
+            "Liferay 6.2 source, EhcachePortalCacheManager.java: https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/EhcachePortalCacheManager.java"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (what Liferay removes from and adds to the cache "
+            "files): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/"
+            "cache/ehcache/EhcacheConfigurationUtil.java"
+        ),
+        (
+            "Liferay 6.0 portal.properties ('Uncomment the following in a clustered environment'): https://"
+            "docs.liferay.com/portal/6.0/propertiesdoc/portal.properties.html"
+        ),
+        (
+            "Liferay 6.2 portal.properties (cache file defaults): https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Ehcache 2.8 documentation, 'RMI Replicated Caching' (peerDiscovery automatic or manual; otherwise no "
+            "peer provider): https://www.ehcache.org/documentation/2.8/replication/rmi-replicated-caching.html"
+        ),
+        (
+            "Ehcache 2.8 documentation, 'Cache Configuration' (ehcache.xml and ehcache.xsd) (defaultCache listeners "
+            "apply only to caches created from it): https://www.ehcache.org/documentation/2.8/configuration/"
+            "configuration.html"
+        ),
+        (
+            "Liferay 6.2 built-in cache files: https://github.com/liferay/liferay-portal/tree/6.2.5-ga6/portal-impl/"
+            "src/ehcache"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -66,14 +66,31 @@ def _cluster_link_groups(node: Node) -> dict[tuple[str, str], str]:
     fix='Use class="com.liferay.portal.cache.ehcache.LiferayCacheManagerPeerProviderFactory" with '
     'properties="portalPropertyKey=<key>.peerProviderProperties" and set the group through the '
     "multicast.group.address[...] / multicast.group.port[...] portal properties, unique per channel.",
+    # facts: liferay-ha-facts.md §2.3, §6.1; ehcache-jgroups-facts.md A.4, A.3; read in:
+    #   shared/corpus/liferay/ehcache
     sources=(
-        "Liferay 6.0.11/6.2.5 clustered cache files (shared/corpus/liferay/ehcache) and "
-        "LiferayCacheManagerPeerProviderFactory (portalPropertyKey); portal.properties Multicast section "
-        "(liferay-ha-facts.md §2.3, §6.1; ehcache-jgroups-facts.md A.4)",
-        "Ehcache 2 RMICacheManagerPeerProviderFactory properties (peerDiscovery, multicastGroupAddress, "
-        "multicastGroupPort; ehcache-jgroups-facts.md A.3)",
-        "6.x EhcacheConfigurationUtil / EhcachePortalCacheManager: RMI factories removed under Cluster Link "
-        "replication (A.4)",
+        (
+            "Liferay 6.2 built-in cache files: https://github.com/liferay/liferay-portal/tree/6.2.5-ga6/portal-impl/"
+            "src/ehcache"
+        ),
+        (
+            "Liferay 6.2 source, LiferayCacheManagerPeerProviderFactory.java (peer provider properties read from "
+            "portal properties): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/"
+            "liferay/portal/cache/ehcache/LiferayCacheManagerPeerProviderFactory.java"
+        ),
+        (
+            "Liferay 6.2 portal.properties (section 'Multicast'): https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Ehcache 2.8 documentation, 'RMI Replicated Caching' (peerDiscovery, multicastGroupAddress, "
+            "multicastGroupPort): https://www.ehcache.org/documentation/2.8/replication/rmi-replicated-caching.html"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (RMI factories removed under Cluster Link "
+            "replication): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/"
+            "portal/cache/ehcache/EhcacheConfigurationUtil.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -221,11 +221,22 @@ def _agree_setting(cluster: Cluster, key: str, skip: Callable[[Node], bool]) -> 
         "on). Caches a file does not declare are compared as they are created at run time, from defaultCache."
     ),
     fix="Deploy the same cache files and the same ehcache.* properties on every node.",
+    # facts: ehcache-jgroups-facts.md A.5, S-7X-CFG
     sources=(
-        "ehcache-jgroups-facts.md A.5 (what must agree: replicated cache names, replicator class and mode, "
-        "transport; 7.x ehcache.replicator.properties.*) and A.3 (RMICacheReplicatorFactory defaults)",
-        "6.0.11 EhcachePortalCacheManager, 6.1.0/6.2.5 EhcacheConfigurationUtil (Cluster Link takeover), "
-        "7.x MultiVMEhcachePortalCacheManagerConfigurator (S-7X-CFG)",
+        (
+            "Ehcache 2.8 documentation, 'RMI Replicated Caching' (replicated cache names, replicator class and mode "
+            "must agree between peers): https://www.ehcache.org/documentation/2.8/replication/"
+            "rmi-replicated-caching.html"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (Cluster Link takeover on 6.1/6.2): https://"
+            "github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/"
+            "EhcacheConfigurationUtil.java"
+        ),
+        (
+            "Liferay 7.4 source, portal-cache-ehcache (cache replication settings): https://github.com/liferay/"
+            "liferay-portal/tree/7.4.3.112-ga112/modules/apps/portal-cache/portal-cache-ehcache-impl"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

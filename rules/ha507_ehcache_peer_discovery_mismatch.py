@@ -159,14 +159,22 @@ def _manual(cluster: Cluster, found: dict[str, _Discovery], key: str) -> Iterato
     ),
     fix="Use the same peerProviderProperties (or provider properties in the cache file) on every node; with manual "
     "discovery list all other nodes' //host:port/cacheName in each node's rmiUrls.",
+    # facts: ehcache-jgroups-facts.md A.2, A.3, A.5; liferay-ha-facts.md §6.1
     sources=(
-        "Ehcache 2 RMICacheManagerPeerProviderFactory (peerDiscovery, multicastGroupAddress, multicastGroupPort, "
-        "timeToLive default 1, rmiUrls '|'-separated), RMICacheManagerPeerListenerFactory (hostName, port): "
-        "ehcache-jgroups-facts.md A.2, A.3, A.5 (verified in the ehcache2 sources)",
-        "Liferay 6.x LiferayCacheManagerPeerProviderFactory portalPropertyKey, portal.properties "
-        "*.peerProviderProperties defaults (A.4, liferay-ha-facts.md §6.1)",
-        "INFERENCE: a node's RMI address is known only when its peer listener pins hostName and port; otherwise "
-        "the rule counts the peers in rmiUrls against the number of nodes",
+        (
+            "Ehcache 2.8 documentation, 'RMI Replicated Caching' (peerDiscovery, multicastGroupAddress, "
+            "multicastGroupPort, timeToLive, rmiUrls, the peer listener's hostName and port): https://"
+            "www.ehcache.org/documentation/2.8/replication/rmi-replicated-caching.html"
+        ),
+        (
+            "Liferay 6.2 source, LiferayCacheManagerPeerProviderFactory.java: https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/"
+            "LiferayCacheManagerPeerProviderFactory.java"
+        ),
+        (
+            "Liferay 6.2 portal.properties (the *.peerProviderProperties defaults): https://github.com/liferay/"
+            "liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -156,11 +156,21 @@ def _properties(node: Node, ref: Reference, config: EhcacheConfig) -> Iterator[F
     ),
     fix="Start from Liferay's own cache file of the version and keep to Ehcache 2's ehcache.xsd; write factory "
     "properties as name=value pairs separated by the propertySeparator (',').",
+    # facts: ehcache-jgroups-facts.md A.1
     sources=(
-        "Ehcache 2.x ehcache.xsd (elements, attributes and the root sequence order; ehcache-jgroups-facts.md A.1)",
-        'Ehcache 2 PropertyUtil.parseProperties and the RMI factories\' property names, equalsIgnoreCase("true") '
-        "booleans (A.2, A.3); Liferay 6.x factories (A.4)",
-        "Ehcache 3 ehcache-core.xsd namespace http://www.ehcache.org/v3; Liferay ships only Ehcache 2 files (A.7)",
+        (
+            "Ehcache 2.8 documentation, 'Cache Configuration' (ehcache.xml and ehcache.xsd): https://www.ehcache.org/"
+            "documentation/2.8/configuration/configuration.html"
+        ),
+        "Ehcache 2 schema, ehcache.xsd: https://www.ehcache.org/ehcache.xsd",
+        (
+            "Ehcache 2.8 documentation, 'RMI Replicated Caching' (factory properties): https://www.ehcache.org/"
+            "documentation/2.8/replication/rmi-replicated-caching.html"
+        ),
+        (
+            "Ehcache 3 documentation, 'XML Configuration' (Ehcache 3 files use another namespace; Liferay ships "
+            "Ehcache 2 files): https://www.ehcache.org/documentation/3.10/xml.html"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -146,10 +146,14 @@ class _Side:
         "it."
     ),
     fix="Deploy the same osgi/configs files (same names and content) to every node.",
+    # facts: liferay-ha-facts.md §1.4, §7.1; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn 'Using Configuration Files', section 'Configuration Files and Clustering' "
-        "(petershin/liferay-learn @3136cca7; liferay-ha-facts.md §1.4, §7.1)",
-        "last-writer-wins through the database is an INFERENCE (facts §1.4), hence warning",
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') (a file "
+            "deployed on one node is stored in the database and applied to all nodes): https://learn.liferay.com/w/"
+            "dxp/system-administration/configuring-liferay/configuration-files-and-factories/"
+            "using-configuration-files"
+        ),
     ),
     options=Options,
 )

@@ -87,14 +87,19 @@ def _pid_problem(pid: str, factory: str | None, file_name: str) -> str | None:
     ),
     fix='Write B"true"/B"false", plain integers, ["a","b"] without spaces, the exact PID as file name, each '
     "key once, and a type marker on configuration.override values.",
+    # facts: liferay-ha-facts.md §1.4; read in: petershin/liferay-learn
     sources=(
-        "liferay-learn 'Using Configuration Files' (petershin/liferay-learn @3136cca7): multi-value syntax and the "
-        "space after the comma, escaping, type markers, file name = PID, configuration.override.* needs type "
-        "markers (liferay-ha-facts.md §1.4)",
-        "Apache Felix ConfigAdmin org.apache.felix.cm.file.ConfigurationHandler (readSimple: Boolean.valueOf, "
-        "Integer/Long/Short/Byte.valueOf; readInternal: Hashtable.put, last value wins)",
-        "liferay-portal ConfigurationOverridePropertiesUtil (7.4 line): key split at the first '_', value read "
-        "with ConfigurationHandler.read, 'Unable to parse property' on failure (read through the code index)",
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') (multi-value "
+            "syntax, escaping, type markers, file name = PID, configuration.override.* needs type markers): https://"
+            "learn.liferay.com/w/dxp/system-administration/configuring-liferay/configuration-files-and-factories/"
+            "using-configuration-files"
+        ),
+        (
+            "Apache Felix Configuration Admin, ConfigurationHandler.java (how .config values are read): https://"
+            "github.com/apache/felix-dev/blob/master/configadmin/src/main/java/org/apache/felix/cm/file/"
+            "ConfigurationHandler.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -54,11 +54,22 @@ def _wizard_files(node: Node) -> set[str]:
     ),
     fix="Remove the key from portal-setup-wizard.properties (or delete the file's cluster settings) so that "
     "portal-ext.properties applies.",
+    # facts: liferay-ha-facts.md §1.1
     sources=(
-        "portal.properties 6.1.0, 6.2.5, 7.4: include-and-override order portal-bundle, portal-ext, "
-        "portal-setup-wizard (header 'portal-ext.properties, and then portal-setup-wizard.properties'); "
-        "setup.wizard.enabled from 6.1 (liferay-ha-facts.md §1.1)",
-        "liferay-learn 'Portal Properties' note on the setup wizard file (LL-PP)",
+        (
+            "Liferay 6.2 portal.properties (section 'Properties Override': portal-ext.properties, and then "
+            "portal-setup-wizard.properties): https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/"
+            "src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (section 'Properties Override': portal-ext.properties, and then "
+            "portal-setup-wizard.properties): https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/"
+            "portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Portal Properties' (the setup wizard file): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/reference/portal-properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -38,12 +38,22 @@ def _unread_files(node: Node) -> tuple[str, ...]:
     ),
     fix="Move the settings to portal-ext.properties (for all instances), to instance settings, or to "
     "LIFERAY_PROPS_BY_COMPANY_<companyId>; remove the portal-<companyId>.properties file and its include.",
+    # facts: liferay-ha-facts.md §1.1; read in: petershin/liferay-learn, shared/corpus/liferay
     sources=(
-        "liferay-learn 'Portal Properties' (petershin/liferay-learn @1e4e16af): 'As of DXP 7.3, the "
-        "per-virtual instance portal properties file feature has been removed' (liferay-ha-facts.md §1.1)",
-        "portal.properties 6.1.0/6.2.5 include-and-override=portal-${easyconf:companyId}.properties; absent "
-        "from 7.4 (shared/corpus/liferay)",
-        "EnvPropertiesUtil LIFERAY_PROPS_BY_COMPANY_<companyId> (liferay-portal portal-kernel, 7.4 line)",
+        (
+            "Liferay Learn, 'Portal Properties' ('As of DXP 7.3, the per-virtual instance portal properties file "
+            "feature has been removed'): https://learn.liferay.com/w/dxp/installation-and-upgrades/reference/"
+            "portal-properties"
+        ),
+        (
+            "Liferay 6.2 portal.properties (include-and-override=portal-${easyconf:companyId}.properties): https://"
+            "github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay source (7.4 line), EnvPropertiesUtil.java (LIFERAY_PROPS_BY_COMPANY_<companyId>): https://"
+            "github.com/liferay/liferay-portal/blob/master/portal-kernel/src/com/liferay/portal/kernel/util/"
+            "EnvPropertiesUtil.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

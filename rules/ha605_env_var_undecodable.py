@@ -158,21 +158,35 @@ def _near(family: str, key: str) -> str | None:
         "LIFERAY_PROPS_BY_COMPANY_<id> are not single properties and are skipped. One image variable was "
         "renamed: LIFERAY_DISABLE_TRIAL_LICENSE is LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE in images built after "
         "2026-07-10, which ignore the old name and keep the trial license; on nodes of 2026.Q3 or later (released "
-        "after the rename) the old name alone is reported as info (releases-2024-2026 M19). Which tags of earlier "
+        "after the rename) the old name alone is reported as info. Which tags of earlier "
         "releases were built after that date is not settled (docker inspect's org.label-schema.build-date tells), "
         "so on earlier or unknown releases nothing changes."
     ),
     fix="Encode the key exactly (the message gives a name that decodes to the nearest known key).",
+    # facts: liferay-ha-facts.md §1.3; liferay-releases-2024-2026.md §5, M19
     sources=(
-        "EnvPropertiesUtil.decode / loadEnvOverrides (liferay/liferay-portal portal-kernel @36254b5e; "
-        "linter.liferay.env; liferay-ha-facts.md §1.3)",
-        "liferay-learn 'Example: Creating a Simple DXP Cluster' (..._PERIOD_NUMBER0, the doc bug in facts §1.3)"
-        " and the P74 '# Env:' comments (..._PERIOD__NUMBER0_)",
-        "Docker image variables: learn.liferay.com 'Configuring Containers' (list UNCONFIRMED as complete); "
-        "LIFERAY_PROPS(_BY_COMPANY_<id>) in EnvPropertiesUtil of the 7.4 line",
-        "LIFERAY_DISABLE_TRIAL_LICENSE renamed LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE: liferay/liferay-docker "
-        "85fd2b6d (LPD-97137, 2026-07-10) templates/bundle configure_liferay.sh and Dockerfile; the new name in "
-        "liferay-docker's image tests (liferay-releases-2024-2026.md §5, M19)",
+        (
+            "Liferay source (7.4 line), EnvPropertiesUtil.java (how LIFERAY_* variables are decoded): https://"
+            "github.com/liferay/liferay-portal/blob/master/portal-kernel/src/com/liferay/portal/kernel/util/"
+            "EnvPropertiesUtil.java"
+        ),
+        (
+            "Liferay Learn, 'Configuring Containers': https://learn.liferay.com/w/dxp/installation-and-upgrades/"
+            "installing-liferay/using-liferay-docker-images/configuring-containers"
+        ),
+        (
+            "Liferay Cloud, 'Liferay Service Environment Variables': https://learn.liferay.com/liferay-cloud/latest/"
+            "en/using-the-liferay-dxp-service/liferay-service-environment-variables.html"
+        ),
+        (
+            "Liferay 7.4 portal.properties (the '# Env:' name of each property): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Docker image, configure_liferay.sh (LIFERAY_DISABLE_TRIAL_LICENSE renamed "
+            "LIFERAY_CONTAINER_DISABLE_TRIAL_LICENSE in 2026): https://github.com/liferay/liferay-docker/blob/"
+            "85fd2b6d/templates/bundle/resources/usr/local/bin/configure_liferay.sh"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

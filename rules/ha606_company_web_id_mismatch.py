@@ -29,9 +29,17 @@ def _value(node: Node) -> str:
         "instance. No guide states this for clusters; it follows from the key's role, hence warning."
     ),
     fix="Set the same company.default.web.id on every node (usually leave the default liferay.com everywhere).",
+    # facts: liferay-ha-facts.md §7.1; read in: shared/corpus/liferay
     sources=(
-        "portal.properties 6.0.11-7.4: company.default.web.id=liferay.com (shared/corpus/liferay)",
-        "liferay-ha-facts.md §7.1 (INFERENCE: nodes disagreeing would use different default companies)",
+        (
+            "Liferay 7.4 portal.properties (company.default.web.id=liferay.com): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (nodes share one database "
+            "and its companies): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/"
+            "20-configuring-for-high-availability.markdown"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

@@ -180,10 +180,38 @@ def _compare(cluster: Cluster, key: str) -> Iterator[Finding]:
         "not reported even when its ${...} placeholders resolve per node. Secrets are compared as digests."
     ),
     fix="Give the key the same value on every node (a shared portal-ext.properties or the same environment variables).",
+    # facts: liferay-ha-facts.md §7.1
     sources=(
-        "liferay-ha-facts.md §7.1 (must be identical: guides UG61, UG62, DXP70, LL-HA, LL-CFG) and §7.2 "
-        "(node-local keys: LL-CL, LL-TCP, P74 comments); session and company keys are an INFERENCE there, "
-        "hence warning",
+        (
+            "Liferay Portal 6.1 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0360235e/userGuide/en/chapters/19-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability': https://github.com/liferay/"
+            "liferay-docs/blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Clustering for High Availability': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering'): https://"
+            "learn.liferay.com/w/dxp/system-administration/configuring-liferay/configuration-files-and-factories/"
+            "using-configuration-files"
+        ),
+        (
+            "Liferay Learn, 'Configuring Cluster Link' (settings that are per node): https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/configuring-cluster-link"
+        ),
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' (settings that are per node): https://learn.liferay.com/w/"
+            "dxp/installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "configuring-unicast-over-tcp"
+        ),
     ),
     options=Options,
 )

@@ -41,11 +41,21 @@ def _show(value: Hashable) -> str:
         "container's plugins usually come from its image."
     ),
     fix="Deploy the same plugin files to every node (the same build), or remove them everywhere.",
+    # facts: liferay-ha-facts.md §7.2; RULES.md HA608
     sources=(
-        "6.2 User Guide ch. 20 and DXP 7.0 clustering guide, 'Hot Deploy': plugins must be deployed to each "
-        "node; the hot-deploy folder is per node (liferay-ha-facts.md §7.2, RULES.md HA608)",
-        "which folders hold deployed artifacts: the Liferay home layout (osgi/modules, osgi/war, "
-        "osgi/marketplace, deploy) of the 7.x bundles",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (section 'Hot Deploy': "
+            "plugins must be deployed to each node): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/"
+            "en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Clustering for High Availability': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

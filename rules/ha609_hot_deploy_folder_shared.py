@@ -47,11 +47,22 @@ def _deploy_mount(node: Node) -> tuple[Mount, str] | None:
     ),
     fix="Give each node its own hot-deploy folder (a per-pod claim, a volume per service, or no volume at "
     "all) and deploy plugins to every node, or bake them into the image.",
+    # facts: liferay-ha-facts.md §7.2; RULES.md HA609
     sources=(
-        "6.2 User Guide ch. 20 / DXP 7.0 clustering: 'the hot deploy folder should be a separate folder for "
-        "all the nodes' (liferay-ha-facts.md §7.2)",
-        "liferay-learn 'Installing apps and other artifacts to containers': /mnt/liferay/deploy is linked to "
-        "/opt/liferay/deploy by the image's entrypoint (RULES.md HA609)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' ('the hot deploy folder "
+            "should be a separate folder for all the nodes'): https://github.com/liferay/liferay-docs/blob/0b22f2fc/"
+            "userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay DXP 7.0 deployment guide, 'Liferay Clustering': https://github.com/liferay/liferay-docs/blob/"
+            "007b7482/discover/deployment/articles-dxp/03-configuring-liferay/03-liferay-clustering.markdown"
+        ),
+        (
+            "Liferay Learn, 'Installing Apps and Other Artifacts to Containers' (/mnt/liferay/deploy is linked to /"
+            "opt/liferay/deploy): https://learn.liferay.com/w/dxp/installation-and-upgrades/installing-liferay/"
+            "using-liferay-docker-images/installing-apps-and-other-artifacts-to-containers"
+        ),
     ),
 )
 def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

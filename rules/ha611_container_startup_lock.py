@@ -78,16 +78,26 @@ def _lock_file(node: Node) -> str | None:
     fix="Set LIFERAY_CONTAINER_STATUS_ENABLED=true next to LIFERAY_CONTAINER_STARTUP_LOCK_ENABLED=true, and put "
     "LIFERAY_CONTAINER_STARTUP_LOCK_FILE on a volume every replica mounts (or mount shared storage at "
     "/opt/liferay/data).",
+    # facts: liferay-releases-2024-2026.md §5, M13, M14, F9
     sources=(
-        "liferay/liferay-docker templates/bundle/resources/usr/local/bin/liferay_entrypoint.sh (lines 28-40 at "
-        "1ffa5e00; read at 00b4505c): the lock requires LIFERAY_CONTAINER_STATUS_ENABLED == true, else exit 1",
-        "liferay/liferay-docker templates/bundle/resources/usr/local/bin/startup_lock.sh: the host name written "
-        "to LIFERAY_CONTAINER_STARTUP_LOCK_FILE, waited on while another host's name is in it",
-        "liferay/liferay-docker templates/bundle/Dockerfile: ENV LIFERAY_CONTAINER_STARTUP_LOCK_FILE="
-        "/opt/liferay/data/liferay-startup-lock, LIFERAY_CONTAINER_STATUS_ENABLED=false",
-        "liferay/liferay-docker history: b829105e (2023-03-29, DOCKER-188) adds the startup lock and the status "
-        "requirement; release commits U70 (2023-03-29) and U71 (2023-04-06)",
-        "liferay-releases-2024-2026.md §5, M13, M14, F9",
+        (
+            "Liferay Docker image, liferay_entrypoint.sh (the startup lock requires "
+            "LIFERAY_CONTAINER_STATUS_ENABLED=true): https://github.com/liferay/liferay-docker/blob/1ffa5e00/"
+            "templates/bundle/resources/usr/local/bin/liferay_entrypoint.sh"
+        ),
+        (
+            "Liferay Docker image, startup_lock.sh: https://github.com/liferay/liferay-docker/blob/1ffa5e00/"
+            "templates/bundle/resources/usr/local/bin/startup_lock.sh"
+        ),
+        (
+            "Liferay Docker image, Dockerfile (LIFERAY_CONTAINER_STARTUP_LOCK_FILE, "
+            "LIFERAY_CONTAINER_STATUS_ENABLED=false): https://github.com/liferay/liferay-docker/blob/1ffa5e00/"
+            "templates/bundle/Dockerfile"
+        ),
+        (
+            "Liferay Docker image, the commit that added the startup lock (DXP 7.4 U70, 2023): https://github.com/"
+            "liferay/liferay-docker/commit/b829105e"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

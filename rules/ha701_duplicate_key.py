@@ -32,17 +32,23 @@ def _short(value: str, limit: int = 120) -> str:
         "that appears twice in one file does not let the last line win, it accumulates both values as a list, "
         "and Liferay's getString joins the list back with commas. A stale jdbc.default.url left above the "
         "current one therefore yields 'jdbc:...old...,jdbc:...new...', which no driver accepts; for "
-        "cluster.link.*, jdbc.*, multicast.* and dl.store.* keys such a value breaks the node (RULES.md rates "
-        "those duplicates as errors, and so does this rule for them). For list "
+        "cluster.link.*, jdbc.*, multicast.* and dl.store.* keys such a value breaks the node, so this rule "
+        "reports those duplicates as errors. For list "
         "keys (spring.configs, ...) the values are appended, which is rarely what was meant either."
     ),
     fix="Keep one line per key in each file and delete the others.",
+    # facts: liferay-ha-facts.md §1.5, §9
     sources=(
-        "Commons Configuration 1.x PropertiesConfiguration javadoc ('appended like if they were on the same "
-        "line separated with commas') and Liferay 7.4 ClassLoaderAggregateProperties / getString "
-        "(StringUtil.merge) (liferay-ha-facts.md §1.5; the comma-joined effect is an INFERENCE from the two "
-        "code facts, hence warning)",
-        "6.x loads the same Commons Configuration through EasyConf; accumulation there is UNCONFIRMED (facts §9)",
+        (
+            "Apache Commons Configuration 1.10, PropertiesConfiguration (a repeated key is 'appended like if they "
+            "were on the same line separated with commas'): https://commons.apache.org/proper/commons-configuration/"
+            "javadocs/v1.10/apidocs/org/apache/commons/configuration/PropertiesConfiguration.html"
+        ),
+        (
+            "Liferay 7.4 source, ClassLoaderAggregateProperties.java (values joined with commas): https://github.com/"
+            "liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/com/liferay/portal/configuration/"
+            "ClassLoaderAggregateProperties.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -58,13 +58,33 @@ def _suggest(family: str, key: str) -> str | None:
         "plugin are unknown to Liferay too: suppress them where they are set."
     ),
     fix="Correct the key to the one Liferay reads (see the suggestion), or remove it.",
+    # facts: liferay-ha-facts.md §1.2, §6.2; read in: shared/corpus/liferay
     sources=(
-        "portal.properties 6.0.11, 6.1.0, 6.2.5 and 7.4 master 2024-12 (shared/corpus/liferay; default and "
-        "commented-out keys); 7.0-7.3 approximated by 7.4 (linter.liferay.defaults)",
-        "liferay-ha-facts.md §1.2 (bracketed keys), §1.4 (configuration.override.*, liferay-learn 'Using "
-        "Configuration Files'), §6.1 (ehcache.cluster.link.replication.enabled read by 6.1/6.2 code, "
-        "SRC61/SRC62), §7.3 (UG62 servlet filter switches)",
-        "6.2 User Guide ch. 20 names 'ehcache.cluster.link.replication' without '.enabled' (facts §6.2)",
+        "Liferay 6.0 portal.properties: https://docs.liferay.com/portal/6.0/propertiesdoc/portal.properties.html",
+        "Liferay 6.1 portal.properties: https://docs.liferay.com/portal/6.1/propertiesdoc/portal.properties.html",
+        (
+            "Liferay 6.2 portal.properties: https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/"
+            "portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (7.0 to 7.3 are checked against 7.4): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Using Configuration Files' (section 'Configuration Files and Clustering') "
+            "(configuration.override.* properties): https://learn.liferay.com/w/dxp/system-administration/"
+            "configuring-liferay/configuration-files-and-factories/using-configuration-files"
+        ),
+        (
+            "Liferay 6.2 source, EhcacheConfigurationUtil.java (ehcache.cluster.link.replication.enabled): https://"
+            "github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-impl/src/com/liferay/portal/cache/ehcache/"
+            "EhcacheConfigurationUtil.java"
+        ),
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (servlet filter switches; "
+            "names 'ehcache.cluster.link.replication' without '.enabled'): https://github.com/liferay/liferay-docs/"
+            "blob/0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -75,11 +75,18 @@ def _what(kind: str, key: str, new: str, module: str, family: str, table: str) -
         "on 7.x (HA305 store root, HA403 Lucene keys) are left to those rules."
     ),
     fix="Use the new key or the OSGi configuration the message names, or remove the key.",
+    # facts: liferay-ha-facts.md §7.4; read in: dinolupo/Liferay6.2-fixed, amosfong/liferay-portal-basics,
+    #   shared/corpus/liferay/verify-properties-legacy-keys.tsv
     sources=(
-        "portal-impl VerifyProperties.java of 6.2.5 (dinolupo/Liferay6.2-fixed @d87abb81) and master "
-        "2024-12 (amosfong/liferay-portal-basics @ea9b6d0e), extracted to "
-        "shared/corpus/liferay/verify-properties-legacy-keys.tsv (liferay-ha-facts.md §7.4)",
-        "System.exit on migrated portal properties: VP74 (facts §7.4)",
+        (
+            "Liferay 6.2 source, VerifyProperties.java: https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/"
+            "portal-impl/src/com/liferay/portal/verify/VerifyProperties.java"
+        ),
+        (
+            "Liferay 7.4 source, VerifyProperties.java (Liferay stops at start-up on migrated portal properties): "
+            "https://github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/com/liferay/portal/"
+            "verify/VerifyProperties.java"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -76,18 +76,30 @@ def _finding(node: Node, key: str, value: str, at: Label, where: str) -> Finding
     rationale=(
         "Liferay reads boolean properties with GetterUtil.getBoolean: the trimmed value is compared, ignoring "
         "case, with true, t, y, on and 1; anything else, 'yes' and 'enabled' and typos such as 'ture' "
-        "included, is false without any warning. So cluster.link.enabled=yes turns Cluster Link off (RULES.md "
-        "rates that key as an error, and so does this rule for it). A key is "
+        "included, is false without any warning. So cluster.link.enabled=yes turns Cluster Link off; this "
+        "rule reports that key as an error. A key is "
         "taken as boolean when its Liferay default is true or false (also for bracketed, indexed and "
         "per-class variants), for servlet filter switches and for flags read only by code. Values with "
         "${...} placeholders are left alone. LIFERAY_* environment variables that decode to such keys (7.x) "
         "are checked too."
     ),
     fix="Write true or false.",
+    # facts: liferay-ha-facts.md §7.4; read in: amosfong/liferay-portal-basics, shared/corpus/liferay
     sources=(
-        "GetterUtil.BOOLEANS = {true, t, y, on, 1} (portal-kernel GetterUtil.java, amosfong/liferay-portal-basics "
-        "@ea9b6d0e; liferay-ha-facts.md §7.4; UNCONFIRMED for 6.x, where the same class lived in portal-service)",
-        "boolean defaults from portal.properties 6.0.11, 6.1.0, 6.2.5, 7.4 (shared/corpus/liferay)",
+        (
+            "Liferay source, GetterUtil.java (BOOLEANS = true, t, y, on, 1): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-kernel/src/com/liferay/portal/kernel/util/GetterUtil.java; "
+            "6.2: https://github.com/liferay/liferay-portal/blob/6.2.5-ga6/portal-service/src/com/liferay/portal/"
+            "kernel/util/GetterUtil.java"
+        ),
+        (
+            "Liferay 6.2 portal.properties (boolean defaults): https://github.com/liferay/liferay-portal/blob/"
+            "6.2.5-ga6/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (boolean defaults): https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

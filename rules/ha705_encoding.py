@@ -47,14 +47,18 @@ def _line_label(node: Node, file: str, line: int, text: str) -> Label:
         "property are reported; comments do not matter."
     ),
     fix="Save the file as UTF-8 without BOM on 7.x; on 6.x write non-ASCII characters as \\uXXXX escapes.",
+    # facts: liferay-ha-facts.md §1.2, §1.5; read in: amosfong/liferay-portal-basics
     sources=(
-        "7.4 ClassLoaderAggregateProperties getEncoding() = UTF-8 (amosfong/liferay-portal-basics @ea9b6d0e; "
-        "liferay-ha-facts.md §1.2, §1.5); Commons Configuration default ISO-8859-1 "
-        "(apache/commons-configuration PropertiesConfiguration @036f7fc4)",
-        "6.x encoding ISO-8859-1 is UNCONFIRMED (facts §1.5: EasyConf over Commons Configuration, whose default "
-        "is ISO-8859-1); hence warning",
-        "String.trim() removes only characters up to U+0020, so a U+FEFF BOM stays in the first key "
-        "(Commons PropertiesReader trims lines with String.trim)",
+        (
+            "Liferay 7.4 source, ClassLoaderAggregateProperties.java (7.4 reads properties files as UTF-8): https://"
+            "github.com/liferay/liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/com/liferay/portal/configuration/"
+            "ClassLoaderAggregateProperties.java"
+        ),
+        (
+            "Apache Commons Configuration 1.10, PropertiesConfiguration (default encoding ISO-8859-1): https://"
+            "commons.apache.org/proper/commons-configuration/javadocs/v1.10/apidocs/org/apache/commons/configuration/"
+            "PropertiesConfiguration.html"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

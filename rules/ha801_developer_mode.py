@@ -88,13 +88,29 @@ def _is_bad(switch: _Switch, value: str) -> bool:
         "an included portal-developer.properties are reported once, at the include."
     ),
     fix="Remove the include of portal-developer.properties and the developer values from production nodes.",
+    # facts: liferay-ha-facts.md §7.3
     sources=(
-        "6.2 User Guide ch. 20 'Properties File Changes' (theme.css.fast.load, javascript.fast.load) and P62's "
-        "comment on index.on.startup (liferay-ha-facts.md §7.3)",
-        "portal-developer.properties of 6.0.11 and master (portal-impl/src; linter.liferay.builtins) and "
-        "liferay-learn 'Portal Properties' (include-and-override=portal-developer.properties)",
-        "upgrade.database.auto.run default false in 7.4 portal.properties; serialised start-up is an INFERENCE "
-        "from liferay-learn 'Clustering for High Availability' (facts §7.3); hence warning",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (section 'Properties File "
+            "Changes': theme.css.fast.load, javascript.fast.load): https://github.com/liferay/liferay-docs/blob/"
+            "0b22f2fc/userGuide/en/chapters/20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay source, portal-developer.properties: https://github.com/liferay/liferay-portal/blob/"
+            "7.4.3.112-ga112/portal-impl/src/portal-developer.properties"
+        ),
+        (
+            "Liferay Learn, 'Portal Properties' (include-and-override=portal-developer.properties): https://"
+            "learn.liferay.com/w/dxp/installation-and-upgrades/reference/portal-properties"
+        ),
+        (
+            "Liferay 7.4 portal.properties (upgrade.database.auto.run, index.on.startup): https://github.com/liferay/"
+            "liferay-portal/blob/7.4.3.112-ga112/portal-impl/src/portal.properties"
+        ),
+        (
+            "Liferay Learn, 'Clustering for High Availability': https://learn.liferay.com/w/dxp/"
+            "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

@@ -39,10 +39,17 @@ def _last(node: Node, names: tuple[str, ...]) -> JvmFlag | None:
         "default. A matter of tuning, hence info. Flags holding shell variables are skipped."
     ),
     fix="Set -Xms to the same size as -Xmx (e.g. -Xms8g -Xmx8g).",
+    # facts: liferay-ha-facts.md §7.3
     sources=(
-        "6.2 User Guide ch. 20 JVM advice: equal -Xms and -Xmx (liferay-ha-facts.md §7.3)",
-        "HotSpot: the last occurrence of a flag wins; without -Xms the initial heap is an ergonomic default "
-        "(Java SE tools reference, 'java' command; not re-verified here)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (JVM advice: equal -Xms and "
+            "-Xmx): https://github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/"
+            "20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Java SE tools reference, the 'java' command (-Xms, -Xmx; the last occurrence of an option wins): https:/"
+            "/docs.oracle.com/en/java/javase/17/docs/specs/man/java.html"
+        ),
     ),
 )
 def check(node: Node, ctx: Context) -> Iterator[Finding]:

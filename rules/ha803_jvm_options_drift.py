@@ -108,9 +108,18 @@ def _jvm_file(node: Node) -> str:
         "info."
     ),
     fix="Use the same setenv.sh / LIFERAY_JVM_OPTS on every node, keeping only node-specific -D flags apart.",
+    # facts: liferay-ha-facts.md §7.3, §7.2
     sources=(
-        "6.2 User Guide ch. 20 JVM tuning advice (liferay-ha-facts.md §7.3); node-specific -Djgroups.bind_addr "
-        "(liferay-learn 'Configuring Unicast over TCP', facts §7.2)",
+        (
+            "Liferay Portal 6.2 User Guide, 'Configuring Liferay for High Availability' (JVM tuning advice): https://"
+            "github.com/liferay/liferay-docs/blob/0b22f2fc/userGuide/en/chapters/"
+            "20-configuring-for-high-availability.markdown"
+        ),
+        (
+            "Liferay Learn, 'Configuring Unicast over TCP' (-Djgroups.bind_addr is set per node): https://"
+            "learn.liferay.com/w/dxp/installation-and-upgrades/setting-up-liferay/clustering-for-high-availability/"
+            "configuring-unicast-over-tcp"
+        ),
     ),
     options=Options,
 )
