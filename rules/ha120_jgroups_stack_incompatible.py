@@ -83,6 +83,7 @@ def _removed_token(protocol: Protocol) -> str | None:
 
 @rule(
     id="HA120",
+    since="0.2.0",
     name="jgroups-stack-incompatible",
     severity=ERROR,
     scope="node",

@@ -39,6 +39,7 @@ def _keyless(ref: Reference) -> Protocol | None:
 
 @rule(
     id="HA121",
+    since="0.2.0",
     name="sym-encrypt-key",
     severity=WARNING,
     scope="node",

@@ -122,6 +122,7 @@ def _show(value: Hashable) -> str:
 
 @rule(
     id="HA306",
+    since="0.2.0",
     name="object-store-mismatch",
     severity=ERROR,
     scope="cluster",

@@ -24,6 +24,7 @@ from linter.ruleapi.search import (
 
 @rule(
     id="HA408",
+    since="0.2.0",
     name="elasticsearch-config-ignored",
     severity=WARNING,
     scope="node",

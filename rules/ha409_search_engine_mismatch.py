@@ -77,6 +77,7 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
 
 @rule(
     id="HA409",
+    since="0.2.0",
     name="search-engine-mismatch",
     severity=ERROR,
     scope="cluster",

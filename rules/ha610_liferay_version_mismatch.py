@@ -38,6 +38,7 @@ def _label(node: Node) -> Label:
 
 @rule(
     id="HA610",
+    since="0.2.0",
     name="liferay-version-mismatch",
     severity=ERROR,
     scope="cluster",

@@ -52,6 +52,7 @@ def _lock_file(node: Node) -> str | None:
 
 @rule(
     id="HA611",
+    since="0.2.0",
     name="container-startup-lock",
     severity=ERROR,
     scope="node",

@@ -25,6 +25,7 @@ def _suggest(key: str, known: PidKeys) -> str | None:
 
 @rule(
     id="HA612",
+    since="0.2.0",
     name="osgi-config-unknown-key",
     severity=WARNING,
     scope="node",
