@@ -228,3 +228,10 @@ def test_crashing_rule_is_an_ha009_finding_and_debug_shows_its_traceback(tmp_pat
         assert 'raise RuntimeError("rule bug")' in result.stderr
     else:
         assert result.stderr == ""
+
+
+def test_quiet_output_honours_color() -> None:
+    always = _run(["check", "-q", "--color", "always", str(CLUSTER)], cwd=CLUSTER).stdout
+    never = _run(["check", "-q", "--color", "never", str(CLUSTER)], cwd=CLUSTER).stdout
+    assert "\x1b[1;31merror[" in always and "\x1b" not in never
+    assert never.splitlines()[0].split(": ", 1)[1].startswith(("error[", "warning[", "info["))

@@ -276,10 +276,17 @@ class _Renderer:
 # ----------------------------------------------------------------------------- one-line forms and tables
 
 
-def one_line(d: Diagnostic) -> str:
-    """``path:line:col: error[HA102] message`` (the quiet form)."""
+_ANSI = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+
+
+def one_line(d: Diagnostic, color: bool = False) -> str:
+    """``path:line:col: error[HA102] message`` (the quiet form; ``color``: the severity coloured,
+    without loading rich, as the pre-commit path prints it)."""
     where = d.primary.location or d.primary.node or d.cluster or "-"
-    return f"{where}: {d.severity.value}[{d.rule}] {d.message}"
+    tag = f"{d.severity.value}[{d.rule}]"
+    if color:
+        tag = f"{_ANSI[d.severity]}{tag}\x1b[0m"
+    return f"{where}: {tag} {d.message}"
 
 
 def rule_table(report: Report) -> Table:
@@ -390,7 +397,7 @@ def render(report: Report, ctx: Context) -> str:
     report = neutralised(report, snippets=False)  # snippets: in _prepare_snippet, keeping the columns
     if not ctx.verbose and (ctx.quiet or not report.diagnostics):
         if ctx.quiet:
-            lines = [one_line(d) for d in report.diagnostics]
+            lines = [one_line(d, ctx.color) for d in report.diagnostics]
         else:
             lines = [summary_line(report, ctx.baseline)]
             lines += baseline_lines(ctx.baseline) if ctx.baseline is not None else []

@@ -88,7 +88,7 @@ class Finding(NamedTuple):
     help: str | None = None
     confidence: Confidence = Confidence.EXPLICIT
     subject: str = ""
-    severity: Severity | None = None  # raises the rule's default for this finding (RULES.md "error for ...")
+    severity: Severity | None = None  # overrides the rule's default for this finding (raised, or lowered to info)
 
 
 class Context(NamedTuple):
