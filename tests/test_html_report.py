@@ -448,3 +448,16 @@ def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.Captur
     assert out.index('class="matrix"') < out.index('class="node-list"')  # drift first
     assert '<details class="node-list">' in out  # collapsed: 40 nodes
     assert len(out) < 400_000  # most of it the per-node findings (HA114, HA116, HA303 on each node)
+
+
+def test_findings_can_be_filtered_by_severity_without_a_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = html_for(CLUSTERS / "broken-74-cluster-link-drift", tmp_path, capsys)
+    section = out[out.index('<section class="card" id="findings">') :]
+    section = section[: section.index("</section>")]
+    # the hidden checkboxes come first in the section, so `#hide-x:checked ~ #findings-x` reaches the blocks
+    assert section.index('id="hide-error"') < section.index('id="findings-error"')
+    assert section.index('id="hide-warning"') < section.index('id="findings-warning"')
+    assert '<label class="switch" for="hide-warning">' in section
+    assert "#hide-warning:checked ~ #findings-warning" in out and "<script" not in out

@@ -135,6 +135,11 @@ td.unresolved .value { color: var(--error); }
 .diff-toggle { margin: 0 6px 0 0; vertical-align: -2px; }
 label.switch { cursor: pointer; user-select: none; font-size: 13px; margin-right: 18px; }
 .diff-toggle:checked ~ table.matrix tr.setting-row:not(.differs) { display: none; }
+.sev-filter { display: none; }
+#hide-error:checked ~ #findings-error, #hide-warning:checked ~ #findings-warning,
+#hide-info:checked ~ #findings-info { display: none; }
+#hide-error:checked ~ .toolbar label[for=hide-error], #hide-warning:checked ~ .toolbar label[for=hide-warning],
+#hide-info:checked ~ .toolbar label[for=hide-info] { text-decoration: line-through; opacity: 0.6; }
 .marker.per-node { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px;
   padding: 0 3px; margin-right: 4px; }
 .sev-block { margin-top: 6px; }
@@ -496,6 +501,17 @@ def _findings_section(report: Report, rules: dict[str, Rule]) -> str:
     out = [f'<section class="card" id="findings"><h2>Findings <span class="dim">{total}</span></h2>']
     if not report.diagnostics:
         out.append('<p><span class="badge ok">no findings</span> Every rule that ran passed.</p>')
+    present = [s for s in SEVERITIES if any(d.severity is s for d in report.diagnostics)]
+    if len(present) > 1:  # filters without a script: a checkbox before the blocks it hides (CSS :checked ~)
+        for severity in present:
+            out.append(f'<input type="checkbox" class="sev-filter" id="hide-{severity.value}">')
+        out.append(
+            '<div class="toolbar">'
+            + "".join(
+                f'<label class="switch" for="hide-{s.value}">hide {_e(_PLURAL[s].lower())}</label>' for s in present
+            )
+            + "</div>"
+        )
     number = 0
     for severity in SEVERITIES:
         group = [d for d in report.diagnostics if d.severity is severity]
