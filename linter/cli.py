@@ -684,6 +684,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting. Nothing escapes as a traceback: an
     unexpected exception is one line on stderr and exit 2 (``--debug``: the traceback too)."""
     debug, args = _take_debug(list(sys.argv[1:] if argv is None else argv))
+    for before, arg in zip(["", *args], args, strict=False):
+        if arg == "" and not before.startswith("-"):  # "$DIR" unset in a script: never audit "." instead
+            print("liferay-ha-lint: error: an empty path was given (an unset variable?)", file=sys.stderr)
+            return EXIT_USAGE
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if callable(reconfigure):  # lone surrogates or odd bytes in configs must not crash the output

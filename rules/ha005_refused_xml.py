@@ -9,12 +9,19 @@ RULE = metadata_only(
     name="refused-xml",
     severity=ERROR,
     scope="input",
-    summary="An XML file declares a DTD or entities, uses XInclude, or exceeds the depth or size limits.",
+    summary=(
+        "Input refused for safety: an XML file with a DTD, entities or XInclude, a file outside the audited "
+        "tree, or a limit reached (depth, size, attributes, expansion, archive members, hashing budget)."
+    ),
     rationale=(
         "liferay-ha-lint never resolves entities, loads DTDs, follows XInclude or touches the network, so such a "
         "document is not read. Liferay's Ehcache and JGroups files need none of these features."
     ),
-    fix="Remove the DOCTYPE, entity declarations or XInclude elements from the file.",
+    fix=(
+        "Remove what the message names: a DOCTYPE, entity declarations or XInclude elements from an XML file; "
+        "a file outside the audited tree moved into it (or given on the command line); content over a limit "
+        "reduced. The README's 'Safety' section lists every limit."
+    ),
     # facts: ARCHITECTURE.md §8
     sources=(
         (

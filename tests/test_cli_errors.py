@@ -62,6 +62,7 @@ USAGE_ERRORS = {
     "one of several paths missing": (["check", "{cluster}", "{tmp}/gone"], "gone: no such file or directory"),
     # no path and no configured clusters: the current directory is checked, as ruff checks "."
     "no path, no clusters, nothing here": (["check"], ".: no Liferay configuration found"),
+    "an empty path (an unset variable)": (["check", ""], "an empty path was given"),
     "config clusters missing": (["check", "--config", "{tmp}/clusters.toml"], "clusters.toml: clusters: {tmp}/gone"),
     "--config missing": (["check", "--config", "{tmp}/none.toml", "{cluster}"], "none.toml: cannot read"),
     "--config unknown key": (["check", "--config", "{tmp}/unknown.toml", "{cluster}"], 'unknown key "selct"'),

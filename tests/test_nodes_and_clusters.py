@@ -160,3 +160,20 @@ def test_two_portals_in_one_project_get_a_hint_to_name_their_clusters(
     main(["check", "--format", "json", "--select", "HA203", str(_compose(tmp_path, text))])
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert findings and all("x-liferay-ha-lint: {cluster: NAME}" in f["help"] for f in findings)
+
+
+def test_a_build_context_given_as_such_is_the_image_it_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # as ibairuiz/liferay-helm's docker-image/: a Dockerfile FROM the 7.1 image copying OSGi configs;
+    # given on the command line it is one node (was: refused as "no Liferay configuration found")
+    context = tmp_path / "docker-image"
+    (context / "config").mkdir(parents=True)
+    (
+        context / "config" / "com.liferay.portal.search.elasticsearch6.configuration.ElasticsearchConfiguration.config"
+    ).write_text('operationMode="REMOTE"\n')
+    (context / "Dockerfile").write_text("FROM liferay/dxp:7.1.10.1\nCOPY config/ /opt/liferay/osgi/configs/\n")
+    main(["check", "--format", "json", str(context)])
+    (cluster,) = json.loads(capsys.readouterr().out)["clusters"]
+    assert cluster["liferay_version"] == "7.1" and [n["name"] for n in cluster["nodes"]] == ["docker-image"]
+    assert any(f.endswith("ElasticsearchConfiguration.config") for f in cluster["nodes"][0]["files"])

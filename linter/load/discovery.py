@@ -704,6 +704,19 @@ def discover(
                     archives += inner
                     continue
                 if not add_dir(path) and len(result.problems) == said:
+                    image = _directory_node(path.resolve().name or "node", path, result, limits)
+                    if image.tree is not None:  # a Docker build context given as such: the image it builds
+                        add(
+                            ClusterSpec(
+                                name=image.name,
+                                root=path,
+                                display=display_path(path),
+                                nodes=(image,),
+                                declared_version=declared_version,
+                                version_source="--liferay-version" if declared_version else None,
+                            )
+                        )
+                        continue
                     result.refused.append(f"{display_path(path)}: no Liferay configuration found (expected {EXPECTED})")
                 continue
             nested = [d for d in _node_subdirs(path, []) if not d.name.startswith(HOME_PARTS)]
