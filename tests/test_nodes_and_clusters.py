@@ -177,3 +177,17 @@ def test_a_build_context_given_as_such_is_the_image_it_builds(
     (cluster,) = json.loads(capsys.readouterr().out)["clusters"]
     assert cluster["liferay_version"] == "7.1" and [n["name"] for n in cluster["nodes"]] == ["docker-image"]
     assert any(f.endswith("ElasticsearchConfiguration.config") for f in cluster["nodes"][0]["files"])
+
+
+def test_a_file_given_alone_checks_its_own_cluster_not_a_folder_above_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as pre-commit passes a changed file: prod/node1/portal-ext.properties is checked with prod/node2,
+    # never with unrelated node folders beside prod (the working directory holds both)
+    for rel in ("prod/node1", "prod/node2", "lab-a", "lab-b"):
+        (tmp_path / rel).mkdir(parents=True)
+        (tmp_path / rel / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--format", "json", "prod/node1/portal-ext.properties"])
+    (cluster,) = json.loads(capsys.readouterr().out)["clusters"]
+    assert cluster["name"] == "prod" and [n["name"] for n in cluster["nodes"]] == ["node1", "node2"]

@@ -818,24 +818,33 @@ def _given_root(path: Path) -> Path:
 
 def _cluster_dir_for_file(file: Path, bound: Path) -> Path | None:
     """The directory to discover for a file below ``bound`` (the working directory): the nearest
-    ancestor holding a manifest, else the highest ancestor that holds node directories or is one
-    (so ``node1/tomcat/bin/setenv.sh`` gives the cluster of ``node1``, not a node ``bin``).
-    None when no ancestor up to ``bound`` is part of a node."""
-    best: Path | None = None
+    ancestor holding a manifest or compose file, else the directory of the node the file belongs to
+    (the highest node directory met going up through the node's own folders: ``node1`` for
+    ``node1/tomcat/bin/setenv.sh``) or, when that holds sibling node directories, its parent.
+    Never higher: unrelated folders further up are not the file's cluster. None when no ancestor up
+    to ``bound`` is part of a node."""
+    node_root: Path | None = None
     for candidate in (file.parent, *file.parent.parents):
         if not _below(candidate, bound):
             break
         if (candidate / MANIFEST).is_file() or find_compose_file(candidate) is not None:
             return candidate
         if is_node_dir(candidate):
-            best = candidate
-            continue
-        try:
-            if any(is_node_dir(child) for child in candidate.iterdir() if not child.name.startswith(".")):
-                best = candidate
-        except OSError:
-            continue
-    return best
+            node_root = candidate
+        elif node_root is not None and not candidate.name.startswith(HOME_PARTS):
+            break  # above the node and its own folders
+    if node_root is None:
+        return None
+    parent = node_root.parent
+    if node_root != bound and _below(parent, bound) and (parent / MANIFEST).is_file():
+        return parent
+    try:
+        siblings = [c for c in parent.iterdir() if c != node_root and not c.name.startswith(".")]
+    except OSError:
+        siblings = []
+    if node_root != bound and _below(parent, bound) and any(is_node_dir(c) for c in siblings):
+        return parent
+    return node_root
 
 
 def _file_targets(files: Sequence[Path], configured: Sequence[Path]) -> tuple[list[Path], list[Path]]:
