@@ -276,3 +276,28 @@ def test_a_directory_linked_out_of_the_tree_is_not_listed(tmp_path: Path, outsid
     _nowhere(run)
     linked = [f for f in run.findings if f["rule"] == "HA001" and "outside the audited tree" in f["message"]]
     assert [f["node"] for f in linked] == ["node1"]
+
+
+def test_a_link_out_of_the_tree_is_named_once_as_the_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # node n2's osgi folder is a link to a folder outside the audited tree: one HA001 at c/n2/osgi (the
+    # link), not one per folder asked about under it, named after the target
+    import json
+
+    from linter.cli import main
+
+    outside_dir = tmp_path / "secret"
+    (outside_dir / "configs").mkdir(parents=True)
+    (outside_dir / "configs" / "x.config").write_text("a=1\n")
+    for name in ("n1", "n2"):
+        (tmp_path / "c" / name).mkdir(parents=True)
+        (tmp_path / "c" / name / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
+    (tmp_path / "c" / "n2" / "osgi").symlink_to(outside_dir)
+    monkeypatch.chdir(tmp_path)
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["check", "--format", "json", "--select", "HA001", "c"])
+    findings = json.loads(out.getvalue())["findings"]
+    assert [(f["rule"], f["location"]["file"]) for f in findings] == [("HA001", "c/n2/osgi")]

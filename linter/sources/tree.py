@@ -25,6 +25,32 @@ from linter.origin import Origin, Problem
 from linter.sources.files import DigestBudget, Limits, digest_file, digest_refusal, outside, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
+
+
+def _link_out(host: Path, roots: tuple[Path, ...]) -> Path | None:
+    """The symbolic link on the way to ``host`` that lies inside the audited roots and leads out of
+    them (what a finding should name), if any."""
+    current = Path(host.anchor) if host.is_absolute() else Path()
+    for part in host.parts[1:] if host.is_absolute() else host.parts:
+        current = current / part
+        if (
+            current.is_symlink()
+            and outside(os.path.realpath(current.parent), roots) is None
+            and outside(os.path.realpath(current), roots) is not None
+        ):
+            return current
+    return None
+
+
+def _unresolved_display(path: Path) -> str:
+    """A path as the user typed it, relative to the working directory when below it: links not
+    resolved (a finding about a link names the link, not where it points)."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    rel = os.path.relpath(absolute, cwd)
+    return absolute.replace(os.sep, "/") if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
 T = TypeVar("T")
 _MAX_SEARCH_DEPTH = 8
 
@@ -143,7 +169,15 @@ class Tree(ABC):
     def _host_dir(self, path: str, host: Path) -> bool:
         """Whether a directory on this machine may be listed (and say why not)."""
         if self.roots and outside(host, self.roots) is not None:
-            self._deny(path, "symbolic link points outside the audited tree; not followed")
+            link = _link_out(host, self.roots)
+            shown = _unresolved_display(link) if link is not None else None
+            denials: dict[str, Problem] = self.__dict__.setdefault("_denials", {})
+            if shown is not None:  # the link itself, once, not the target's subfolders it was asked about
+                denials.setdefault(
+                    shown, unreadable(shown, "symbolic link points outside the audited tree; not followed")
+                )
+            else:
+                self._deny(path, "symbolic link points outside the audited tree; not followed")
             return False
         return True
 
