@@ -42,6 +42,19 @@ _APP_SETTINGS: dict[str, object] = {
 app = typer.Typer(**_APP_SETTINGS)  # type: ignore[arg-type]
 
 
+# options that check and show share
+ProfileOption = Annotated[
+    list[str] | None,
+    typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
+]
+AllowOutsideOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-outside", help="Let a liferay-ha.toml name node directories and env files outside its own directory."
+    ),
+]
+
+
 class ShowFormat(str, Enum):
     text = "text"
     long = "long"
@@ -114,17 +127,8 @@ def show(
         Path | None,
         typer.Option("--config", help="Config file, for its secret-keys (default: found upwards from here)."),
     ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
-    ] = None,
-    allow_outside: Annotated[
-        bool,
-        typer.Option(
-            "--allow-outside",
-            help="Let a liferay-ha.toml name node directories and env files outside its own directory.",
-        ),
-    ] = False,
+    profile: ProfileOption = None,
+    allow_outside: AllowOutsideOption = False,
 ) -> None:
     """Show the HA-relevant effective settings of every node side by side, with origins."""
     from linter.liferay.versions import parse_version
@@ -364,17 +368,8 @@ def check(
     max_file_size: Annotated[
         int | None, typer.Option("--max-file-size", help="Refuse input files larger than this many bytes.", min=1)
     ] = None,
-    profile: Annotated[
-        list[str] | None,
-        typer.Option("--profile", help="Compose profile to activate, as docker compose --profile ('*': all)."),
-    ] = None,
-    allow_outside: Annotated[
-        bool,
-        typer.Option(
-            "--allow-outside",
-            help="Let a liferay-ha.toml name node directories and env files outside its own directory.",
-        ),
-    ] = False,
+    profile: ProfileOption = None,
+    allow_outside: AllowOutsideOption = False,
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
     from linter.run import CheckRequest, RunError

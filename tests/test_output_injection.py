@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import pty
 import re
-import select
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -20,6 +16,7 @@ import pytest
 from lxml import etree
 
 from linter.cli import main
+from tests.terminal import through_a_terminal
 
 ESC = "\x1b"
 TITLE = f"{ESC}]0;PWNED-TITLE\x07"  # OSC 0: set the window title
@@ -181,30 +178,8 @@ def test_text_output_on_github_actions_stops_workflow_commands(
 
 
 def _through_a_terminal(args: list[str]) -> str:
-    """What the CLI writes to a real terminal (a pty), colours on."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "COLUMNS": "200", "LINES": "50", "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "linter", *args], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
-    )
-    os.close(slave)
-    chunks: list[bytes] = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            proc.kill()
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    """What the CLI writes to a real terminal (a pty, 200 columns), colours on."""
+    return through_a_terminal(args, columns=200)
 
 
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")

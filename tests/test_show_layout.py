@@ -4,20 +4,14 @@ and node; ``--diff``, ``--node`` and ``--format long`` narrow what is shown."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import pty
 import re
-import select
-import struct
-import subprocess
-import sys
-import termios
 
 import pytest
 
 from linter.cli import main
 from tests.conftest import FIXTURES
+from tests.terminal import through_a_terminal
 
 DRIFT = FIXTURES / "clusters" / "broken-74-cluster-link-drift"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -25,31 +19,8 @@ KEY = 'cluster.link.bind.addr["cluster-link-control"]'
 
 
 def _terminal(args: list[str], columns: int) -> str:
-    """What the CLI prints on a terminal ``columns`` wide (its window size set on the pty)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
-    env["TERM"] = "xterm-256color"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "linter", *args], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
-    )
-    os.close(slave)
-    chunks: list[bytes] = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        if not ready:
-            proc.kill()
-            break
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(master)
-    return ANSI.sub("", b"".join(chunks).decode("utf-8", "replace")).replace("\r\n", "\n")
+    """What the CLI prints on a terminal ``columns`` wide, colours removed, line ends as written."""
+    return ANSI.sub("", through_a_terminal(args, columns)).replace("\r\n", "\n")
 
 
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
