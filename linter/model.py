@@ -34,12 +34,24 @@ class LineSource(Protocol):
 
 
 class FirstOf:
-    """Several line sources asked in order: the first that has the file answers."""
+    """Several line sources asked in order: the first that has the file answers. ``by_folder``
+    names the source to ask first for files under a folder (a node's directory: its own tree), so
+    a file of one of 1,000 directory nodes is not looked for in the other 999 trees."""
 
-    def __init__(self, sources: list[LineSource]) -> None:
+    def __init__(self, sources: list[LineSource], by_folder: dict[str, LineSource] | None = None) -> None:
         self.sources = sources
+        self.by_folder = by_folder or {}
 
     def lines(self, display: str) -> list[str] | None:
+        folder = display
+        while self.by_folder and "/" in folder:
+            folder = folder.rsplit("/", 1)[0]
+            source = self.by_folder.get(folder)
+            if source is not None:
+                found = source.lines(display)
+                if found is not None:
+                    return found
+                break
         return next((found for s in self.sources if (found := s.lines(display)) is not None), None)
 
 

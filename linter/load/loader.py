@@ -512,7 +512,13 @@ def cluster_lines(nodes: tuple[Node, ...], disk_files: list[str], limits: Limits
     confined to the audited trees. Nothing else is ever read: never a file by a display name that
     a tree gave (an archive member's ``node.tar!/x`` could name a file on disk)."""
     trees: list[LineSource] = list({id(n.tree): n.tree for n in nodes if n.tree is not None}.values())
-    return FirstOf([*trees, DiskLines(disk_files, limits)])
+    # a directory node's files are shown under its own folder: ask its tree first (a node of a
+    # deployment file shares its folder with the others and is found by asking each tree)
+    folders: dict[str, LineSource] = {}
+    for node in nodes:
+        if node.tree is not None and node.deployment is None:
+            folders[node.path] = node.tree
+    return FirstOf([*trees, DiskLines(disk_files, limits)], folders)
 
 
 def _audit_roots(spec: ClusterSpec) -> tuple[Path, ...]:
