@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from linter.liferay.keys import NODE_SPECIFIC
+from linter.liferay.keys import NODE_SPECIFIC_GLOBS
 from linter.model import Cluster, Node
 from linter.origin import Confidence, Origin, OriginKind, Problem
 from linter.redact import mask_inline, mask_value
@@ -105,19 +105,12 @@ class Row(NamedTuple):
     def per_node(self) -> bool:
         """A setting that differs between the nodes of a healthy cluster by design (a bind
         address, a channel's logic name): its differences are not drift."""
-        return _NODE_SPECIFIC.fullmatch(self.key) is not None
+        return NODE_SPECIFIC_GLOBS.matches(self.key)
 
     @property
     def drifts(self) -> bool:
         """Differs between nodes, and is not one of the settings that must differ."""
         return self.differs and not self.per_node
-
-
-def _glob(pattern: str) -> str:
-    return ".*".join(re.escape(part) for part in pattern.split("*"))
-
-
-_NODE_SPECIFIC = re.compile("|".join(_glob(p) for p in NODE_SPECIFIC))
 
 
 def _matches(key: str, pattern: str) -> bool:

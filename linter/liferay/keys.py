@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from linter.origin import Setting
+from linter.patterns import KeyGlobs
 
 # Keys whose value differs between the nodes of a healthy cluster by design: bind addresses,
 # logic names, autodetection, the Liferay home and hot-deploy folders, the app server's own address,
@@ -25,6 +26,8 @@ NODE_SPECIFIC = (
     "-Djgroups.bind_addr",  # the JVM flags that give each node its own address (show's JVM rows)
     "-Djgroups.external_addr",
 )
+
+NODE_SPECIFIC_GLOBS = KeyGlobs(NODE_SPECIFIC)
 
 CHANNEL_CONTROL = "cluster.link.channel.properties.control"
 _CHANNEL_TRANSPORT = re.compile(r"cluster\.link\.channel\.properties\.transport\.\d+")
