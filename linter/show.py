@@ -91,6 +91,11 @@ class Cell(NamedTuple):
         return mask_inline(self.origin.describe())
 
 
+def relative_origin(origin_text: str, node_path: str) -> str:
+    """An origin under the node's own directory, relative to it (the column or line names the node)."""
+    return origin_text.replace(node_path.rstrip("/") + "/", "")
+
+
 class Row(NamedTuple):
     section: str
     key: str

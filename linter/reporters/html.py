@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.origin import Confidence
 from linter.reporters.common import TOOL_NAME, Context, related_caption
-from linter.show import Cell, Row, build_rows
+from linter.show import Cell, Row, build_rows, relative_origin
 
 if TYPE_CHECKING:
     from linter.model import Cluster, Node
@@ -242,12 +242,6 @@ def _loaded(report: Report, ctx: Context) -> list[Cluster | None]:
     return [by_key.get((s.name, s.path)) for s in report.clusters]
 
 
-def _relative(origin_text: str, node_path: str) -> str:
-    """Origins under the node's own directory shown relative to it (the column names the node)."""
-    prefix = node_path.rstrip("/") + "/"
-    return origin_text.replace(prefix, "")
-
-
 def _per_node_cell(row: Row, members: list[int]) -> str:
     """A by-design per-node setting in a column that stands for several nodes: how many values."""
     values = {c.value if (c := row.cells[i]) is not None else None for i in members}
@@ -293,7 +287,7 @@ def _cell(cell: Cell | None, node_name: str, node_path: str, disagrees: bool) ->
         shown = f'<details class="long"><summary class="value">{preview}</summary>{shown}</details>'
     return (
         f'<td class="{" ".join(classes)}" title="{_e(title)}">{shown}'
-        f'<span class="origin">{_e(_relative(origin, node_path))}</span></td>'
+        f'<span class="origin">{_e(relative_origin(origin, node_path))}</span></td>'
     )
 
 
@@ -309,7 +303,8 @@ def _columns(rows: list[Row], paths: list[str]) -> list[list[int]]:
     for i in range(count):
         path = paths[i]
         signature = tuple(
-            (c.value, _relative(c.origin_text, path)) if (c := row.cells[i]) is not None else None for row in compared
+            (c.value, relative_origin(c.origin_text, path)) if (c := row.cells[i]) is not None else None
+            for row in compared
         )
         groups.setdefault(signature, []).append(i)
     return list(groups.values())
@@ -393,7 +388,7 @@ def _cluster_section(summary: ClusterSummary, cluster: Cluster | None, report: R
     node_rows = []
     for name, path, files in summary.nodes:
         items = (
-            "".join(f'<li title="{_e(f)}"><code>{_e(_relative(f, path))}</code></li>' for f in files)
+            "".join(f'<li title="{_e(f)}"><code>{_e(relative_origin(f, path))}</code></li>' for f in files)
             or '<li class="empty">no files</li>'
         )
         node_rows.append(

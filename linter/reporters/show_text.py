@@ -12,7 +12,7 @@ from linter.model import Cluster
 from linter.origin import Confidence, Problem
 from linter.problems import problem_rule
 from linter.reporters.common import visible
-from linter.show import Row, build_rows, problem_message
+from linter.show import Row, build_rows, problem_message, relative_origin
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,12 +21,6 @@ if TYPE_CHECKING:
 
 def _shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _relative(origin_text: str, node_path: str) -> str:
-    """Origins under the node's own directory are shown relative to it (the column says which node)."""
-    prefix = node_path.rstrip("/") + "/"
-    return origin_text.replace(prefix, "")
 
 
 # the narrowest a node column may be before the table is printed in the long form instead
@@ -89,7 +83,7 @@ def _print_long(console: Console, cluster: Cluster, everything: bool, only_diffe
 
     for row in build_rows(cluster, everything, only_differing):
         texts = [
-            (visible(c.value) if c is not None else None, visible(_relative(c.origin_text, n.path)) if c else "")
+            (visible(c.value) if c is not None else None, visible(relative_origin(c.origin_text, n.path)) if c else "")
             for n, c in zip(cluster.nodes, row.cells, strict=True)
         ]
         style = "bold yellow" if row.drifts else ""
@@ -157,7 +151,7 @@ def print_tables(
                 not row.differs
                 and len(
                     {
-                        _relative(c.origin_text, n.path) if c else None
+                        relative_origin(c.origin_text, n.path) if c else None
                         for n, c in zip(cluster.nodes, row.cells, strict=True)
                     }
                 )
@@ -174,7 +168,7 @@ def print_tables(
                 if cell.confidence is Confidence.UNRESOLVED:
                     style = "red"
                 text = Text(_shorten(visible(cell.value)) or '""', style=style)
-                text.append("\n" + visible(_relative(cell.origin_text, node.path)), style="dim")
+                text.append("\n" + visible(relative_origin(cell.origin_text, node.path)), style="dim")
                 cells.append(text)
             mark = "≠ " if row.drifts else ("~ " if row.differs else "  ")  # ~: differs per node by design
             key = Text(mark + visible(row.key), style="bold yellow" if row.drifts else "")
