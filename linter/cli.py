@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 from linter import __version__
 from linter.gcpolicy import relaxed as _relaxed_gc
+from linter.paths import path_cache
 
 with _relaxed_gc():  # typer's import allocates much and frees little (see linter.gcpolicy)
     import typer
@@ -688,7 +689,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if callable(reconfigure):  # lone surrogates or odd bytes in configs must not crash the output
             reconfigure(errors="backslashreplace")
     try:
-        with _relaxed_gc():
+        with _relaxed_gc(), path_cache():
             return _run(args, debug)
     finally:
         from linter.redact import reset_secret_keys

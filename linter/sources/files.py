@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from linter.origin import Origin, Problem, ProblemKind
+from linter.paths import real_path
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024  # 10 MiB: far above any real Liferay config file
 _BINARY_PROBE = 8192
@@ -48,13 +49,13 @@ def unreadable(display: str, message: str, line: int | None = None) -> Problem:
 
 def within(path: Path, root: Path) -> bool:
     """Whether ``path``, links resolved, is ``root`` or lies below it."""
-    real, base = os.path.realpath(path), os.path.realpath(root)
+    real, base = real_path(path), real_path(root)
     return real == base or real.startswith(base.rstrip("/") + "/")
 
 
 def audit_roots(paths: Iterable[Path | str]) -> tuple[Path, ...]:
     """The real paths of the trees being audited, without duplicates (never their common parent)."""
-    return tuple(dict.fromkeys(Path(os.path.realpath(p)) for p in paths))
+    return tuple(dict.fromkeys(Path(real_path(p)) for p in paths))
 
 
 def outside(path: Path | str, roots: Sequence[Path]) -> str | None:
@@ -62,7 +63,7 @@ def outside(path: Path | str, roots: Sequence[Path]) -> str | None:
     if not roots:
         return None
     try:
-        real = os.path.realpath(path)
+        real = real_path(path)
     except (OSError, RuntimeError, ValueError):
         return str(path)
     for root in roots:
@@ -97,7 +98,7 @@ def open_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> tupl
     real: str | None = None
     if limits.roots:
         try:
-            real = os.path.realpath(path)
+            real = real_path(path)
         except (OSError, RuntimeError, ValueError):
             real = str(path)
         if outside(real, limits.roots) is not None and os.path.lexists(path):

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from linter.origin import Origin, Problem
+from linter.paths import real_path
 from linter.sources.files import DigestBudget, Limits, digest_file, digest_refusal, outside, read_bytes, unreadable
 
 Kind = Literal["file", "dir", "other"]
@@ -35,8 +36,8 @@ def _link_out(host: Path, roots: tuple[Path, ...]) -> Path | None:
         current = current / part
         if (
             current.is_symlink()
-            and outside(os.path.realpath(current.parent), roots) is None
-            and outside(os.path.realpath(current), roots) is not None
+            and outside(real_path(current.parent), roots) is None
+            and outside(real_path(current), roots) is not None
         ):
             return current
     return None
@@ -281,13 +282,13 @@ class DiskTree(Tree):
     def __init__(self, root: Path, display: str) -> None:
         self.root = root
         self._display = display
-        self._real_root = os.path.realpath(root)
+        self._real_root = real_path(root)
         self._shown: dict[str, str] = {}
 
     def path(self, path: str) -> Path | None:
         """The path on disk; absolute paths count only when they lie inside the home."""
         if path.startswith("/"):
-            real = os.path.realpath(path) if os.path.lexists(path) else os.path.abspath(path)
+            real = real_path(path) if os.path.lexists(path) else os.path.abspath(path)
             root = self._real_root
             if real == root or real.startswith(root.rstrip("/") + "/"):
                 return Path(path)
@@ -343,7 +344,7 @@ class DiskTree(Tree):
         if target is None:
             return "outside:" + path
         try:
-            return os.path.realpath(target)
+            return real_path(target)
         except (OSError, ValueError):
             return os.path.abspath(target)
 
@@ -351,7 +352,7 @@ class DiskTree(Tree):
         target = self.path(path)
         if target is None:
             return False
-        real = os.path.realpath(target)
+        real = real_path(target)
         return real == self._real_root or real.startswith(self._real_root.rstrip("/") + "/")
 
     def descend(self, path: str) -> bool:
@@ -604,5 +605,5 @@ class MountTree(Tree):
         full = self.absolute(path)
         found = self._find(full)
         if found is not None and found[0].host is not None:
-            return os.path.realpath(self._host(*found))
+            return real_path(self._host(*found))
         return "container:" + full

@@ -484,12 +484,37 @@ def _syntax_problem(display: str, exc: etree.XMLSyntaxError) -> Problem:
     return Problem(ProblemKind.MALFORMED, f"malformed XML: {message}", origin)
 
 
+# Documents already made, by content: the nodes of a cluster mostly hold byte-identical copies of
+# the same XML (Liferay's own files, a stack copied to every node). The tree is immutable and
+# holds no file name, so one tree serves every copy; only the display name differs.
+_MADE: dict[tuple[bytes, int, int], XmlDocument] = {}
+_MADE_MAX_ENTRIES = 256
+_MADE_MAX_BYTES = 64 << 20
+_made_bytes = 0
+
+
 def parse_xml(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> XmlDocument | Problem:
     """Parse ``data`` safely into an :class:`XmlDocument`, or return the one problem that stops it.
 
     Never raises on content. See the module docstring for what is refused (``REFUSED``) and how
-    positions are computed.
+    positions are computed. Content parsed before (any file name) is not parsed again.
     """
+    global _made_bytes
+    key = (data, limits.max_xml_depth, limits.max_file_size)
+    made = _MADE.get(key)
+    if made is not None:
+        return made._replace(display=display)
+    parsed = _parse_xml(data, display, limits)
+    if isinstance(parsed, XmlDocument) and not parsed.problems:  # problems name the file
+        if len(_MADE) >= _MADE_MAX_ENTRIES or _made_bytes + len(data) > _MADE_MAX_BYTES:
+            _MADE.clear()
+            _made_bytes = 0
+        _MADE[key] = parsed
+        _made_bytes += len(data)
+    return parsed
+
+
+def _parse_xml(data: bytes, display: str, limits: Limits) -> XmlDocument | Problem:
     if len(data) > limits.max_file_size:
         return unreadable(display, f"XML is {len(data)} bytes, over the {limits.max_file_size}-byte limit")
     for marker in _ENTITY_MARKERS:
