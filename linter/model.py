@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from linter.origin import Origin, Problem, Setting
+from linter.origin import Origin, Problem, Setting, Settings
 
 if TYPE_CHECKING:  # the readers' types, for annotations: the model itself loads no reader
     from linter.sources.ehcache import EhcacheConfig
@@ -72,7 +72,7 @@ class Node:
     osgi: tuple[OsgiConfig, ...]
     jvm_flags: tuple[JvmFlag, ...]
     env: tuple[EnvVar, ...]
-    settings: dict[str, Setting]
+    settings: Settings
     files: tuple[str, ...]
     problems: tuple[Problem, ...]
     references: tuple[Reference, ...] = ()

@@ -3,6 +3,7 @@ and a ``Problem`` a reader or the loader found in the input. Imports nothing of 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from enum import Enum
 from typing import NamedTuple
 
@@ -92,3 +93,62 @@ class Setting(NamedTuple):
     origin: Origin
     confidence: Confidence
     overridden: tuple[Setting, ...] = ()
+
+
+class Settings(Mapping[str, Setting]):
+    """A node's effective settings, read-only: the keys its files, variables and flags set, and
+    the defaults whose values its settings change (``own``), over the defaults of its Liferay
+    version (``base``: one table shared by every node of that version, never copied per node).
+    Iteration follows the base's order, then the keys new to it in the order they were set."""
+
+    __slots__ = ("base", "extra", "own")
+
+    def __init__(self, base: Mapping[str, Setting], own: dict[str, Setting]) -> None:
+        self.base = base
+        self.own = own
+        self.extra: tuple[str, ...] = tuple(k for k in own if k not in base)  # keys the base lacks
+
+    def __getitem__(self, key: str) -> Setting:
+        found = self.own.get(key)
+        return found if found is not None else self.base[key]
+
+    def get(self, key: str, default: Setting | None = None) -> Setting | None:  # type: ignore[override]
+        found = self.own.get(key)
+        return found if found is not None else self.base.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.own or key in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.base
+        yield from self.extra
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self.extra)
+
+    def __repr__(self) -> str:
+        return f"Settings({len(self.base)} defaults, {len(self.own)} set)"
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """The keys starting with ``prefix``, in iteration order; the base's keys are indexed by
+        their first segment once per base, not once per node."""
+        head, dot, _ = prefix.partition(".")
+        from_base = _heads(self.base).get(head, ()) if dot else self.base
+        return [k for k in from_base if k.startswith(prefix)] + [k for k in self.extra if k.startswith(prefix)]
+
+
+_HEADS: dict[int, tuple[Mapping[str, Setting], dict[str, tuple[str, ...]]]] = {}
+
+
+def _heads(base: Mapping[str, Setting]) -> dict[str, tuple[str, ...]]:
+    """A base's keys by their first dot-separated segment (the base is pinned with its index, so
+    its id is not reused while the entry lives)."""
+    hit = _HEADS.get(id(base))
+    if hit is None or hit[0] is not base:
+        index: dict[str, list[str]] = {}
+        for key in base:
+            index.setdefault(key.partition(".")[0], []).append(key)
+        if len(_HEADS) > 32:  # one base per Liferay version in a run; tests may build more
+            _HEADS.clear()
+        hit = _HEADS[id(base)] = (base, {head: tuple(keys) for head, keys in index.items()})
+    return hit[1]

@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from linter.ruleapi import WARNING, Cluster, Context, Finding, Node, agreement, rule
-from linter.ruleapi.keys import NODE_SPECIFIC
+from linter.ruleapi.keys import NODE_SPECIFIC, set_anywhere
 from linter.ruleapi.secrets import is_secret_key, secret_digest
 from linter.ruleapi.text import KeyGlobs
 
@@ -220,10 +220,7 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
     include = KeyGlobs((*options.must_agree, *options.keys))
     skip = KeyGlobs((*options.node_specific, *options.exclude, *(p for p, _ in DEDICATED)))
     first, *others = cluster.nodes
-    keys: set[str] = set()
-    for n in cluster.nodes:
-        keys.update(n.settings)
-    for key in sorted(keys):
+    for key in sorted(set_anywhere(cluster.nodes)):  # a default shared by every node cannot differ
         if not include.matches(key) or skip.matches(key):
             continue  # tested first: one test per key, where the next one looks at every node
         setting = first.settings.get(key)

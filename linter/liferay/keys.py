@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from linter.origin import Setting
+from linter.origin import Setting, Settings
 from linter.patterns import KeyGlobs
 
 # Keys whose value differs between the nodes of a healthy cluster by design: bind addresses,
@@ -38,9 +39,10 @@ CACHE_KEYS = (
 )
 
 
-def channel_keys(settings: dict[str, Setting]) -> list[str]:
+def channel_keys(settings: Mapping[str, Setting]) -> list[str]:
     keys = [CHANNEL_CONTROL] if CHANNEL_CONTROL in settings else []
     prefix = "cluster.link.channel.properties.transport."
-    transports = (k for k in settings if k.startswith(prefix) and _CHANNEL_TRANSPORT.fullmatch(k))
+    candidates = settings.with_prefix(prefix) if isinstance(settings, Settings) else settings
+    transports = (k for k in candidates if k.startswith(prefix) and _CHANNEL_TRANSPORT.fullmatch(k))
     keys += sorted(transports, key=lambda k: int(k.rsplit(".", 1)[1]))
     return keys

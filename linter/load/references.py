@@ -12,7 +12,7 @@ and URLs are never fetched.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from linter.liferay import builtins
@@ -162,7 +162,7 @@ class Resolved(NamedTuple):
 
 
 def resolve_references(
-    settings: dict[str, Setting], tree: Tree, classpath: list[str], family: str | None, limits: Limits
+    settings: Mapping[str, Setting], tree: Tree, classpath: list[str], family: str | None, limits: Limits
 ) -> Resolved:
     resolver = Resolver(tree, classpath, family, limits)
     refs = [resolver.jgroups(key, settings[key]) for key in channel_keys(settings)]

@@ -16,7 +16,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import NamedTuple
 
-from linter.origin import Confidence, Origin, OriginKind, Problem, ProblemKind, Setting
+from linter.origin import Confidence, Origin, OriginKind, Problem, ProblemKind, Setting, Settings
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # Keys the portal computes at start-up; references to them stay as written.
@@ -68,19 +68,21 @@ def default_settings(family: str) -> Mapping[str, Setting]:
 
 
 class Resolution(NamedTuple):
-    settings: dict[str, Setting]
+    settings: Settings
     problems: tuple[Problem, ...]
 
 
 def _stack(
     layers: list[Layer], base: Mapping[str, Setting] | None = None, written: list[str] | None = None
 ) -> dict[str, Setting]:
-    """``base`` with the layers on top; ``written`` collects every key a layer sets (in order)."""
-    out: dict[str, Setting] = dict(base) if base is not None else {}
+    """What the layers set on top of ``base`` (each key's history includes the base's default);
+    ``written`` collects every key a layer sets (in order)."""
+    out: dict[str, Setting] = {}
+    below = base if base is not None else {}
     for layer in layers:
         confidence = Confidence.DEFAULT if layer.name == "defaults" else Confidence.EXPLICIT
         for key, (value, origin) in layer.values.items():
-            previous = out.get(key)
+            previous = out.get(key) or below.get(key)
             history = (*previous.overridden, previous) if previous else ()
             out[key] = Setting(key, value, value, origin, confidence, history)
             if written is not None:
@@ -112,24 +114,26 @@ def resolve(
     """Stack the layers on ``base`` (e.g. ``default_settings(family)``) and substitute ``${...}``;
     never raises."""
     written: list[str] = []
-    raw = _stack(layers, base, written)
+    below: Mapping[str, Setting] = base if base is not None else {}
+    own = _stack(layers, base, written)
     for key, (value, origin) in system_properties.items():
-        if key not in raw:
-            raw[key] = Setting(key, value, value, origin, Confidence.EXPLICIT)
+        if key not in own and key not in below:
+            own[key] = Setting(key, value, value, origin, Confidence.EXPLICIT)
             written.append(key)
+    raw = Settings(below, own)
     expander = _Expander(raw, system_properties)
-    settings = dict(raw)  # a Setting without ${...} is final as it is
+    final = dict(own)  # a Setting without ${...} is final as it is
     for key in _placeholder_keys(raw, base, written):
         setting = raw[key]
         if "${" not in setting.raw:
             continue
         value, unresolved = expander.expand(key)
         confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
-        settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
-    return Resolution(settings, tuple(expander.problems))
+        final[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
+    return Resolution(Settings(below, final), tuple(expander.problems))
 
 
-def _placeholder_keys(raw: dict[str, Setting], base: Mapping[str, Setting] | None, written: list[str]) -> list[str]:
+def _placeholder_keys(raw: Mapping[str, Setting], base: Mapping[str, Setting] | None, written: list[str]) -> list[str]:
     """The keys of ``raw`` that may hold ``${...}``, in ``raw``'s order (the order placeholders are
     expanded and problems reported in): the base's own placeholder keys and every key written on
     top of it. ``raw`` is ``base`` (same order) followed by the keys new to it, as ``_stack`` and
@@ -164,7 +168,7 @@ class _Expander:
     calling each other: those would form a reference cycle holding every node's settings until the
     cyclic garbage collector runs.)"""
 
-    def __init__(self, raw: dict[str, Setting], system_properties: Mapping[str, tuple[str, Origin]]) -> None:
+    def __init__(self, raw: Mapping[str, Setting], system_properties: Mapping[str, tuple[str, Origin]]) -> None:
         self.raw = raw
         self.system_properties = system_properties
         self.problems: list[Problem] = []

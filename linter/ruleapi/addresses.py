@@ -15,7 +15,7 @@ Shared by HA106 and HA107 through ``linter.ruleapi``; nothing here reads files o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
@@ -73,7 +73,7 @@ class AddressDecl(NamedTuple):
 _SOCKET_PORT = "ehcache.socket.start.port"
 
 
-def _candidate_keys(settings: dict[str, Setting]) -> list[str]:
+def _candidate_keys(settings: Mapping[str, Setting]) -> list[str]:
     """The keys ``_setting_kind`` may accept, in the settings' order (nodes hold ~1,200 keys)."""
     keys = keys_with_prefix(settings, "multicast.group.")
     if _SOCKET_PORT in settings:

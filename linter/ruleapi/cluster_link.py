@@ -13,7 +13,7 @@ Shared by the HA1xx rules through ``linter.ruleapi``; nothing here reads files o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.diagnostics import Label
@@ -101,12 +101,12 @@ def jgroups_value(node: Node, raw: str | None, family: str | None = None) -> tup
 
 
 @per_object
-def _channel_keys_of(settings: dict[str, Setting]) -> tuple[str, ...]:
+def _channel_keys_of(settings: Mapping[str, Setting]) -> tuple[str, ...]:
     # the same scan on the keys that can match (in the same order): a node holds ~1,200 keys
     return tuple(_scan_channel_keys({k: settings[k] for k in keys_with_prefix(settings, CHANNEL_PREFIX)}))
 
 
-def channel_keys(settings: dict[str, Setting]) -> list[str]:
+def channel_keys(settings: Mapping[str, Setting]) -> list[str]:
     """The Cluster Link channel keys the settings define, control first, then transport.N in order
     (``linter.liferay.keys.channel_keys``; a scan of every key, so memoized per node within a run)."""
     return list(_channel_keys_of(settings))

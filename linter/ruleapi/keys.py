@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from linter.liferay.defaults import known_keys, liferay_default
 from linter.liferay.env import (
@@ -35,8 +35,25 @@ __all__ = [
     "legacy_key",
     "liferay_default",
     "property_key",
+    "set_anywhere",
     "written_entries",
 ]
+
+
+def set_anywhere(nodes: Iterable[Node]) -> set[str]:
+    """Every key whose setting may differ between the nodes: the keys some node sets or changes
+    (its own files, variables, flags, expanded placeholders), and every default key when the
+    nodes do not share one defaults table (different Liferay versions). A key outside this set is
+    the same shared default on every node."""
+    keys: set[str] = set()
+    bases: dict[int, Mapping[str, object]] = {}
+    for node in nodes:
+        keys.update(node.settings.own)
+        bases[id(node.settings.base)] = node.settings.base
+    if len(bases) > 1:
+        for base in bases.values():
+            keys.update(base)
+    return keys
 
 
 def written_entries(node: Node) -> Iterator[PropertyEntry]:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar, cast
 
+from linter.origin import Settings
+
 R = TypeVar("R")
 _memo: dict[tuple[str, int, tuple[Hashable, ...]], tuple[object, Any]] | None = None
 
@@ -68,6 +70,8 @@ def keys_with_prefix(settings: Mapping[str, object], prefix: str) -> list[str]:
     dot in the prefix only the keys that share its first segment are tested, the segments being
     indexed once per node within a run."""
     head, dot, _rest = prefix.partition(".")
+    if isinstance(settings, Settings):  # the defaults are indexed once, whatever the number of nodes
+        return settings.with_prefix(prefix)
     if not dot:
         return [k for k in settings if k.startswith(prefix)]
     return [k for k in _key_heads(settings).get(head, ()) if k.startswith(prefix)]

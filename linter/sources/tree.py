@@ -284,6 +284,7 @@ class DiskTree(Tree):
         self._display = display
         self._real_root = real_path(root)
         self._shown: dict[str, str] = {}
+        self._paths: dict[str, Path] = {}
 
     def path(self, path: str) -> Path | None:
         """The path on disk; absolute paths count only when they lie inside the home."""
@@ -293,7 +294,12 @@ class DiskTree(Tree):
             if real == root or real.startswith(root.rstrip("/") + "/"):
                 return Path(path)
             return None
-        return self.root / path if path else self.root
+        if not path:
+            return self.root
+        found = self._paths.get(path)  # the loader asks about the same few paths many times
+        if found is None:
+            found = self._paths[path] = self.root / path
+        return found
 
     def kind(self, path: str) -> Kind | None:
         target = self.path(path)
