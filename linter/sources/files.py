@@ -91,7 +91,7 @@ def _moved(st: os.stat_result, real: str, display: str) -> Problem | None:
     return None
 
 
-def open_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[BinaryIO, int] | Problem:
+def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[BinaryIO, int] | Problem:
     """The one way a file is opened: refused when it lies outside the audited roots (links
     resolved) or is no regular file (a FIFO, device or socket is never waited on: it is opened
     non-blocking and looked at before anything is read). The open file and its size, or why not."""
@@ -135,7 +135,7 @@ def open_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> tupl
         return unreadable(display, f"cannot read file: {exc.strerror or exc}")
 
 
-def read_bytes(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
+def read_bytes(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -> bytes | Problem:
     """Read a whole regular file (through :func:`open_file`), refusing oversized and binary
     content."""
     opened = open_file(path, display, limits)
@@ -175,7 +175,7 @@ def digest_refusal(size: int, display: str, budget: DigestBudget) -> Problem | N
     return None
 
 
-def digest_file(path: Path, display: str, limits: Limits) -> str | Problem:
+def digest_file(path: Path | str, display: str, limits: Limits) -> str | Problem:
     """sha256 of a regular file (a plugin), opened through :func:`open_file` (confined, never a
     FIFO) and within the hashing limits; the bytes hashed are taken off ``limits.digests``."""
     import hashlib

@@ -124,21 +124,16 @@ _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _JAVA_WS = " \t\f"
 
 
+_JAVA_TRIMMED = "".join(map(chr, range(0x21)))  # what String.trim removes: every char <= U+0020
+
+
 def _java_trim_left(s: str) -> int:
     """Index of the first char > U+0020 (``String.trim``), or len(s)."""
-    i = 0
-    n = len(s)
-    while i < n and s[i] <= " ":
-        i += 1
-    return i
+    return len(s) - len(s.lstrip(_JAVA_TRIMMED))
 
 
 def _java_trim(s: str) -> str:
-    start = _java_trim_left(s)
-    end = len(s)
-    while end > start and s[end - 1] <= " ":
-        end -= 1
-    return s[start:end]
+    return s.strip(_JAVA_TRIMMED)
 
 
 def _trailing_backslashes(s: str) -> int:

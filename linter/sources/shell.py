@@ -17,10 +17,14 @@ value continued over several lines points at its own line and column.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import NamedTuple
 
 _OPERATOR_CHARS = ";&|()<>"
 _BLANKS = " \t"
+# runs of characters that stand for themselves: outside quotes, and inside double quotes
+_PLAIN = re.compile(r"[^\\'\"`$#" + re.escape(_BLANKS + "\n" + _OPERATOR_CHARS) + r"]+")
+_PLAIN_IN_DOUBLE = re.compile(r'[^"\\`$]+')
 _COMMAND_START = frozenset({"if", "then", "else", "elif", "do", "while", "until", "{", "!"})
 _DECLARATIONS = frozenset({"export", "readonly", "local", "declare", "typeset"})
 
@@ -171,7 +175,22 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
         chars.append(c)
         offsets.append(at)
 
+    def take_run(begin: int, end: int) -> None:
+        """``text[begin:end]`` taken as it is, in one step."""
+        nonlocal start
+        if begin >= end:
+            return
+        if start < 0:
+            start = begin
+        chars.append(text[begin:end])
+        offsets.extend(range(begin, end))
+
     while i < n:
+        plain = _PLAIN.match(text, i)
+        if plain is not None:
+            take_run(i, plain.end())
+            i = plain.end()
+            continue
         c = text[i]
         if c == "\\":
             if i + 1 < n and text[i + 1] == "\n":
@@ -188,8 +207,7 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
                 end = n
             if start < 0:
                 start = i
-            for j in range(i + 1, end):
-                take(text[j], j)
+            take_run(i + 1, end)
             i = end + 1
             continue
         if c == '"':
@@ -197,6 +215,11 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
                 start = i
             j = i + 1
             while j < n and text[j] != '"':
+                run = _PLAIN_IN_DOUBLE.match(text, j)
+                if run is not None:
+                    take_run(j, run.end())
+                    j = run.end()
+                    continue
                 if text[j] == "\\" and j + 1 < n and text[j + 1] in '$`"\\\n':
                     if text[j + 1] != "\n":
                         take(text[j + 1], j + 1)
@@ -207,8 +230,7 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
                     if close is None:
                         j = n
                         break
-                    for k in range(j, close):
-                        take(text[k], k)
+                    take_run(j, close)
                     j = close
                     continue
                 take(text[j], j)
@@ -222,8 +244,7 @@ def words(text: str) -> tuple[list[list[Word | str]], int | None]:
             if close is None:
                 unterminated = i if unterminated is None else unterminated
                 close = n
-            for k in range(i, close):
-                take(text[k], k)
+            take_run(i, close)
             i = close
             continue
         if text.startswith("<<<", i):  # a here-string: an operator, its word follows on the line

@@ -28,9 +28,10 @@ from linter.sources.files import DigestBudget, Limits, digest_file, digest_refus
 Kind = Literal["file", "dir", "other"]
 
 
-def _link_out(host: Path, roots: tuple[Path, ...]) -> Path | None:
+def _link_out(host: Path | str, roots: tuple[Path, ...]) -> Path | None:
     """The symbolic link on the way to ``host`` that lies inside the audited roots and leads out of
     them (what a finding should name), if any."""
+    host = Path(host)
     current = Path(host.anchor) if host.is_absolute() else Path()
     for part in host.parts[1:] if host.is_absolute() else host.parts:
         current = current / part
@@ -167,7 +168,7 @@ class Tree(ABC):
         shown = self.display(directory)
         denials.setdefault(shown, unreadable(shown, message))
 
-    def _host_dir(self, path: str, host: Path) -> bool:
+    def _host_dir(self, path: str, host: Path | str) -> bool:
         """Whether a directory on this machine may be listed (and say why not)."""
         if self.roots and outside(host, self.roots) is not None:
             link = _link_out(host, self.roots)
@@ -182,7 +183,7 @@ class Tree(ABC):
             return False
         return True
 
-    def _host_kind(self, path: str, host: Path) -> Kind | None:
+    def _host_kind(self, path: str, host: Path | str) -> Kind | None:
         try:
             mode = os.stat(host).st_mode
         except PermissionError:
@@ -194,7 +195,7 @@ class Tree(ABC):
             return "dir"
         return "file" if stat.S_ISREG(mode) else "other"
 
-    def _host_listdir(self, path: str, host: Path) -> list[str]:
+    def _host_listdir(self, path: str, host: Path | str) -> list[str]:
         if not self._host_dir(path, host):
             return []
         try:
@@ -266,7 +267,7 @@ class Tree(ABC):
         return True
 
 
-def _unlistable(directory: Path, display: str) -> Problem | None:
+def _unlistable(directory: Path | str, display: str) -> Problem | None:
     try:
         os.listdir(directory)
     except PermissionError:
@@ -284,22 +285,18 @@ class DiskTree(Tree):
         self._display = display
         self._real_root = real_path(root)
         self._shown: dict[str, str] = {}
-        self._paths: dict[str, Path] = {}
+        self._root_text = os.fspath(root).rstrip("/") or "/"
 
-    def path(self, path: str) -> Path | None:
+    def path(self, path: str) -> str | None:
         """The path on disk; absolute paths count only when they lie inside the home."""
         if path.startswith("/"):
             real = real_path(path) if os.path.lexists(path) else os.path.abspath(path)
             root = self._real_root
             if real == root or real.startswith(root.rstrip("/") + "/"):
-                return Path(path)
+                return path
             return None
-        if not path:
-            return self.root
-        found = self._paths.get(path)  # the loader asks about the same few paths many times
-        if found is None:
-            found = self._paths[path] = self.root / path
-        return found
+        # a string, not a Path: the loader asks about ~80 paths per node and pathlib objects cost
+        return self._root_text + "/" + path if path else self._root_text
 
     def kind(self, path: str) -> Kind | None:
         target = self.path(path)
@@ -341,7 +338,7 @@ class DiskTree(Tree):
             from linter.paths import display_path
 
             target = self.path(path)
-            shown = display_path(target) if target is not None else path
+            shown = display_path(Path(target)) if target is not None else path
             self._shown[path] = shown
         return shown
 
