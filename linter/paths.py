@@ -67,15 +67,14 @@ def _resolved_cwd(cwd: str) -> Path:
     return Path(cwd).resolve()
 
 
-def display_path(path: Path, cwd: Path | None = None) -> str:
+def display_path(path: Path | str, cwd: Path | None = None) -> str:
     """Relative to the working directory when below it, else absolute (JSON contract §6)."""
-    base = cwd.resolve() if cwd is not None else _resolved_cwd(os.getcwd())
+    base = str(cwd.resolve() if cwd is not None else _resolved_cwd(os.getcwd()))
     try:
-        resolved = Path(real_path(path))
+        resolved = real_path(path)
     except (OSError, RuntimeError, ValueError):
-        resolved = path.absolute()
-    try:
-        rel = resolved.relative_to(base)
-        return rel.as_posix() if str(rel) != "." else "."
-    except ValueError:
-        return resolved.as_posix()
+        resolved = os.path.abspath(path)
+    if resolved == base:
+        return "."
+    below = base.rstrip("/") + "/"
+    return resolved[len(below) :] if resolved.startswith(below) else resolved
