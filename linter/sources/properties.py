@@ -438,10 +438,51 @@ def _liferay_split(logical: str) -> tuple[str, str, int] | None:
     return logical[:index], logical[index + 1 :], index + 1
 
 
+def _simple_line(text: str, lineno: int, b: _Builder, patched: bool) -> None:
+    """A line without any backslash (no continuation, no escape): the general path below, with
+    positions counted directly (most lines of real files)."""
+    start = _java_trim_left(text)
+    if start >= len(text):
+        return
+    if text[start] in "#!":
+        b.comments.append(Comment(lineno, text[start:]))
+        return
+    logical = _java_trim(text)
+    split = _liferay_split(logical) if patched else _commons_split(logical)
+    if split is None:
+        key_text, value_text, value_start = "", "", len(logical)
+    else:
+        key_text, value_text, value_start = split
+    value_index = value_start + _java_trim_left(value_text)
+    key = _java_trim(key_text)
+    value = _java_trim(value_text)
+    column = start + 1
+    end = (lineno, column + len(logical) - 1) if logical else (lineno, column)
+    in_value = value_index < len(logical)
+    origin = Origin(
+        file=b.display,
+        line=lineno,
+        column=column,
+        end_line=end[0],
+        end_column=end[1],
+        value_line=lineno if in_value else end[0],
+        value_column=column + value_index if in_value else end[1] + 1,
+    )
+    entry = PropertyEntry(key=key, value=value, origin=origin, raw=logical)
+    if key.lower() == "include":
+        b.includes.append(entry)
+    else:
+        b.entries.append(entry)
+
+
 def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
     n = len(lines)
     i = 0
     while i < n:
+        if "\\" not in lines[i]:
+            _simple_line(lines[i], i + 1, b, patched)
+            i += 1
+            continue
         segs = _Segments()
         parts: list[str] = []
         length = 0
