@@ -245,6 +245,17 @@ def problems(diagnostics: Sequence[Diagnostic]) -> list[list[Diagnostic]]:
     return sorted(out, key=lambda g: (_RANK[g[0].severity], g[0].cluster or "", g[0].rule))
 
 
+def order_key(d: Diagnostic) -> tuple[object, ...]:
+    """Where a finding goes in the machine outputs (JSON, SARIF, JUnit, GitHub, GitLab): severity
+    (errors first), then cluster, then rule, then location, as the text output orders its problems."""
+    return (_RANK[d.severity], d.cluster or "", d.rule, d.sort_key())
+
+
+def ordered(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings in :func:`order_key` order."""
+    return sorted(diagnostics, key=order_key)
+
+
 def problem_ids(diagnostics: Sequence[Diagnostic]) -> dict[int, str]:
     """The problem each finding belongs to, by ``id()`` of the finding: the fingerprint of the
     problem's first (most severe) finding, shared by its consequences."""

@@ -30,6 +30,7 @@ from linter.reporters.common import (
     Context,
     absolute,
     describe,
+    ordered,
     place,
     related_caption,
     repo_path,
@@ -194,7 +195,7 @@ def sarif(report: Report, ctx: Context) -> dict[str, Any]:
         "invocations": [{"executionSuccessful": True}],
         "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(ctx.root)}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, report, ctx, rule_index) for d in report.diagnostics],
+        "results": [_result(d, report, ctx, rule_index) for d in ordered(report.diagnostics)],
     }
     return {"$schema": SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
