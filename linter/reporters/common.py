@@ -45,6 +45,7 @@ class Context(NamedTuple):
     cwd: Path = Path(".")  # display paths in the report are relative to this
     baseline: Outcome | None = None
     clusters: Sequence[Cluster] = ()  # the loaded clusters, in report order (the HTML drift matrix reads them)
+    sarif_all_rules: bool = False  # SARIF describes every rule that ran, not only those that fired
     # text output only
     quiet: bool = False  # one line per finding
     statistics: bool = False  # only the counts per rule
