@@ -472,18 +472,23 @@ def test_filters_by_rule_and_node_hide_and_show_the_right_findings(
         assert _shown(browser) == expected()
 
 
+@pytest.mark.parametrize("cluster", ["broken", "many"])
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_layout_and_screenshots_at_two_sizes(
-    width: int, height: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    cluster: str, width: int, height: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A desktop window and a phone: the page never scrolls sideways (only a long source line
-    scrolls, inside its snippet), the drift matrix comes first and fits, every filter chip is
-    whole on screen; screenshots of the top and of the findings, at the viewport's size."""
+    """A desktop window and a phone (its layout viewport widens when the page does not fit): the
+    page never scrolls sideways (only a long source line scrolls, inside its snippet), the drift
+    matrix comes first and fits, every filter chip is whole on screen (the collapsed node chips of
+    40 nodes opened); screenshots of the top and of the findings, at the viewport's size."""
     exe = require_browser()
+    path = BROKEN if cluster == "broken" else many_nodes(tmp_path)
     report = tmp_path / "report.html"
-    report.write_text(html_for(BROKEN, tmp_path, capsys), encoding="utf-8")
+    report.write_text(html_for(path, tmp_path, capsys), encoding="utf-8")
+    findings = check_json(path, capsys)["findings"]
     with DevTools(exe, tmp_path / "profile") as browser:
         browser.open(report.resolve().as_uri(), width, height)
+        browser.evaluate("document.querySelectorAll('.filters details').forEach(d => d.open = true)")
         layout = json.loads(browser.evaluate(LAYOUT))
         top = browser.screenshot()
         browser.evaluate("document.getElementById('findings').scrollIntoView()")
@@ -494,7 +499,7 @@ def test_layout_and_screenshots_at_two_sizes(
     assert layout["firstSection"].startswith("Drift matrix")
     left, right, matrix_width = layout["matrix"]
     assert left >= 0 and right <= width and matrix_width > width / 2
-    assert len(layout["chips"]) == 2 + 7 + 3  # "all" twice, 7 rules, 3 nodes
+    assert len(layout["chips"]) == 2 + len({f["rule"] for f in findings}) + len({f["node"] for f in findings})
     for chip_left, chip_right, chip_width, chip_height in layout["chips"]:
         assert chip_left >= 0 and chip_right <= width and chip_width > 20 and chip_height > 10
     for name, shot in (("top", top), ("findings", bottom)):
@@ -503,9 +508,8 @@ def test_layout_and_screenshots_at_two_sizes(
         assert len(shot) > 15_000  # a blank page of this size compresses to a few kB
 
 
-def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # 40 nodes, one of them drifting: the matrix has one column for the 39 identical nodes (their
-    # per-node bind addresses aside) and one for the outlier; the node list is collapsed after the matrix
+def many_nodes(tmp_path: Path) -> Path:
+    """40 nodes, node07 on another database; every node has findings (HA114, HA116, HA303, HA405)."""
     cluster = tmp_path / "many"
     for i in range(1, 41):
         node = cluster / f"node{i:02d}"
@@ -515,7 +519,13 @@ def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.Captur
             f'cluster.link.enabled=true\ncluster.link.bind.addr["cluster-link-control"]=10.0.0.{i}\n'
             f"jdbc.default.url=jdbc:postgresql://{db}.internal:5432/lportal\n"
         )
-    out = html_for(cluster, tmp_path, capsys)
+    return cluster
+
+
+def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 40 nodes, one of them drifting: the matrix has one column for the 39 identical nodes (their
+    # per-node bind addresses aside) and one for the outlier; the node list is collapsed after the matrix
+    out = html_for(many_nodes(tmp_path), tmp_path, capsys)
     page = Page(out)
     headers = [attrs for tag, attrs in page.tags if tag == "th" and attrs.get("scope") == "col"]
     assert len(headers) == 1 + 2  # the setting column, the 39 identical nodes, node07

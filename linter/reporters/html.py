@@ -166,7 +166,7 @@ article.finding:last-child { border-bottom: 0; border-radius: 0 0 0 8px; }
 article.finding.error { border-left-color: var(--error); }
 article.finding.warning { border-left-color: var(--warning); }
 article.finding.info { border-left-color: var(--info); }
-.finding .where { color: var(--muted); font-size: 12.5px; margin-bottom: 4px; }
+.finding .where { color: var(--muted); font-size: 12.5px; margin-bottom: 4px; overflow-wrap: anywhere; }
 .finding .message { margin: 0 0 8px; font-size: 14px; overflow-wrap: anywhere; }
 .loc { margin: 6px 0; }
 .loc .loc-head { font-size: 12.5px; overflow-wrap: anywhere; }
@@ -182,9 +182,10 @@ pre.snippet mark { background: #ffe08a; color: inherit; border-radius: 2px; }
 .related pre.snippet mark, .finding.error .related pre.snippet mark { background: #e4e7ec; }
 .related { margin: 8px 0 0; padding-left: 12px; border-left: 2px dashed var(--line); }
 .related .caption { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .5px; }
-.help { margin: 8px 0 0; padding: 6px 10px; background: #f0f6ff; border-radius: 6px; font-size: 13px; }
+.help { margin: 8px 0 0; padding: 6px 10px; background: #f0f6ff; border-radius: 6px; font-size: 13px;
+  overflow-wrap: anywhere; }
 .help b { color: var(--accent); }
-.meta { margin-top: 8px; font-size: 12px; color: var(--faint); }
+.meta { margin-top: 8px; font-size: 12px; color: var(--faint); overflow-wrap: anywhere; }
 .meta code { font-size: 11.5px; }
 ul.notes { margin: 0; padding-left: 18px; font-size: 13px; }
 footer { color: var(--faint); font-size: 12px; text-align: center; margin-top: 10px; }
