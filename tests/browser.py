@@ -4,7 +4,8 @@ Chromium runs with ``--remote-debugging-pipe``: it reads protocol commands from 
 and writes responses and events to descriptor 4, each message JSON ended by a NUL byte. That is
 enough to open the report in a viewport of a given size (``Emulation.setDeviceMetricsOverride``:
 a headless window is never narrower than 500 pixels, a phone is), run a probe in the page
-(``Runtime.evaluate``), click (``Input.dispatchMouseEvent``, a real pointer event at a point) and
+(``Runtime.evaluate``), click (``Input.dispatchMouseEvent``, a real pointer event at a point),
+press keys (``Input.dispatchKeyEvent``) and
 take a screenshot (``Page.captureScreenshot``), without a driver or a websocket library. The page
 itself stays as written: the probes run from outside, the report holds no script.
 """
@@ -170,6 +171,11 @@ class DevTools:
         """A left click at a viewport point, as a mouse would make it."""
         for kind in ("mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", session=True, type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def press(self, key: str, code: int) -> None:
+        """A key pressed and released (``key`` as in KeyboardEvent.key, ``code`` its Windows key code)."""
+        for kind in ("rawKeyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", session=True, type=kind, key=key, code=key, windowsVirtualKeyCode=code)
 
     def screenshot(self) -> bytes:
         data = self.send("Page.captureScreenshot", session=True, format="png")["data"]

@@ -470,6 +470,12 @@ def test_filters_by_rule_and_node_hide_and_show_the_right_findings(
         assert _shown(browser) == expected(node="node1")
         _chip(browser, "Node", "all")
         assert _shown(browser) == expected()
+        # the keyboard: the arrow keys move within a group of radio buttons, the chip shows the focus
+        _chip(browser, "Rule", "HA101")
+        browser.press("ArrowRight", 39)
+        assert _shown(browser) == expected(rule="HA102")
+        outline = "getComputedStyle(document.querySelector('label[for=fr-2]')).outlineStyle"
+        assert browser.evaluate("document.activeElement.id") == "fr-2" and browser.evaluate(outline) == "solid"
 
 
 @pytest.mark.parametrize("cluster", ["broken", "many"])

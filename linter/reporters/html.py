@@ -556,7 +556,12 @@ class _Filters:
                 )
             for c, _, _ in choices:
                 lines.append(f"#{c}:checked ~ .f:not(.{c}), #{c}:checked ~ .f .f:not(.{c}) {{ display: none; }}")
-        if lines:  # a rule and a node chosen: a severity block with findings of each but none of both goes too
+        if lines:
+            # the radio buttons are invisible: the keyboard's focus shows on their chip
+            every = [c for prefix, _, choices in self._groups() for c in (f"{prefix}-all", *(c for c, _, _ in choices))]
+            focused = ", ".join(f"#{c}:focus-visible ~ .filters label[for={c}]" for c in every)
+            lines.append(f"{focused} {{ outline: 2px solid var(--accent); outline-offset: 1px; }}")
+            # a rule and a node chosen: a severity block with findings of each but none of both goes too
             hidden = ", ".join(
                 f"#{c}:checked ~ .sev-block .finding:not(.{c})"
                 for _, _, choices in self._groups()
