@@ -360,6 +360,10 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also say which rules were skipped and why.")
     ] = False,
+    sarif_all_rules: Annotated[
+        bool,
+        typer.Option("--sarif-all-rules", help="SARIF: describe every rule that ran, not only those with findings."),
+    ] = False,
     no_inline_suppressions: Annotated[
         bool, typer.Option("--no-inline-suppressions", help="Ignore 'liferay-ha-lint: disable=' comments.")
     ] = False,
@@ -409,7 +413,7 @@ def check(
         print(f"liferay-ha-lint: wrote {result.baseline_written} baseline entries to {write_baseline}", file=sys.stderr)
     for kind, destination in plan:
         try:
-            _emit(kind, destination, result, color, quiet, statistics, verbose)
+            _emit(kind, destination, result, color, quiet, statistics, verbose, sarif_all_rules)
         except OSError as exc:
             if destination is None:
                 raise
@@ -426,6 +430,7 @@ def _emit(
     quiet: bool,
     statistics: bool,
     verbose: bool,
+    sarif_all_rules: bool = False,
 ) -> None:
     """Render one output; only the chosen reporter module is imported."""
     import importlib
@@ -442,6 +447,7 @@ def _emit(
         cwd=Path.cwd(),
         baseline=result.outcome,
         clusters=result.clusters,
+        sarif_all_rules=sarif_all_rules,
         quiet=quiet,
         statistics=statistics,
         verbose=verbose,

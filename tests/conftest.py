@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +65,17 @@ def commons_oracle_latin1(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(scope="session")
 def liferay_oracle_utf8(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     yield from _oracle("liferay", "UTF-8", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def thousand_nodes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 1,000-node cluster written by ``bench/generate.py`` (its planted disagreements on
+    nodes 1, 2, 3 and 1000), once per session (71 MB, about a second)."""
+    out = tmp_path_factory.mktemp("bench") / "cluster"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), str(out), "--nodes", "1000"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out

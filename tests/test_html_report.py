@@ -10,10 +10,8 @@ and takes a screenshot. Screenshots go to pytest's tmp_path only.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,6 +24,7 @@ from linter.cli import main
 from linter.diagnostics import ClusterSummary, Diagnostic, Label, Report, Severity
 from linter.reporters import html as html_report
 from linter.reporters.common import Context
+from tests.browser import DevTools, require_browser
 from tests.conftest import FIXTURES
 from tests.test_secrets import SECRETS, _forbidden, _node
 
@@ -33,7 +32,6 @@ CLUSTERS = FIXTURES / "clusters"
 ALL = sorted(p.name for p in CLUSTERS.iterdir() if p.is_dir())
 BROKEN = CLUSTERS / "broken-74-cluster-link-drift"
 IDENTICAL = CLUSTERS / "healthy-62-multicast"  # its nodes agree on every shown setting
-REQUIRE_BROWSER = "LIFERAY_HA_LINT_REQUIRE_BROWSER"
 # every element the reporter writes; anything else in the parsed page came from unescaped input
 TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "div", "h1", "h2", "h3", "span", "nav", "a",
@@ -369,48 +367,65 @@ def test_secrets_everywhere_never_reach_the_page(tmp_path: Path, capsys: pytest.
 
 # ----------------------------------------------------------------------------- a real browser
 
+# what a probe reads from the page: the findings shown (rule and node of each), the severity blocks
+# and rule groups shown; an element is shown when it has a box (display: none, its own or an
+# ancestor's, leaves it none)
+SHOWN = """JSON.stringify({
+  findings: [...document.querySelectorAll('article.finding')].filter(e => e.getClientRects().length)
+    .map(e => [e.querySelector('.where code').textContent, e.querySelector('.loc.primary .node').textContent]),
+  blocks: [...document.querySelectorAll('.sev-block')].filter(e => e.getClientRects().length).map(e => e.id),
+  groups: [...document.querySelectorAll('details.rule-group')].filter(e => e.getClientRects().length).length,
+})"""
+# the layout at the viewport's size: overflow of the page, elements past the right edge that do not
+# scroll inside a snippet, the filter chips and the matrix
+LAYOUT = """JSON.stringify({
+  width: innerWidth,
+  scrollWidth: document.documentElement.scrollWidth,
+  outside: [...document.querySelectorAll('body *')]
+    .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > innerWidth + 0.5)
+    .filter(e => !e.closest('pre.snippet')).map(e => e.tagName + '.' + e.className),
+  chips: [...document.querySelectorAll('.filters label.chip')].map(e => e.getBoundingClientRect())
+    .map(r => [r.left, r.right, r.width, r.height]),
+  matrix: (r => [r.left, r.right, r.width])(document.querySelector('table.matrix').getBoundingClientRect()),
+  firstSection: document.querySelector('section.cluster h3').textContent,
+})"""
 
-def _browser() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+
+def _chip(browser: DevTools, group: str, text: str) -> None:
+    """Click the filter chip of ``group`` (Rule, Node) whose label starts with ``text``, with the mouse."""
+    where = browser.evaluate(
+        f"""(() => {{
+      const group = [...document.querySelectorAll('.filters .group')]
+        .find(g => g.querySelector('b').textContent === {json.dumps(group)});
+      const chip = [...group.querySelectorAll('label.chip')]
+        .find(l => l.textContent === {json.dumps(text)} || l.textContent.startsWith({json.dumps(text + " ")}));
+      chip.scrollIntoView({{block: 'center'}});
+      const r = chip.getBoundingClientRect();
+      return [r.left + r.width / 2, r.top + r.height / 2];
+    }})()"""
+    )
+    browser.click(*where)
 
 
-def _chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        exe,
-        "--headless",
-        "--no-sandbox",  # CI containers run as root
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-extensions",
-        "--disable-background-networking",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    env = {**os.environ, "HOME": str(profile)}
-    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False, env=env)
+def _shown(browser: DevTools) -> dict[str, Any]:
+    shown: dict[str, Any] = json.loads(browser.evaluate(SHOWN))
+    shown["findings"] = sorted(tuple(f) for f in shown["findings"])
+    return shown
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def test_renders_in_a_real_browser(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    exe = _browser()
-    if exe is None:
-        reason = "chromium is not on PATH (Debian: apt-get install chromium)"
-        if os.environ.get(REQUIRE_BROWSER) == "1":
-            pytest.fail(f"{REQUIRE_BROWSER}=1 but {reason}")
-        pytest.skip(reason)
+    exe = require_browser()
     report = tmp_path / "report.html"
     report.write_text(html_for(BROKEN, tmp_path, capsys), encoding="utf-8")
     settings = show_json(BROKEN, capsys)["clusters"][0]["settings"]
-    uri = report.resolve().as_uri()
-
-    dumped = _chromium(exe, tmp_path / "profile", "--dump-dom", uri)
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    dom = Page(dumped.stdout)
+    with DevTools(exe, tmp_path / "profile") as browser:
+        browser.open(report.resolve().as_uri(), 1280, 800)
+        dom = Page("<!DOCTYPE html>" + browser.evaluate("document.documentElement.outerHTML"))
     assert dom.title == "Liferay HA audit: broken-74-cluster-link-drift"
     assert len(dom.rows) == len(settings)
     assert sum("differs" in r.classes for r in dom.rows) == sum(s["differs"] and not s["per_node"] for s in settings)
@@ -418,19 +433,89 @@ def test_renders_in_a_real_browser(tmp_path: Path, capsys: pytest.CaptureFixture
     assert dom.count("tbody") >= 1  # the browser's own tree, not our text echoed back
     assert len(dom.findings) == len(check_json(BROKEN, capsys)["findings"])
 
-    shot = tmp_path / "shot.png"
-    taken = _chromium(exe, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1400,2000", uri)
-    assert taken.returncode == 0, taken.stderr[-2000:]
-    data = shot.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert (width, height) == (1400, 2000)
-    assert len(data) > 40_000  # a blank page of this size compresses to about 13 kB
+
+def test_filters_by_rule_and_node_hide_and_show_the_right_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mouse click on a rule chip and on a node chip (no script in the page: radio buttons and
+    CSS) shows exactly the findings of that rule, of that node, of both; a severity block or a
+    rule group left without findings is hidden too; "all" brings everything back."""
+    exe = require_browser()
+    report = tmp_path / "report.html"
+    report.write_text(html_for(BROKEN, tmp_path, capsys), encoding="utf-8")
+    findings = sorted((f["rule"], f["node"], f["severity"]) for f in check_json(BROKEN, capsys)["findings"])
+    assert {f[0] for f in findings} >= {"HA203", "HA101"} and {f[1] for f in findings} >= {"node1", "node3"}
+
+    def expected(rule: str | None = None, node: str | None = None) -> dict[str, Any]:
+        kept = [f for f in findings if rule in (None, f[0]) and node in (None, f[1])]
+        return {
+            "findings": [(r, n) for r, n, _ in kept],
+            "blocks": [f"findings-{s}" for s in ("error", "warning", "info") if any(f[2] == s for f in kept)],
+            "groups": len({r for r, _, _ in kept}),
+        }
+
+    with DevTools(exe, tmp_path / "profile") as browser:
+        browser.open(report.resolve().as_uri(), 1280, 800)
+        assert _shown(browser) == expected()
+        _chip(browser, "Rule", "HA203")
+        assert _shown(browser) == expected(rule="HA203")
+        _chip(browser, "Node", "node3")  # HA203 is on node1: nothing left
+        assert _shown(browser) == expected(rule="HA203", node="node3") == {"findings": [], "blocks": [], "groups": 0}
+        _chip(browser, "Rule", "HA101")
+        assert _shown(browser) == expected(rule="HA101", node="node3")
+        _chip(browser, "Rule", "all")
+        node3 = expected(node="node3")
+        assert _shown(browser) == node3 and node3["blocks"] == ["findings-error"]  # node3 has no warning
+        _chip(browser, "Node", "node1")
+        assert _shown(browser) == expected(node="node1")
+        _chip(browser, "Node", "all")
+        assert _shown(browser) == expected()
+        # the keyboard: the arrow keys move within a group of radio buttons, the chip shows the focus
+        _chip(browser, "Rule", "HA101")
+        browser.press("ArrowRight", 39)
+        assert _shown(browser) == expected(rule="HA102")
+        outline = "getComputedStyle(document.querySelector('label[for=fr-2]')).outlineStyle"
+        assert browser.evaluate("document.activeElement.id") == "fr-2" and browser.evaluate(outline) == "solid"
 
 
-def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # 40 nodes, one of them drifting: the matrix has one column for the 39 identical nodes (their
-    # per-node bind addresses aside) and one for the outlier; the node list is collapsed after the matrix
+@pytest.mark.parametrize("cluster", ["broken", "many"])
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_layout_and_screenshots_at_two_sizes(
+    cluster: str, width: int, height: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A desktop window and a phone (its layout viewport widens when the page does not fit): the
+    page never scrolls sideways (only a long source line scrolls, inside its snippet), the drift
+    matrix comes first and fits, every filter chip is whole on screen (the collapsed node chips of
+    40 nodes opened); screenshots of the top and of the findings, at the viewport's size."""
+    exe = require_browser()
+    path = BROKEN if cluster == "broken" else many_nodes(tmp_path)
+    report = tmp_path / "report.html"
+    report.write_text(html_for(path, tmp_path, capsys), encoding="utf-8")
+    findings = check_json(path, capsys)["findings"]
+    with DevTools(exe, tmp_path / "profile") as browser:
+        browser.open(report.resolve().as_uri(), width, height)
+        browser.evaluate("document.querySelectorAll('.filters details').forEach(d => d.open = true)")
+        layout = json.loads(browser.evaluate(LAYOUT))
+        top = browser.screenshot()
+        browser.evaluate("document.getElementById('findings').scrollIntoView()")
+        bottom = browser.screenshot()
+    assert layout["width"] == width
+    assert layout["scrollWidth"] <= width, layout["outside"]
+    assert layout["outside"] == []
+    assert layout["firstSection"].startswith("Drift matrix")
+    left, right, matrix_width = layout["matrix"]
+    assert left >= 0 and right <= width and matrix_width > width / 2
+    assert len(layout["chips"]) == 2 + len({f["rule"] for f in findings}) + len({f["node"] for f in findings})
+    for chip_left, chip_right, chip_width, chip_height in layout["chips"]:
+        assert chip_left >= 0 and chip_right <= width and chip_width > 20 and chip_height > 10
+    for name, shot in (("top", top), ("findings", bottom)):
+        (tmp_path / f"{name}-{width}x{height}.png").write_bytes(shot)
+        assert _png_size(shot) == (width, height)
+        assert len(shot) > 15_000  # a blank page of this size compresses to a few kB
+
+
+def many_nodes(tmp_path: Path) -> Path:
+    """40 nodes, node07 on another database; every node has findings (HA114, HA116, HA303, HA405)."""
     cluster = tmp_path / "many"
     for i in range(1, 41):
         node = cluster / f"node{i:02d}"
@@ -440,7 +525,13 @@ def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.Captur
             f'cluster.link.enabled=true\ncluster.link.bind.addr["cluster-link-control"]=10.0.0.{i}\n'
             f"jdbc.default.url=jdbc:postgresql://{db}.internal:5432/lportal\n"
         )
-    out = html_for(cluster, tmp_path, capsys)
+    return cluster
+
+
+def test_report_stays_small_for_many_nodes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 40 nodes, one of them drifting: the matrix has one column for the 39 identical nodes (their
+    # per-node bind addresses aside) and one for the outlier; the node list is collapsed after the matrix
+    out = html_for(many_nodes(tmp_path), tmp_path, capsys)
     page = Page(out)
     headers = [attrs for tag, attrs in page.tags if tag == "th" and attrs.get("scope") == "col"]
     assert len(headers) == 1 + 2  # the setting column, the 39 identical nodes, node07

@@ -105,6 +105,49 @@ def test_sarif_junit_gitlab_files_and_text_on_stdout(tmp_path: Path, capsys: pyt
     assert junit.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>')
 
 
+def test_machine_outputs_order_findings_by_severity_cluster_rule_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON, SARIF, GitLab, GitHub and JUnit list the findings as the text output lists its
+    problems: errors first, then by cluster, rule and location (not by location alone)."""
+    sarif, gitlab, junit, report = (tmp_path / n for n in ("a.sarif", "gl.json", "a.xml", "r.json"))
+    mixed = FIXTURES / "clusters" / "broken-62-mixed-transport"
+    code = main(
+        [
+            "check",
+            *("-f", "sarif", "-o", str(sarif)),
+            *("-f", "gitlab", "-o", str(gitlab)),
+            *("-f", "junit", "-o", str(junit)),
+            *("-f", "json", "-o", str(report)),
+            *("-f", "github", str(BROKEN), str(mixed)),
+        ]
+    )
+    assert code == 1
+    github = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    findings = json.loads(report.read_text(encoding="utf-8"))["findings"]
+    rank = {"error": 0, "warning": 1, "info": 2}
+
+    def location(f: dict[str, Any]) -> tuple[str, str, int, int]:
+        loc = f["location"]
+        return (loc["file"] or loc.get("origin") or "", f["node"] or "", loc["line"] or 0, loc["column"] or 0)
+
+    keys = [(rank[f["severity"]], f["cluster"] or "", f["rule"], location(f)) for f in findings]
+    assert keys == sorted(keys)
+    clusters = [k[1] for k in keys]
+    assert clusters.index(BROKEN.name) < [k[:2] for k in keys].index((1, mixed.name))  # errors of both first
+    assert keys != sorted(keys, key=lambda k: (k[1], k[3]))  # the fixtures do tell it from location order
+    fingerprints = [f["fingerprint"] for f in findings]
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert [r["partialFingerprints"]["liferayHaLint/v1"] for r in results] == fingerprints
+    issues = json.loads(gitlab.read_text(encoding="utf-8"))
+    assert [i["check_name"] for i in issues] == [f["rule"] for f in findings]
+    assert [i["fingerprint"] for i in issues] == fingerprints
+    titles = [re.search(r"title=(HA\d+)", line) for line in github]
+    assert [m.group(1) if m else None for m in titles] == [f["rule"] for f in findings]
+    # JUnit: one case per rule; a case with findings of several severities names the worst first
+    assert junit.read_text(encoding="utf-8").count("<failure") == len({(f["cluster"], f["rule"]) for f in findings})
+
+
 def test_github_format_is_chosen_on_github_actions(tmp_path: Path) -> None:
     result = run_shell(f"liferay-ha-lint check {BROKEN}", REPO, GITHUB_ACTIONS="true")
     assert result.returncode == 1

@@ -225,6 +225,33 @@ def test_driver_describes_every_rule(tmp_path: Path) -> None:
         assert descriptor["defaultConfiguration"]["level"] == level
 
 
+def test_all_rules_on_request(tmp_path: Path) -> None:
+    """``--sarif-all-rules`` describes every rule that ran (in id order, findings or not), still a
+    valid log for the schema and for the Multitool with GitHub's rules; without it only the rules
+    that fired (above)."""
+    every, some, healthy = (tmp_path / n for n in ("every.sarif", "some.sarif", "healthy.sarif"))
+    assert main(["check", "--sarif-all-rules", "-f", "sarif", "-o", str(every), str(BROKEN)]) == 1
+    selection = ["--select", "HA1", "--ignore", "HA104"]
+    assert main(["check", "--sarif-all-rules", *selection, "-f", "sarif", "-o", str(some), str(BROKEN)]) == 1
+    clean = FIXTURES / "clusters" / "healthy-74-unicast-tcpping"
+    assert main(["check", "--sarif-all-rules", "-f", "sarif", "-o", str(healthy), str(clean)]) == 0
+    rules = load_rules()
+    selected = [r.id for r in rules if r.id.startswith("HA1") and r.id != "HA104"]
+    for log, expected in ((every, [r.id for r in rules]), (some, selected), (healthy, [r.id for r in rules])):
+        run = json.loads(log.read_text(encoding="utf-8"))["runs"][0]
+        descriptors = run["tool"]["driver"]["rules"]
+        assert [d["id"] for d in descriptors] == expected, log.name
+        for result in run["results"]:
+            assert descriptors[result["ruleIndex"]]["id"] == result["ruleId"]
+    assert json.loads(healthy.read_text(encoding="utf-8"))["runs"][0]["results"] == []
+    some_results = json.loads(some.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert some_results and all(r["ruleId"] in selected for r in some_results)
+    results = run_validator([every, some, healthy], tmp_path)
+    for log in (every, some, healthy):
+        check_schema(log)
+        assert_clean(log, results[log])
+
+
 # ----------------------------------------------------------------------------- hand-built report
 
 CLUSTER = ClusterSummary(

@@ -315,7 +315,7 @@ def test_json_column_defaults_to_1_for_a_line_label_and_no_end_when_unknown() ->
     assert doc["findings"][0]["location"] == {"file": "node1/portal-ext.properties", "line": 7, "column": 1}
 
 
-def test_json_summary_counts_and_order_preserved() -> None:
+def test_json_summary_counts_and_findings_by_severity_cluster_rule_location() -> None:
     d1 = diag("HA801", Severity.INFO, fingerprint="f1")
     d2 = diag("HA102", Severity.ERROR, fingerprint="f2", cluster="staging")
     d3 = diag("HA501", Severity.WARNING, fingerprint="f3")
@@ -323,9 +323,10 @@ def test_json_summary_counts_and_order_preserved() -> None:
     report = Report(diagnostics=(d1, d2, d3, d4), clusters=(PROD, STAGING), suppressed=3)
     doc = json.loads(json_report.render(report, Context("0.1.0")))
     _check_contract(doc)
-    assert [f["rule"] for f in doc["findings"]] == ["HA801", "HA102", "HA501", "HA502"]
-    assert [f["fingerprint"] for f in doc["findings"]] == ["f1", "f2", "f3", "f4"]
-    assert [f["cluster"] for f in doc["findings"]] == ["prod", "staging", "prod", None]
+    # the report's (location) order is not kept: errors first, then by cluster (none first), then rule
+    assert [f["rule"] for f in doc["findings"]] == ["HA102", "HA502", "HA501", "HA801"]
+    assert [f["fingerprint"] for f in doc["findings"]] == ["f2", "f4", "f3", "f1"]
+    assert [f["cluster"] for f in doc["findings"]] == ["staging", None, "prod", "prod"]
     # files are distinct paths: node1/portal-ext.properties is listed twice
     assert doc["summary"] == {
         "error": 1,

@@ -45,6 +45,7 @@ class Context(NamedTuple):
     cwd: Path = Path(".")  # display paths in the report are relative to this
     baseline: Outcome | None = None
     clusters: Sequence[Cluster] = ()  # the loaded clusters, in report order (the HTML drift matrix reads them)
+    sarif_all_rules: bool = False  # SARIF describes every rule that ran, not only those that fired
     # text output only
     quiet: bool = False  # one line per finding
     statistics: bool = False  # only the counts per rule
@@ -243,6 +244,17 @@ def problems(diagnostics: Sequence[Diagnostic]) -> list[list[Diagnostic]]:
         groups.setdefault(key, []).append(d)
     out = [sorted(g, key=lambda d: (_RANK[d.severity], d.rule)) for g in groups.values()]
     return sorted(out, key=lambda g: (_RANK[g[0].severity], g[0].cluster or "", g[0].rule))
+
+
+def order_key(d: Diagnostic) -> tuple[object, ...]:
+    """Where a finding goes in the machine outputs (JSON, SARIF, JUnit, GitHub, GitLab): severity
+    (errors first), then cluster, then rule, then location, as the text output orders its problems."""
+    return (_RANK[d.severity], d.cluster or "", d.rule, d.sort_key())
+
+
+def ordered(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings in :func:`order_key` order."""
+    return sorted(diagnostics, key=order_key)
 
 
 def problem_ids(diagnostics: Sequence[Diagnostic]) -> dict[int, str]:

@@ -18,7 +18,7 @@ cannot add a workflow command).
 from __future__ import annotations
 
 from linter.diagnostics import Diagnostic, Report, Severity
-from linter.reporters.common import Context, neutralised, others, place, repo_path
+from linter.reporters.common import Context, neutralised, ordered, others, place, repo_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -67,7 +67,7 @@ def render(report: Report, ctx: Context) -> str:
     from linter.reporters.text import summary_line
 
     report = neutralised(report)
-    lines = [command(d, report, ctx) for d in report.diagnostics]
+    lines = [command(d, report, ctx) for d in ordered(report.diagnostics)]
     lines.append(summary_line(report))
     if ctx.baseline is not None:
         from linter.reporters.text import baseline_lines

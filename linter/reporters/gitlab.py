@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from linter.diagnostics import Diagnostic, Report, Severity
-from linter.reporters.common import Context, place, repo_path
+from linter.reporters.common import Context, order_key, place, repo_path
 from linter.reporters.github import message
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
@@ -39,6 +39,8 @@ def issue(d: Diagnostic, report: Report, ctx: Context) -> dict[str, Any]:
 
 
 def issues(report: Report, ctx: Context) -> list[dict[str, Any]]:
+    """The issues, ordered by severity, cluster, rule and location; the fingerprints are made
+    unique in the report's (location) order, so that they do not change with that ordering."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for d in report.diagnostics:
@@ -49,7 +51,8 @@ def issues(report: Report, ctx: Context) -> list[dict[str, Any]]:
         seen.add(fp)
         item["fingerprint"] = fp
         out.append(item)
-    return out
+    rank = sorted(range(len(out)), key=lambda i: order_key(report.diagnostics[i]))
+    return [out[i] for i in rank]
 
 
 def render(report: Report, ctx: Context) -> str:

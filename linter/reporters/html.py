@@ -9,11 +9,12 @@ cell shows its value and origin, and its ``title`` gives the full origin and the
 Then the findings, grouped by severity and rule: message, primary location with its snippet,
 the other nodes' locations, help, rule id, confidence and fingerprint.
 
-The file needs nothing else: CSS is inline, there is no script (the "only differing settings"
-switch is a CSS checkbox), no font, image or link outside the document. Every text taken from the
-report or the configuration is escaped; secrets are masked already (``show`` rows through
-:func:`linter.redact.mask_value`, the report by the engine). The output is deterministic: no
-timestamp, only the tool version.
+The findings can be filtered by severity (checkboxes), by rule and by node (radio buttons, see
+:class:`_Filters`). The file needs nothing else: CSS is inline, there is no script (the switches
+and filters are form controls read by CSS selectors), no font, image or link outside the
+document. Every text taken from the report or the configuration is escaped; secrets are masked
+already (``show`` rows through :func:`linter.redact.mask_value`, the report by the engine). The
+output is deterministic: no timestamp, only the tool version.
 """
 
 from __future__ import annotations
@@ -140,6 +141,14 @@ label.switch { cursor: pointer; user-select: none; font-size: 13px; margin-right
 #hide-info:checked ~ #findings-info { display: none; }
 #hide-error:checked ~ .toolbar label[for=hide-error], #hide-warning:checked ~ .toolbar label[for=hide-warning],
 #hide-info:checked ~ .toolbar label[for=hide-info] { text-decoration: line-through; opacity: 0.6; }
+input.filter { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; pointer-events: none; }
+.filters { align-items: flex-start; gap: 8px 18px; }
+.filters .group { display: flex; flex-wrap: wrap; gap: 6px; align-items: baseline; min-width: 0; }
+.filters .group > b { font-weight: 600; color: var(--muted); margin-right: 2px; }
+.filters details > summary { cursor: pointer; color: var(--fg); margin-bottom: 6px; }
+label.chip { cursor: pointer; user-select: none; border: 1px solid var(--line); border-radius: 999px; padding: 1px 9px;
+  background: #fff; color: var(--fg); font-size: 12.5px; white-space: nowrap; }
+label.chip:hover { border-color: var(--accent); }
 .marker.per-node { font-size: 0.75em; color: #555; border: 1px solid #bbb; border-radius: 3px;
   padding: 0 3px; margin-right: 4px; }
 .sev-block { margin-top: 6px; }
@@ -157,11 +166,11 @@ article.finding:last-child { border-bottom: 0; border-radius: 0 0 0 8px; }
 article.finding.error { border-left-color: var(--error); }
 article.finding.warning { border-left-color: var(--warning); }
 article.finding.info { border-left-color: var(--info); }
-.finding .where { color: var(--muted); font-size: 12.5px; margin-bottom: 4px; }
+.finding .where { color: var(--muted); font-size: 12.5px; margin-bottom: 4px; overflow-wrap: anywhere; }
 .finding .message { margin: 0 0 8px; font-size: 14px; overflow-wrap: anywhere; }
 .loc { margin: 6px 0; }
 .loc .loc-head { font-size: 12.5px; overflow-wrap: anywhere; }
-.loc .loc-head .arrow { color: var(--faint); font-family: var(--mono); margin-right: 4px; }
+.loc .loc-head .arrow { color: var(--faint); font-family: var(--mono); margin-right: 4px; white-space: nowrap; }
 .loc .loc-head .node { font-weight: 600; margin-right: 6px; }
 .loc .loc-head .text { color: var(--muted); margin-left: 6px; }
 pre.snippet { margin: 4px 0 0; padding: 6px 10px; background: #f6f8fa; border: 1px solid var(--line);
@@ -173,19 +182,25 @@ pre.snippet mark { background: #ffe08a; color: inherit; border-radius: 2px; }
 .related pre.snippet mark, .finding.error .related pre.snippet mark { background: #e4e7ec; }
 .related { margin: 8px 0 0; padding-left: 12px; border-left: 2px dashed var(--line); }
 .related .caption { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .5px; }
-.help { margin: 8px 0 0; padding: 6px 10px; background: #f0f6ff; border-radius: 6px; font-size: 13px; }
+.help { margin: 8px 0 0; padding: 6px 10px; background: #f0f6ff; border-radius: 6px; font-size: 13px;
+  overflow-wrap: anywhere; }
 .help b { color: var(--accent); }
-.meta { margin-top: 8px; font-size: 12px; color: var(--faint); }
+.meta { margin-top: 8px; font-size: 12px; color: var(--faint); overflow-wrap: anywhere; }
 .meta code { font-size: 11.5px; }
 ul.notes { margin: 0; padding-left: 18px; font-size: 13px; }
 footer { color: var(--faint); font-size: 12px; text-align: center; margin-top: 10px; }
+@media (max-width: 600px) {
+  .page { padding: 0 10px 32px; }
+  section.card { padding: 14px 12px; }
+  .summary { grid-template-columns: 1fr; }
+}
 @media print {
   html, body { background: #fff; }
   header.top { background: #fff; color: var(--fg); border-bottom: 2px solid var(--fg); }
   header.top .sub, .tile .l { color: var(--muted); }
   .tile { border-color: var(--line); }
   table.matrix thead th { position: static; }
-  .diff-toggle, label.switch { display: none; }
+  .diff-toggle, label.switch, .filters { display: none; }
   section.card { box-shadow: none; break-inside: auto; }
   article.finding { break-inside: avoid; }
 }
@@ -457,13 +472,112 @@ def _label(label: Label, primary: bool) -> str:
     return f'<div class="loc{" primary" if primary else ""}">{"".join(parts)}{_snippet(label)}</div>'
 
 
-def _finding(d: Diagnostic, number: int) -> str:
+class _Filters:
+    """Filters of the findings by rule and by node, without a script: one radio button per choice
+    (and one for "all"), placed before the blocks it hides; every filtered element (a severity
+    block, a rule group, a finding) is of class ``f`` and of the classes of the choices it matches,
+    and the page's CSS hides, while a choice is checked, each filtered element without its class
+    (``#fr-2:checked ~ .f:not(.fr-2)``). A finding is on the node of its primary location, the
+    node where the fix goes (as in the text output's table by node). A filter is offered when it
+    has two choices or more; past ``NODES_OPEN`` nodes the node choices are collapsed."""
+
+    def __init__(self, report: Report) -> None:
+        findings = report.diagnostics
+        self.rules = sorted({d.rule for d in findings})
+        order: dict[tuple[str | None, str | None], tuple[int, int]]
+        order = {(c.name, n): (i, j) for i, c in enumerate(report.clusters) for j, (n, _, _) in enumerate(c.nodes)}
+        keys: set[tuple[str | None, str | None]] = {(d.cluster, d.primary.node) for d in findings if d.primary.node}
+        self.nodes = sorted(keys, key=lambda k: (order.get(k, (len(report.clusters), 0)), k[0] or "", k[1] or ""))
+        self.rule_class = {r: f"fr-{i}" for i, r in enumerate(self.rules, start=1)} if len(self.rules) > 1 else {}
+        self.node_class = {k: f"fn-{i}" for i, k in enumerate(self.nodes, start=1)} if len(self.nodes) > 1 else {}
+        self.counts: Counter[str] = Counter()
+        for d in findings:
+            self.counts.update(self._matching(d))
+        self.several_clusters = len({cluster for cluster, _ in self.nodes}) > 1
+
+    def _matching(self, d: Diagnostic) -> list[str]:
+        out = [self.rule_class[d.rule]] if d.rule in self.rule_class else []
+        node = self.node_class.get((d.cluster, d.primary.node))
+        return [*out, node] if node else out
+
+    def classes(self, findings: Iterable[Diagnostic]) -> str:
+        """`` f fr-1 fn-3`` for an element holding these findings ("" when nothing is filtered)."""
+        if not self.rule_class and not self.node_class:
+            return ""
+        found = {c for d in findings for c in self._matching(d)}
+        return " f" + "".join(f" {c}" for c in sorted(found, key=lambda c: (c[:2], int(c[3:]))))
+
+    def _groups(self) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+        """(prefix, caption, [(class, label, title)]) of each offered filter."""
+        groups = []
+        if self.rule_class:
+            groups.append(("fr", "Rule", [(c, r, f"only {r} findings") for r, c in self.rule_class.items()]))
+        if self.node_class:
+            choices = []
+            for (cluster, node), c in self.node_class.items():
+                label = f"{node} ({cluster})" if self.several_clusters and cluster else str(node)
+                choices.append((c, label, f"only the findings to fix on {label}"))
+            groups.append(("fn", "Node", choices))
+        return groups
+
+    def inputs(self) -> str:
+        return "".join(
+            f'<input type="radio" class="filter" name="{prefix}" id="{prefix}-all" checked>'
+            + "".join(f'<input type="radio" class="filter" name="{prefix}" id="{c}">' for c, _, _ in choices)
+            for prefix, _, choices in self._groups()
+        )
+
+    def toolbar(self) -> str:
+        if not self.rule_class and not self.node_class:
+            return ""
+        parts = []
+        for prefix, caption, choices in self._groups():
+            chips = f'<label class="chip" for="{prefix}-all">all</label>' + "".join(
+                f'<label class="chip" for="{c}" title="{_e(title)}">{_e(label)} '
+                f'<span class="dim">{self.counts[c]}</span></label>'
+                for c, label, title in choices
+            )
+            if prefix == "fn" and len(choices) > NODES_OPEN:
+                parts.append(
+                    f'<details class="group"><summary><b>{caption}</b> {len(choices)} nodes with findings</summary>'
+                    f'<div class="group">{chips}</div></details>'
+                )
+            else:
+                parts.append(f'<div class="group"><b>{caption}</b>{chips}</div>')
+        return f'<div class="toolbar filters">{"".join(parts)}</div>'
+
+    def css(self) -> str:
+        lines = []
+        for prefix, _, choices in self._groups():
+            for c in [f"{prefix}-all", *(c for c, _, _ in choices)]:
+                lines.append(
+                    f"#{c}:checked ~ .filters label[for={c}] "
+                    "{ background: var(--accent); border-color: var(--accent); color: #fff; }"
+                )
+            for c, _, _ in choices:
+                lines.append(f"#{c}:checked ~ .f:not(.{c}), #{c}:checked ~ .f .f:not(.{c}) {{ display: none; }}")
+        if lines:
+            # the radio buttons are invisible: the keyboard's focus shows on their chip
+            every = [c for prefix, _, choices in self._groups() for c in (f"{prefix}-all", *(c for c, _, _ in choices))]
+            focused = ", ".join(f"#{c}:focus-visible ~ .filters label[for={c}]" for c in every)
+            lines.append(f"{focused} {{ outline: 2px solid var(--accent); outline-offset: 1px; }}")
+            # a rule and a node chosen: a severity block with findings of each but none of both goes too
+            hidden = ", ".join(
+                f"#{c}:checked ~ .sev-block .finding:not(.{c})"
+                for _, _, choices in self._groups()
+                for c, _, _ in choices
+            )
+            lines.append(f".sev-block.f:not(:has(article.finding:not(:is({hidden})))) {{ display: none; }}")
+        return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _finding(d: Diagnostic, number: int, classes: str = "") -> str:
     where = " · ".join(
         x
         for x in (f"cluster {d.cluster}" if d.cluster else "", f"node {d.primary.node}" if d.primary.node else "")
         if x
     )
-    out = [f'<article class="finding {d.severity.value}" id="finding-{number}">']
+    out = [f'<article class="finding {d.severity.value}{classes}" id="finding-{number}">']
     out.append(
         f'<div class="where"><span class="badge {d.severity.value}">{_e(d.severity.value)}</span> '
         f"<code>{_e(d.rule)}</code> {_e(d.name)}{' · ' + _e(where) if where else ''}</div>"
@@ -491,7 +605,7 @@ def _finding(d: Diagnostic, number: int) -> str:
     return "\n".join(out)
 
 
-def _findings_section(report: Report, rules: dict[str, Rule]) -> str:
+def _findings_section(report: Report, rules: dict[str, Rule], filters: _Filters) -> str:
     total = len(report.diagnostics)
     out = [f'<section class="card" id="findings"><h2>Findings <span class="dim">{total}</span></h2>']
     if not report.diagnostics:
@@ -507,14 +621,15 @@ def _findings_section(report: Report, rules: dict[str, Rule]) -> str:
             )
             + "</div>"
         )
+    out.append(filters.inputs() + filters.toolbar())
     number = 0
     for severity in SEVERITIES:
         group = [d for d in report.diagnostics if d.severity is severity]
         if not group:
             continue
         out.append(
-            f'<div class="sev-block" id="findings-{severity.value}"><h3><span class="badge {severity.value}">'
-            f"{_e(_PLURAL[severity])}</span> {_e(len(group))}</h3>"
+            f'<div class="sev-block{filters.classes(group)}" id="findings-{severity.value}"><h3>'
+            f'<span class="badge {severity.value}">{_e(_PLURAL[severity])}</span> {_e(len(group))}</h3>'
         )
         by_rule: dict[str, list[Diagnostic]] = {}
         for d in group:
@@ -524,13 +639,14 @@ def _findings_section(report: Report, rules: dict[str, Rule]) -> str:
             rule = rules.get(rule_id)
             summary = f'<span class="rule-summary">{_e(rule.summary)}</span>' if rule is not None else ""
             out.append(
-                f'<details class="rule-group" open><summary><span class="rule-id">{_e(rule_id)}</span>'
+                f'<details class="rule-group{filters.classes(items)}" open><summary>'
+                f'<span class="rule-id">{_e(rule_id)}</span>'
                 f'<span class="rule-title">{_e(items[0].name)}</span> <span class="dim">({len(items)})</span>'
                 f"{summary}</summary>"
             )
             for d in items:
                 number += 1
-                out.append(_finding(d, number))
+                out.append(_finding(d, number, filters.classes((d,))))
             out.append("</details>")
         out.append("</div>")
     out.append("</section>")
@@ -586,12 +702,13 @@ def render(report: Report, ctx: Context) -> str:
     """The whole HTML document."""
     title = _title(report)
     rules = {r.id: r for r in ctx.rules}
+    filters = _Filters(report)
     body: list[str] = [_header(report, ctx, title), '<div class="page">', _toc(report)]
     if not report.clusters:
         body.append('<section class="card"><p class="empty">No cluster found in the given paths.</p></section>')
     for index, (summary, cluster) in enumerate(zip(report.clusters, _loaded(report, ctx), strict=True), start=1):
         body.append(_cluster_section(summary, cluster, report, index))
-    body.append(_findings_section(report, rules))
+    body.append(_findings_section(report, rules, filters))
     notes = _notes_section(report, ctx)
     if notes:
         body.append(notes)
@@ -605,7 +722,7 @@ def render(report: Report, ctx: Context) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="{TOOL_NAME} {_e(ctx.tool_version)}">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}{filters.css()}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

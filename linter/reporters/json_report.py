@@ -1,6 +1,7 @@
 """``check --format json``: the report object of ARCHITECTURE §6.
 
-Key order follows the contract and is stable; findings keep the report's order. The report comes
+Key order follows the contract and is stable; findings are ordered by severity (errors first),
+then cluster, rule and location, as the text output orders its problems. The report comes
 masked (``linter.redact.mask_report``, the engine's last step).
 """
 
@@ -10,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic, Label, Report, Severity
-from linter.reporters.common import problem_ids
+from linter.reporters.common import ordered, problem_ids
 
 if TYPE_CHECKING:
     from linter.baseline import Outcome
@@ -93,7 +94,7 @@ def report_json(report: Report, tool_version: str, baseline: Outcome | None = No
             }
             for cluster in report.clusters
         ],
-        "findings": [finding_json(d, ids.get(id(d))) for d in report.diagnostics],
+        "findings": [finding_json(d, ids.get(id(d))) for d in ordered(report.diagnostics)],
         "summary": {
             "error": report.count(Severity.ERROR),
             "warning": report.count(Severity.WARNING),

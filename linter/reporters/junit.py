@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from linter.diagnostics import Diagnostic, Report, Severity
-from linter.reporters.common import TOOL_NAME, Context, describe
+from linter.reporters.common import TOOL_NAME, Context, describe, ordered
 
 if TYPE_CHECKING:
     from linter.ruleapi import Rule
@@ -101,7 +101,7 @@ def _suite(
 def render(report: Report, ctx: Context) -> str:
     root = ET.Element("testsuites", {"name": TOOL_NAME})
     by_cluster: dict[str | None, list[Diagnostic]] = {}
-    for d in report.diagnostics:
+    for d in ordered(report.diagnostics):  # in each case, the most severe finding first
         by_cluster.setdefault(d.cluster, []).append(d)
     if None in by_cluster:
         root.append(_suite(NO_CLUSTER, None, by_cluster[None], ctx, with_passes=False))

@@ -1,7 +1,8 @@
 """``check --format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-One run. ``tool.driver`` names the tool and its version and carries every loaded rule as a
-``reportingDescriptor`` (id, name, short and full description, help text and markdown,
+One run. ``tool.driver`` names the tool and its version and carries the rules that fired (with
+``Context.sarif_all_rules``, ``--sarif-all-rules``: every rule that ran, in id order) as
+one ``reportingDescriptor`` each (id, name, short and full description, help text and markdown,
 ``helpUri`` to the rule's section of the rules reference, default level, tags). Each finding is a
 ``result`` with its effective level, its primary label as the one ``location`` and the other
 nodes' labels as ``relatedLocations`` (STYLE lesson 6: the fix is made at the primary span; the
@@ -30,6 +31,7 @@ from linter.reporters.common import (
     Context,
     absolute,
     describe,
+    ordered,
     place,
     related_caption,
     repo_path,
@@ -180,7 +182,8 @@ def _root_uri(root: Path) -> str:
 def sarif(report: Report, ctx: Context) -> dict[str, Any]:
     """The SARIF log as JSON-ready data."""
     fired = {d.rule for d in report.diagnostics}
-    rules = [r for r in ctx.rules if r.id in fired]  # the rules of this log's results, not the whole pack
+    described = fired | ctx.selected if ctx.sarif_all_rules else fired  # by default not the whole pack
+    rules = [r for r in ctx.rules if r.id in described]
     rule_index = {r.id: i for i, r in enumerate(rules)}
     driver: dict[str, Any] = {
         "name": TOOL_NAME,
@@ -194,7 +197,7 @@ def sarif(report: Report, ctx: Context) -> dict[str, Any]:
         "invocations": [{"executionSuccessful": True}],
         "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(ctx.root)}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, report, ctx, rule_index) for d in report.diagnostics],
+        "results": [_result(d, report, ctx, rule_index) for d in ordered(report.diagnostics)],
     }
     return {"$schema": SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
