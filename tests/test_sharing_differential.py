@@ -1,7 +1,8 @@
 """What a run shares between nodes changes no output (issue 19: "outputs stay identical").
 
-A run remembers real paths per directory (``linter.paths.path_cache``) and keeps each distinct XML
-content parsed once for every node that holds a copy (``linter.sources.xml_safe``). The same
+A run remembers real paths per directory (``linter.paths.path_cache``), keeps each distinct XML
+content parsed once for every node that holds a copy (``linter.sources.xml_safe``) and builds the
+Ehcache or JGroups model of such a copy once (``linter.load.references``). The same
 inputs are checked through the command line with both switched off and with both on, and every
 byte of the JSON and text outputs must agree: every example cluster, every real corpus source and
 a generated 40-node cluster whose nodes hold byte-identical XML files under different names.
@@ -22,6 +23,7 @@ import pytest
 
 import linter.cli
 from linter.cli import main
+from linter.load import references
 from linter.sources import xml_safe
 from tests.conftest import REPO, SHARED
 
@@ -87,6 +89,7 @@ def test_sharing_changes_no_output(generated: Path, suppressed: Path, monkeypatc
     with monkeypatch.context() as off:
         off.setattr(linter.cli, "path_cache", contextlib.nullcontext)
         off.setattr(xml_safe, "_MADE", _NeverKept())
+        off.setattr(references, "_MODELS", _NeverKept())
         plain = [_outputs(args) for args in inputs]
     for args, with_sharing, without in zip(inputs, shared, plain, strict=True):
         assert with_sharing == without, args

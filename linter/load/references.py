@@ -87,7 +87,7 @@ class Resolver:
         doc, display = self._document(path)
         cache_key = (path, read.__name__)
         if cache_key not in self._models:
-            model = read(doc) if doc is not None else None
+            model = _shared_model(doc, read) if doc is not None else None
             if model is not None:
                 self.problems.extend(getattr(model, "problems", ()))
             self._models[cache_key] = model
@@ -148,6 +148,27 @@ class Resolver:
         if builtin is not None:
             return Reference(key, setting, "builtin", _builtin_origin(builtin.display), ehcache=builtin)
         return self._missing(key, setting, "an Ehcache file")
+
+
+# Models already made, by parsed tree: nodes holding a byte-identical copy of a file share one
+# tree (``parse_xml``), and the Ehcache and JGroups models hold no file name but their ``display``:
+# one model serves every copy. A model with problems (which name the file) is made per file.
+_MODELS: dict[tuple[str, int], tuple[object, object]] = {}
+_MODELS_MAX = 256
+
+
+def _shared_model(doc: XmlDocument, read: Callable[[XmlDocument], M]) -> M:
+    key = (read.__name__, id(doc.root))
+    hit = _MODELS.get(key)
+    if hit is not None and hit[0] is doc.root:  # the tree is pinned with its entry: its id is not reused
+        model = hit[1]
+        return cast("M", model._replace(display=doc.display))  # type: ignore[attr-defined]
+    made = read(doc)
+    if not getattr(made, "problems", True) and hasattr(made, "_replace"):
+        if len(_MODELS) >= _MODELS_MAX:
+            _MODELS.clear()
+        _MODELS[key] = (doc.root, made)
+    return made
 
 
 def _builtin_origin(detail: str) -> Origin:
