@@ -134,7 +134,7 @@ def show(
     """Show the HA-relevant effective settings of every node side by side, with origins."""
     from linter.liferay.versions import parse_version
     from linter.load.discovery import discover
-    from linter.load.loader import load_cluster
+    from linter.progress import Progress, load_all
     from linter.sources.files import DigestBudget, Limits
 
     if liferay_version is not None and parse_version(liferay_version) is None:
@@ -146,19 +146,31 @@ def show(
     found = discover(paths, liferay_version, limits, allow_outside, frozenset(profile or ()))
     if found.refused:
         raise _usage_error("; ".join(found.refused))
-    clusters = [load_cluster(spec, limits, liferay_version) for spec in found.clusters]
     problems = list(found.problems)
-    if node_names:
-        from linter.show import with_nodes
+    text: str | None = None
+    with Progress() as shown:  # reading the nodes and laying out the table; cleared before anything is written
+        shown.start(found.clusters)
+        clusters = load_all(found.clusters, limits, liferay_version, shown)
+        if node_names:
+            from linter.show import with_nodes
 
-        known = {n.name for c in clusters for n in c.nodes}
-        unknown = [n for n in node_names if n not in known]
-        if unknown:
-            from linter.suggest import did_you_mean
+            known = {n.name for c in clusters for n in c.nodes}
+            unknown = [n for n in node_names if n not in known]
+            if unknown:
+                from linter.suggest import did_you_mean
 
-            raise _usage_error(f"no node named {unknown[0]!r}{did_you_mean(unknown[0], sorted(known))}")
-        clusters = [c for c in (with_nodes(c, node_names) for c in clusters) if c.nodes]
-    if fmt is ShowFormat.json:
+                raise _usage_error(f"no node named {unknown[0]!r}{did_you_mean(unknown[0], sorted(known))}")
+            clusters = [c for c in (with_nodes(c, node_names) for c in clusters) if c.nodes]
+        if fmt is not ShowFormat.json:  # the JSON is written as it is made: its output is the progress
+            from linter.reporters import show_text
+
+            colored, width = _color_and_width(color, output)
+            long = True if fmt is ShowFormat.long else None  # None: the long form where a table would not fit
+            shown.phase("laying out", None, "the settings of every node")
+            text = show_text.render(
+                clusters, problems, everything, color=colored, width=width, only_differing=diff, long=long
+            )
+    if text is None:
         from linter.reporters import show_json
 
         blocks = show_json.render(clusters, problems, everything)  # written as they are made
@@ -170,18 +182,10 @@ def show(
                 raise _write_error("--output", output, exc) from None
         else:
             sys.stdout.writelines(blocks)
+    elif output is not None:
+        _write("--output", output, text)
     else:
-        from linter.reporters import show_text
-
-        colored, width = _color_and_width(color, output)
-        long = True if fmt is ShowFormat.long else None  # None: the long form where a table would not fit
-        text = show_text.render(
-            clusters, problems, everything, color=colored, width=width, only_differing=diff, long=long
-        )
-        if output is not None:
-            _write("--output", output, text)
-        else:
-            sys.stdout.write(text)
+        sys.stdout.write(text)
     has_problems = bool(problems) or any(n.problems for c in clusters for n in c.nodes)
     if not clusters or has_problems:
         raise typer.Exit(EXIT_FINDINGS)
@@ -377,6 +381,7 @@ def check(
     allow_outside: AllowOutsideOption = False,
 ) -> None:
     """Check clusters against the HA rules; exit 1 when findings reach --fail-on."""
+    from linter.progress import Progress
     from linter.run import CheckRequest, RunError
     from linter.run import check as run_check
 
@@ -405,15 +410,27 @@ def check(
         debug=_debugging(ctx),
         progress=not quiet,
     )
-    try:
-        result = run_check(request)
-    except RunError as exc:
-        raise _usage_error(str(exc)) from None
+    with Progress(quiet=quiet) as shown:  # one display for reading, rules and writing; cleared before output
+        try:
+            result = run_check(request, shown)
+        except RunError as exc:
+            raise _usage_error(str(exc)) from None
+        shown.phase("writing report", len(plan))
+        texts: list[tuple[CheckFormat, Path | None, str]] = []
+        for kind, destination in plan:
+            texts.append(
+                (
+                    kind,
+                    destination,
+                    _render(kind, destination, result, color, quiet, statistics, verbose, sarif_all_rules),
+                )
+            )
+            shown.advance()
     if result.baseline_written is not None:
         print(f"liferay-ha-lint: wrote {result.baseline_written} baseline entries to {write_baseline}", file=sys.stderr)
-    for kind, destination in plan:
+    for kind, destination, text in texts:
         try:
-            _emit(kind, destination, result, color, quiet, statistics, verbose, sarif_all_rules)
+            _write_output(kind, destination, text)
         except OSError as exc:
             if destination is None:
                 raise
@@ -422,7 +439,7 @@ def check(
     raise typer.Exit(exit_code(result.report, threshold))
 
 
-def _emit(
+def _render(
     kind: CheckFormat,
     destination: Path | None,
     result: CheckResult,
@@ -431,7 +448,7 @@ def _emit(
     statistics: bool,
     verbose: bool,
     sarif_all_rules: bool = False,
-) -> None:
+) -> str:
     """Render one output; only the chosen reporter module is imported."""
     import importlib
 
@@ -456,7 +473,10 @@ def _emit(
     )
     module = f"linter.reporters.{REPORTER_MODULES.get(kind.value, kind.value)}"
     reporter = cast("Reporter", importlib.import_module(module))
-    text = reporter.render(result.report, ctx)
+    return reporter.render(result.report, ctx)
+
+
+def _write_output(kind: CheckFormat, destination: Path | None, text: str) -> None:
     if destination is not None:
         destination.write_text(text, encoding="utf-8", errors="backslashreplace")
     else:

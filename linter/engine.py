@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +94,7 @@ class Engine:
         for r in self.selected:
             self.options[r.id] = build_options(r, options_for(r, settings.options))
         self.notes: list[str] = []
+        self.on_rule: Callable[[], object] | None = None
         self.audit: tuple[Cluster, ...] = ()
 
     # ------------------------------------------------------------------ stamping
@@ -214,6 +215,8 @@ class Engine:
                     cluster=cluster, version=group_version, options=options, audit=self.audit, release=release
                 )
                 out.extend(self._run_rule(rule, cluster, ctx, group))
+            if self.on_rule is not None:
+                self.on_rule()
         return out
 
     def _suppress(self, diagnostics: list[Diagnostic], clusters: Sequence[Cluster]) -> tuple[list[Diagnostic], int]:
@@ -279,10 +282,13 @@ class Engine:
         input_problems: Sequence[Problem] = (),
         input_sources: LineSource | None = None,
         notes: Sequence[str] = (),
+        on_rule: Callable[[], object] | None = None,
     ) -> Report:
         """Check the clusters; ``input_problems`` are what discovery found outside any cluster,
-        ``input_sources`` shows their lines, ``notes`` are discovery's. The report comes out masked
+        ``input_sources`` shows their lines, ``notes`` are discovery's; ``on_rule`` is told each
+        time a rule has run on a cluster (progress). The report comes out masked
         (``redact.mask_report``), sorted and fingerprinted."""
+        self.on_rule = on_rule
         # views several rules derive from one node are built once per run; "did you mean" is bounded
         with memo.run_scope(), SearchBudget():
             return self._run(clusters, input_problems, input_sources, notes)

@@ -19,6 +19,7 @@ from linter.liferay.versions import parse_version
 from linter.load.discovery import discover, discover_files, is_deployment_file
 from linter.model import Cluster
 from linter.pack import PackError, load_rules
+from linter.progress import Progress, load_all
 from linter.ruleapi import Rule
 from linter.select import SelectionError, resolve_selector
 from linter.sources.files import DEFAULT_MAX_FILE_SIZE, DigestBudget, DiskLines, Limits, audit_roots
@@ -117,9 +118,17 @@ def check_inputs(paths: Sequence[Path], where: str = "") -> None:
             raise RunError(f"{where}{path}: not a regular file or directory (a FIFO, device or socket); not read")
 
 
-def check(request: CheckRequest) -> CheckResult:
-    """Run one check. The paths must exist (the CLI says so first); RunError for usage errors."""
-    from linter import progress
+def check(request: CheckRequest, shown: Progress | None = None) -> CheckResult:
+    """Run one check. The paths must exist (the CLI says so first); RunError for usage errors.
+    ``shown``: the progress display the caller keeps open after the run (to write the report);
+    without it the run has its own, closed when it returns."""
+    if shown is not None:
+        return _check(request, shown)
+    with Progress(quiet=not request.progress) as own:
+        return _check(request, own)
+
+
+def _check(request: CheckRequest, bar: Progress) -> CheckResult:
 
     engine, rules = prepare(request)
     previous = _previous_baseline(request, rules)
@@ -143,13 +152,14 @@ def check(request: CheckRequest) -> CheckResult:
         found = discover(targets, version, limits, request.allow_outside, request.profiles)
     if found.refused:
         raise RunError("; ".join(found.refused))
-    shown = progress.wanted(found.clusters, not request.progress)
-    clusters = progress.load_all(found.clusters, limits, version, shown)
+    bar.start(found.clusters)
+    clusters = load_all(found.clusters, limits, version, bar)
+    bar.phase("running rules", len(engine.selected) * len(clusters))
     problem_files = DiskLines({p.origin.file for p in found.problems}, limits._replace(roots=audit_roots(targets)))
     notes = list(found.notes)
     if file_mode:
         notes += [f"{f}: in no cluster (no node directory or manifest above it); not checked" for f in skipped]
-    report = engine.run(clusters, found.problems, problem_files, notes)
+    report = engine.run(clusters, found.problems, problem_files, notes, on_rule=bar.advance)
     selected = frozenset(engine.selected_ids)
     written = None
     if request.write_baseline is not None:

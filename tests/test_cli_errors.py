@@ -160,7 +160,7 @@ def test_internal_error_is_one_line_and_debug_shows_the_traceback(tmp_path: Path
     result = _run(args, cwd=tmp_path, code=CRASHING_REPORTER)
     assert result.returncode == 2 and result.stdout == ""
     last = result.stderr.splitlines()[-1]
-    assert last.startswith(f"{PREFIX}internal error: ValueError in _emit (linter/cli.py:")
+    assert last.startswith(f"{PREFIX}internal error: ValueError in _render (linter/cli.py:")
     if debug:
         assert "Traceback (most recent call last)" in result.stderr
         assert "ValueError: cannot render S3cr3t-Leak" in result.stderr  # --debug hides nothing
