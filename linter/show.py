@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from linter.liferay.keys import NODE_SPECIFIC_GLOBS
 from linter.model import Cluster, Node
-from linter.origin import Confidence, Origin, OriginKind, Problem
+from linter.origin import Confidence, Origin, OriginKind, Problem, Setting
 from linter.redact import mask_inline, mask_value
 
 # (section, exact keys or regex patterns); keys always shown even when only defaulted: "!" prefix
@@ -128,6 +128,20 @@ def _property_rows(cluster: Cluster, everything: bool) -> list[Row]:
     rows: list[Row] = []
     claimed: set[str] = set()
     all_keys = sorted({k for n in cluster.nodes for k in n.settings})
+    made: dict[int, tuple[Setting, Cell]] = {}  # a default shared by the nodes is one Setting: one Cell
+
+    def _cell(node: Node, key: str) -> Cell | None:
+        setting = node.setting(key)
+        if setting is None:
+            return None
+        hit = made.get(id(setting))
+        if hit is None or hit[0] is not setting:
+            hit = made[id(setting)] = (
+                setting,
+                Cell(mask_value(key, setting.value), setting.origin, setting.confidence),
+            )
+        return hit[1]
+
     for section, patterns in SECTIONS:
         for pattern in patterns:
             always = pattern.startswith("!")
@@ -145,13 +159,6 @@ def _property_rows(cluster: Cluster, everything: bool) -> list[Row]:
             if key not in claimed:
                 rows.append(Row("Other properties", key, tuple(_cell(n, key) for n in cluster.nodes)))
     return rows
-
-
-def _cell(node: Node, key: str) -> Cell | None:
-    setting = node.setting(key)
-    if setting is None:
-        return None
-    return Cell(mask_value(key, setting.value), setting.origin, setting.confidence)
 
 
 def _jvm_rows(cluster: Cluster) -> list[Row]:

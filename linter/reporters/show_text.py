@@ -81,6 +81,7 @@ def _print_long(console: Console, cluster: Cluster, everything: bool, only_diffe
     origin are the same on every node is one line for all of them."""
     from rich.text import Text
 
+    lines: list[Text] = []  # printed at once: rich's per-call work is most of the time at 1,000 nodes
     for row in build_rows(cluster, everything, only_differing):
         texts = [
             (visible(c.value) if c is not None else None, visible(relative_origin(c.origin_text, n.path)) if c else "")
@@ -89,7 +90,7 @@ def _print_long(console: Console, cluster: Cluster, everything: bool, only_diffe
         style = "bold yellow" if row.drifts else ""
         key = Text(("≠ " if row.drifts else ("~ " if row.differs else "  ")) + visible(row.key), style=style)
         if len(set(texts)) == 1 and texts[0][0] is not None:
-            console.print(
+            lines.append(
                 Text.assemble(key, "  ", ("all nodes", "dim"), "  ", texts[0][0] or '""', (f"  ({texts[0][1]})", "dim"))
             )
             continue
@@ -99,11 +100,13 @@ def _print_long(console: Console, cluster: Cluster, everything: bool, only_diffe
                 if value is None
                 else Text(value or '""', style="yellow" if row.differs else "")
             )
-            console.print(
+            lines.append(
                 Text.assemble(
                     key, "  ", (visible(node.name), "cyan"), "  ", shown, (f"  ({origin})" if origin else "", "dim")
                 )
             )
+    if lines:
+        console.print(Text("\n").join(lines))
 
 
 def print_tables(
