@@ -396,7 +396,7 @@ def _build_node(
             system[flag.name] = (flag.value, flag.origin)
     resolution = resolve(layers, system, base=default_settings(family or "7.4", release))
     problems.extend(resolution.problems)
-    resolved = resolve_references(resolution.settings, raw.tree, classpath_roots(raw.tree), family, limits)
+    resolved = resolve_references(resolution.settings, raw.tree, classpath_roots(raw.tree), family, limits, release)
     problems.extend(resolved.problems)
     files = list(dict.fromkeys([*raw.files, *resolved.files]))
     suppressions = [s for source in sources for s in properties_suppressions(source.file)]
