@@ -430,6 +430,7 @@ def _build_node(
         unseen=raw.spec.unseen,
         version_origin=version_origin,
         tree=raw.tree,
+        images=raw.spec.images,
     )
 
 
