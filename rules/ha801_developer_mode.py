@@ -57,7 +57,8 @@ _SWITCHES: tuple[_Switch, ...] = (
 )
 _DEVELOPER_FILE = "portal-developer.properties"
 _GOGO = "module.framework.properties.osgi.console"
-# the official images' Dockerfile (liferay/liferay-docker templates/bundle/Dockerfile, since 2020 at least)
+# the official images' Dockerfile (liferay/liferay-docker templates/bundle/Dockerfile; added by 9a73684f,
+# 2019-11-11): every 7.3 and 7.4 image has it; a 7.0-7.2 image tag may predate it (not reported)
 _IMAGE_GOGO_ENV = "LIFERAY_MODULE_PERIOD_FRAMEWORK_PERIOD_PROPERTIES_PERIOD_OSGI_PERIOD_CONSOLE"
 _IMAGE_GOGO = "0.0.0.0:11311"
 
@@ -93,7 +94,8 @@ def _is_bad(switch: _Switch, value: str) -> bool:
         "(liferay/dxp, liferay/portal) set the Gogo shell themselves: their Dockerfile has "
         f"ENV {_IMAGE_GOGO_ENV}={_IMAGE_GOGO} (all interfaces; EXPOSE 11311), so a node running one, whose own "
         "environment and files leave the key unset, gets the same warning at the image; setting the variable "
-        "empty closes the shell and is not reported."
+        "empty closes the shell and is not reported. Images: 7.3, 7.4 and the quarterly releases (the ENV came "
+        "on 2019-11-11; 7.0-7.2 images, some built before, are not reported)."
     ),
     fix="Remove the include of portal-developer.properties and the developer values from production nodes; on "
     f"the official images set {_IMAGE_GOGO_ENV}= (empty) in the container's environment.",
@@ -124,6 +126,10 @@ def _is_bad(switch: _Switch, value: str) -> bool:
             "Liferay Docker image, Dockerfile (ENV LIFERAY_MODULE_PERIOD_FRAMEWORK_PERIOD_PROPERTIES_PERIOD_OSGI_"
             "PERIOD_CONSOLE=0.0.0.0:11311, EXPOSE 11311): https://github.com/liferay/liferay-docker/blob/1ffa5e00/"
             "templates/bundle/Dockerfile"
+        ),
+        (
+            "Liferay Docker image, the commit that bound the Gogo shell to 0.0.0.0 (2019-11-11): https://github.com/"
+            "liferay/liferay-docker/commit/9a73684f8ce7c64e61ce7bd74ed50809803669d6"
         ),
     ),
 )
@@ -189,7 +195,7 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
 
 def _image_gogo_shell(node: Node, family: str) -> Iterator[Finding]:
     """M17: the official image opens the Gogo shell on every interface unless the node overrides it."""
-    if not family.startswith("7."):
+    if family not in ("7.3", "7.4"):
         return
     setting = node.setting(_GOGO)
     if setting is not None and setting.origin.kind not in (OriginKind.DEFAULT, OriginKind.BUILTIN):
