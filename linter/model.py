@@ -94,6 +94,8 @@ class Node:
     # may not be what it runs, so findings that rest on them are said at lower severity
     unseen: str | None = None
     tree: Tree | None = field(default=None, compare=False, repr=False)  # where its files were read
+    # the container images it runs or is built from, where a deployment file names them
+    images: tuple[tuple[str, Origin], ...] = ()
 
     def setting(self, key: str) -> Setting | None:
         return self.settings.get(key)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from linter.liferay.keys import NODE_SPECIFIC_GLOBS
+from linter.liferay.keys import NODE_SPECIFIC_GLOBS, channel_name_seeds_key
 from linter.model import Cluster, Node
 from linter.origin import Confidence, Origin, OriginKind, Problem, Setting
 from linter.redact import mask_inline, mask_value
@@ -149,7 +149,7 @@ def _property_rows(cluster: Cluster, everything: bool) -> list[Row]:
             for key in keys:
                 if key in claimed:
                     continue
-                cells = tuple(_cell(n, key) for n in cluster.nodes)
+                cells = _hide_key_seeds(cluster, key, tuple(_cell(n, key) for n in cluster.nodes))
                 explicit = any(c and c.origin.kind is not OriginKind.DEFAULT for c in cells)
                 if always or explicit or everything:
                     claimed.add(key)
@@ -157,8 +157,25 @@ def _property_rows(cluster: Cluster, everything: bool) -> list[Row]:
     if everything:
         for key in all_keys:
             if key not in claimed:
-                rows.append(Row("Other properties", key, tuple(_cell(n, key) for n in cluster.nodes)))
+                cells = _hide_key_seeds(cluster, key, tuple(_cell(n, key) for n in cluster.nodes))
+                rows.append(Row("Other properties", key, cells))
     return rows
+
+
+def _hide_key_seeds(cluster: Cluster, key: str, cells: tuple[Cell | None, ...]) -> tuple[Cell | None, ...]:
+    """A channel name on a sym_encrypt stack seeds the channel's encryption key (as HA108 and HA121
+    say, without the name): shown as "not shown, name N", equal names with equal N, so that the
+    matrix still tells when the nodes differ."""
+    out: list[Cell | None] = []
+    numbers: dict[str, int] = {}
+    for node, cell in zip(cluster.nodes, cells, strict=True):
+        if cell is None or not channel_name_seeds_key(node.settings, key):
+            out.append(cell)
+            continue
+        number = numbers.setdefault(cell.value, len(numbers) + 1)
+        shown = f"(not shown: seeds the sym_encrypt key; name {number})"
+        out.append(cell._replace(value=shown))
+    return tuple(out)
 
 
 def _jvm_rows(cluster: Cluster) -> list[Row]:

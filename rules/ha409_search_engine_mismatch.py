@@ -17,10 +17,16 @@ from linter.ruleapi import (
     OriginKind,
     Setting,
     agreement,
+    label_at,
     rule,
 )
+from linter.ruleapi.osgi import OVERRIDE_PREFIX
+from linter.ruleapi.releases import OPENSEARCH_FROM
 from linter.ruleapi.search import (
     ES_CONNECTORS_BY_FAMILY,
+    OPENSEARCH,
+    OPENSEARCH_CONNECTION,
+    SLIM_WRITER,
     SearchConfig,
     SearchValue,
     is_node_local,
@@ -30,9 +36,16 @@ from linter.ruleapi.search import (
     search_items,
     search_text,
     short_search_pid,
+    typed_value,
 )
 
 DEFAULT_PREFIX = "liferay-"
+# Liferay's bundle deny list (OSGi "Bundle Blacklist"), and the Elasticsearch connector bundles Liferay's
+# OpenSearch setup puts on it (the slim entrypoint writes ...elasticsearch7.api and ...elasticsearch7.impl,
+# with the cross-cluster replication, monitoring and learning-to-rank bundles: configure_liferay.sh:190-217)
+DENY_LIST = "com.liferay.portal.bundle.blacklist.internal.configuration.BundleBlacklistConfiguration"
+DENY_LIST_KEY = "blacklistBundleSymbolicNames"
+ELASTICSEARCH_BUNDLES = ("com.liferay.portal.search.elasticsearch7.", "com.liferay.portal.search.elasticsearch8.")
 LOCAL = (
     " (node-local configuration: a configuration.override.* property or the slim image's environment stays on its "
     "node, so the split lasts)"
@@ -84,7 +97,8 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
     versions="7.4",
     tags=("search", "opensearch", "elasticsearch", "drift"),
     summary="Some nodes search with Elasticsearch, others with the OpenSearch 2 connector, or the nodes' OpenSearch "
-    "connections (connection, addresses, active flag, index prefix) differ.",
+    "connections (connection, addresses, active flag, index prefix) differ; or a node uses OpenSearch without the "
+    "Elasticsearch connector deny-listed (warning).",
     rationale=(
         "A Liferay cluster shares one search index. From 2025.Q1 the OpenSearch 2 connector (opensearch2 PIDs, "
         "remote only; Liferay's setup deny-lists the Elasticsearch bundles) can replace the bundled Elasticsearch "
@@ -98,17 +112,27 @@ def _engine(node: Node, version: str) -> tuple[str, Setting, bool] | None:
         "differing files give an order-dependent result instead (our reading, not documented by Liferay): a "
         "warning. Nodes without any search "
         "connector configuration are not compared (HA405 covers them); Elasticsearch targets are HA406's. "
+        "Liferay's OpenSearch setup requires the Elasticsearch connector bundles on the bundle deny list "
+        "(BundleBlacklistConfiguration blacklistBundleSymbolicNames; the slim image's entrypoint writes "
+        "com.liferay.portal.search.elasticsearch7.api and .impl there): a node with OpenSearch configured and no "
+        "Elasticsearch connector bundle on any deny list deployed in the cluster (or on its own "
+        "configuration.override.* of it) is a warning (reported when the nodes agree on the engine), not an "
+        "error, because what a node does with both "
+        "connectors active is not documented by Liferay (unverified). "
         "Releases: 2025.Q1+ (the OpenSearch 2 connector); on other 7.4 releases a node with OpenSearch files is "
-        "compared all the same."
+        "compared all the same, and the deny list is checked on 2025.Q1+ and where the release is not known."
     ),
     fix="Choose one engine for the cluster and deploy the same connector files on every node: for OpenSearch "
     "com.liferay.portal.search.opensearch2.configuration.OpenSearchConfiguration.config (remoteClusterConnectionId) "
     'and OpenSearchConnectionConfiguration-<id>.config (active=B"true", connectionId, networkHostAddresses), with '
-    "the Elasticsearch bundles deny-listed; remove per-node configuration.override.* properties that differ.",
+    "the Elasticsearch bundles deny-listed (osgi/configs/com.liferay.portal.bundle.blacklist.internal.configuration."
+    'BundleBlacklistConfiguration.config with blacklistBundleSymbolicNames=["com.liferay.portal.search.'
+    'elasticsearch7.api","com.liferay.portal.search.elasticsearch7.impl",...]); remove per-node '
+    "configuration.override.* properties that differ.",
     sources=(
         (
-            "Liferay Learn, 'Installing OpenSearch' (remote only; deny-list the Elasticsearch connector; in the same "
-            "section as the connector reference below)"
+            "Liferay Learn, 'Installing OpenSearch' (remote only; deny-list the Elasticsearch connector): https://"
+            "learn.liferay.com/w/dxp/search/installing-and-upgrading-a-search-engine/opensearch/installing-opensearch"
         ),
         (
             "Liferay Learn, 'OpenSearch Connector Configuration Reference' (remoteClusterConnectionId, "
@@ -142,8 +166,53 @@ def check(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
             skip=lambda n: engines[n.name] is None,
         ):
             yield _graded(finding, local)
-        return
+        return  # choosing one engine comes first: the deny list follows from that choice
     yield from _opensearch_connections(cluster, ctx)
+    yield from _elasticsearch_not_denied(cluster, ctx)
+
+
+def _denies_elasticsearch(value: object) -> bool:
+    return any(item.startswith(ELASTICSEARCH_BUNDLES) for item in search_items(value))
+
+
+def _deny_lists(node: Node) -> tuple[bool, bool]:
+    """Whether the node deploys a deny list naming an Elasticsearch connector bundle (stored in the
+    database, so it reaches every node), and whether its own configuration.override.* does."""
+    deployed = any(
+        config.base_pid == DENY_LIST
+        and (entry := config.get(DENY_LIST_KEY)) is not None
+        and _denies_elasticsearch(entry.value)
+        for config in node.osgi
+    )
+    override = node.settings.get(f"{OVERRIDE_PREFIX}{DENY_LIST}_{DENY_LIST_KEY}")
+    return deployed, override is not None and _denies_elasticsearch(typed_value(override.value))
+
+
+def _elasticsearch_not_denied(cluster: Cluster, ctx: Context) -> Iterator[Finding]:
+    """M5: the OpenSearch 2 connector configured, but no Elasticsearch connector bundle deny-listed."""
+    if ctx.release is not None and not ctx.release.at_least(*OPENSEARCH_FROM):
+        return
+    lists = {node.name: _deny_lists(node) for node in cluster.nodes}
+    if any(deployed for deployed, _ in lists.values()):
+        return
+    for node in cluster.nodes:
+        if lists[node.name][1]:
+            continue
+        own = [c for c in search_configs(node, ctx.version) if c.base in (OPENSEARCH, OPENSEARCH_CONNECTION)]
+        if not own or all(SLIM_WRITER in c.where for c in own):
+            continue  # no OpenSearch, or the slim entrypoint's files, written together with the deny list
+        conf = sorted(own, key=lambda c: (c.base != OPENSEARCH, c.where))[0]
+        yield Finding(
+            f"{node.name} uses the OpenSearch 2 connector ({conf.name}) but no bundle deny list in the cluster "
+            "names the Elasticsearch connector (no BundleBlacklistConfiguration with com.liferay.portal.search."
+            "elasticsearch7.api/.impl): Liferay's OpenSearch setup requires it, and with both connectors active "
+            "which one serves search is not documented",
+            label_at(node, conf.origin, "OpenSearch without the Elasticsearch connector deny-listed"),
+            help=f"deploy osgi/configs/{DENY_LIST}.config with {DENY_LIST_KEY} naming "
+            "com.liferay.portal.search.elasticsearch7.api and com.liferay.portal.search.elasticsearch7.impl",
+            subject="search:opensearch:deny-list",
+            severity=WARNING,
+        )
 
 
 def _opensearch_connections(cluster: Cluster, ctx: Context) -> Iterator[Finding]:

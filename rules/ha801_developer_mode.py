@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from linter.ruleapi import WARNING, Context, Finding, Node, OriginKind, label, label_at, rule
-from linter.ruleapi.keys import liferay_default
+from linter.ruleapi.keys import liferay_default, official_image
 
 
 class _Switch(NamedTuple):
@@ -56,6 +56,11 @@ _SWITCHES: tuple[_Switch, ...] = (
     ),
 )
 _DEVELOPER_FILE = "portal-developer.properties"
+_GOGO = "module.framework.properties.osgi.console"
+# the official images' Dockerfile (liferay/liferay-docker templates/bundle/Dockerfile; added by 9a73684f,
+# 2019-11-11): every 7.3 and 7.4 image has it; a 7.0-7.2 image tag may predate it (not reported)
+_IMAGE_GOGO_ENV = "LIFERAY_MODULE_PERIOD_FRAMEWORK_PERIOD_PROPERTIES_PERIOD_OSGI_PERIOD_CONSOLE"
+_IMAGE_GOGO = "0.0.0.0:11311"
 
 
 def _applies(switch: _Switch, family: str) -> bool:
@@ -85,9 +90,15 @@ def _is_bad(switch: _Switch, value: str) -> bool:
         "portal-developer.properties) or sets such values is slower and, with automatic upgrades or a reindex "
         "at every start, dangerous in a cluster whose nodes share one database and one index. Only values set "
         "explicitly are reported (Liferay's defaults are the production values); the switches that come from "
-        "an included portal-developer.properties are reported once, at the include."
+        "an included portal-developer.properties are reported once, at the include. The official images "
+        "(liferay/dxp, liferay/portal) set the Gogo shell themselves: their Dockerfile has "
+        f"ENV {_IMAGE_GOGO_ENV}={_IMAGE_GOGO} (all interfaces; EXPOSE 11311), so a node running one, whose own "
+        "environment and files leave the key unset, gets the same warning at the image; setting the variable "
+        "empty closes the shell and is not reported. Images: 7.3, 7.4 and the quarterly releases (the ENV came "
+        "on 2019-11-11; 7.0-7.2 images, some built before, are not reported)."
     ),
-    fix="Remove the include of portal-developer.properties and the developer values from production nodes.",
+    fix="Remove the include of portal-developer.properties and the developer values from production nodes; on "
+    f"the official images set {_IMAGE_GOGO_ENV}= (empty) in the container's environment.",
     # facts: liferay-ha-facts.md §7.3
     sources=(
         (
@@ -110,6 +121,15 @@ def _is_bad(switch: _Switch, value: str) -> bool:
         (
             "Liferay Learn, 'Clustering for High Availability': https://learn.liferay.com/w/dxp/"
             "installation-and-upgrades/setting-up-liferay/clustering-for-high-availability"
+        ),
+        (
+            "Liferay Docker image, Dockerfile (ENV LIFERAY_MODULE_PERIOD_FRAMEWORK_PERIOD_PROPERTIES_PERIOD_OSGI_"
+            "PERIOD_CONSOLE=0.0.0.0:11311, EXPOSE 11311): https://github.com/liferay/liferay-docker/blob/1ffa5e00/"
+            "templates/bundle/Dockerfile"
+        ),
+        (
+            "Liferay Docker image, the commit that bound the Gogo shell to 0.0.0.0 (2019-11-11): https://github.com/"
+            "liferay/liferay-docker/commit/9a73684f8ce7c64e61ce7bd74ed50809803669d6"
         ),
     ),
 )
@@ -170,3 +190,25 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
             help=f"remove {switch.key} (or set the production value)",
             subject=switch.key,
         )
+    yield from _image_gogo_shell(node, family)
+
+
+def _image_gogo_shell(node: Node, family: str) -> Iterator[Finding]:
+    """M17: the official image opens the Gogo shell on every interface unless the node overrides it."""
+    if family not in ("7.3", "7.4"):
+        return
+    setting = node.setting(_GOGO)
+    if setting is not None and setting.origin.kind not in (OriginKind.DEFAULT, OriginKind.BUILTIN):
+        return  # the node's own value: judged above (an empty value closes the shell)
+    image = official_image(node)
+    if image is None:
+        return
+    name, origin = image
+    yield Finding(
+        f"developer setting on {node.name}: the official image {name} sets {_IMAGE_GOGO_ENV}={_IMAGE_GOGO} "
+        f"({_GOGO}) and nothing on the node overrides it: the Gogo shell listens on every interface of the "
+        "container, and anyone who reaches port 11311 controls the OSGi container",
+        label_at(node, origin, "image with the Gogo shell on 0.0.0.0:11311"),
+        help=f"set {_IMAGE_GOGO_ENV}= (empty) in the container's environment",
+        subject=_GOGO,
+    )

@@ -36,11 +36,15 @@ PACK_IDS = {r.id for r in load_rules(use_entry_points=False)}
 
 Expected = tuple[str, str | None, str, int | None]  # rule, node, file (relative to the fixture), line
 
-# compose-74-broken/README.md, planted problems 1-3
+# compose-74-broken/README.md, planted problems 1-4
 COMPOSE_BROKEN_EXPECTED: set[Expected] = {
     ("HA101", "liferay-a", "docker-compose.yml", 33),
     ("HA102", "liferay-a", "docker-compose.yml", 33),
     ("HA203", "liferay-b", "docker-compose.yml", 47),
+    ("HA801", "liferay-a", "docker-compose.yml", 24),
+    ("HA801", "liferay-b", "docker-compose.yml", 41),
+    ("HA801", "liferay-c-1", "docker-compose.yml", 57),
+    ("HA801", "liferay-c-2", "docker-compose.yml", 57),
 }
 COMPOSE_BROKEN_HA609: set[Expected] = {("HA609", "liferay-c-1", "docker-compose.yml", 72)}
 
@@ -318,8 +322,8 @@ def test_findings_in_a_compose_env_file_show_its_line(
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--color", "never", "--select", "HA704", "cmp"]) == 1
     out = capsys.readouterr().out
-    assert " --> cmp/liferay.env:7:1\n" in out
-    assert "7 | LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=yes\n" in out
+    assert " --> cmp/liferay.env:9:1\n" in out
+    assert "9 | LIFERAY_CLUSTER_PERIOD_LINK_PERIOD_ENABLED=yes\n" in out
 
 
 def test_official_image_variables_are_not_portal_properties(

@@ -17,6 +17,7 @@ import json
 from functools import cache
 
 from linter.liferay.defaults import DATA_DIR
+from linter.liferay.releases import jgroups_major, parse_release
 from linter.liferay.versions import VersionRange
 from linter.sources.ehcache import Cache, EhcacheConfig, Factory, parse_factory_properties
 from linter.sources.jgroups import JGroupsStack, Protocol, ProtocolAttr
@@ -134,11 +135,26 @@ LIFERAY_NAMED_STACKS = {
 }
 
 
-def liferay_named_stack(name: str, family: str | None) -> str | None:
-    """Transport of a Liferay built-in stack known by name only, for 7.4."""
+def liferay_named_stack(name: str, family: str | None, release: str | None = None) -> str | None:
+    """Transport of a Liferay built-in stack known by name only, for 7.4. The sym_encrypt stacks
+    ship only with the JGroups 5 releases (they need JGroups 5.2.15+): on a release known to
+    bundle JGroups 4 they are not built in; on an unknown or unsettled release they stay known."""
     if family not in (None, "7.4"):
         return None
+    if jgroups_major(parse_release(release) if release else None) == 4:
+        return None
     return LIFERAY_NAMED_STACKS.get(normalise(name))
+
+
+def named_stack_absent(name: str, release: str | None) -> str:
+    """Why a Liferay stack name is not built in on this release ("" when that is not the reason)."""
+    parsed = parse_release(release) if release else None
+    if normalise(name) in LIFERAY_NAMED_STACKS and parsed is not None and jgroups_major(parsed) == 4:
+        return (
+            f" on {parsed.name}, which bundles JGroups 4: the jgroups/secure/sym_encrypt/ stacks ship only with "
+            "the JGroups 5 releases (use jgroups/secure/md5/ or x509/, or a stack of your own)"
+        )
+    return ""
 
 
 # Properties files shipped inside portal-impl.jar that include-and-override may name without a

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from linter.liferay.releases import JGROUPS5_UNSETTLED, parse_release
 from linter.liferay.versions import FAMILIES, family_key
 from linter.origin import Origin, OriginKind
 
@@ -111,3 +112,67 @@ def liferay_default(family: str, key: str) -> str | None:
     """Liferay's shipped default of a portal property for a version family (None when undefined)."""
     found = defaults(family).get(key)
     return found.value if found is not None else None
+
+
+@cache
+def _release_deltas() -> dict[str, dict[str, object]]:
+    table = _load("portal-releases.json")
+    assert isinstance(table, dict)
+    deltas = table["deltas"]
+    assert isinstance(deltas, dict)
+    return deltas
+
+
+def release_delta(release: str | None) -> str | None:
+    """The name of the newest delta (``portal-releases.json``) a 7.4-family release falls under,
+    or None when the release is unknown or shares the base 7.4 table. Gates whose first release
+    is unsettled (``JGROUPS5_UNSETTLED``) leave the release on the base table."""
+    parsed = parse_release(release) if release else None
+    if parsed is None or not parsed.quarterly or (parsed.year, parsed.quarter) in JGROUPS5_UNSETTLED:
+        return None
+    found: tuple[tuple[int, int], str] | None = None
+    for name, delta in _release_deltas().items():
+        first = delta["from"]
+        assert isinstance(first, list)
+        start = (int(first[0]), int(first[1]))
+        if parsed.at_least(*start) and (found is None or start > found[0]):
+            found = (start, name)
+    return None if found is None else found[1]
+
+
+def table_key(family: str, release: str | None) -> tuple[str, str | None]:
+    """What decides a node's defaults table: the family, and for 7.4 the release name when the
+    release has its own delta (one shared table per release, never one per node)."""
+    if family != "7.4" or release_delta(release) is None:
+        return (family, None)
+    parsed = parse_release(release or "")
+    assert parsed is not None
+    return (family, f"{parsed.year}.Q{parsed.quarter}")
+
+
+@cache
+def release_defaults(family: str, release_name: str | None) -> dict[str, Default]:
+    """The defaults of a family, for 7.4 with the delta of a quarterly release (``2026.Q4``) on
+    top; the base table itself when ``release_name`` is None. Keys the delta sets get an origin
+    naming the release and the Liferay source the value was read from."""
+    base = defaults(family)
+    if release_name is None:
+        return base
+    delta_name = release_delta(release_name)
+    if delta_name is None:
+        return base
+    delta = _release_deltas()[delta_name]
+    values = delta["values"]
+    assert isinstance(values, dict)
+    out = dict(base)
+    for key, entry in values.items():
+        assert isinstance(entry, dict)
+        out[key] = Default(
+            str(entry["value"]),
+            Origin(
+                file="portal.properties",
+                kind=OriginKind.DEFAULT,
+                detail=f"Liferay {release_name} default ({delta['label']}, {str(entry['source']).split(';')[0]})",
+            ),
+        )
+    return out

@@ -46,3 +46,20 @@ def channel_keys(settings: Mapping[str, Setting]) -> list[str]:
     transports = (k for k in candidates if k.startswith(prefix) and _CHANNEL_TRANSPORT.fullmatch(k))
     keys += sorted(transports, key=lambda k: int(k.rsplit(".", 1)[1]))
     return keys
+
+
+# On the JGroups 5 releases Liferay gives a SYM_ENCRYPT stack without a keystore the key
+# AES(SHA-256(channel name)) when the channel's cluster.link.channel.properties.* value starts with
+# this (liferay/liferay-portal@6cfe4873 JGroupsClusterChannelFactory; releases-2024-2026 §2.3).
+SYM_ENCRYPT_LOCATION = "jgroups/secure/sym_encrypt/"
+CHANNEL_NAME_PREFIX = "cluster.link.channel.name."
+CHANNEL_PROPERTIES_PREFIX = "cluster.link.channel.properties."
+
+
+def channel_name_seeds_key(settings: Mapping[str, Setting], key: str) -> bool:
+    """Whether ``key`` is a channel name (``cluster.link.channel.name.control``) whose channel runs
+    a sym_encrypt stack, so that the name is key material and never printed."""
+    if not key.startswith(CHANNEL_NAME_PREFIX):
+        return False
+    stack = settings.get(CHANNEL_PROPERTIES_PREFIX + key[len(CHANNEL_NAME_PREFIX) :])
+    return stack is not None and stack.value.strip().startswith(SYM_ENCRYPT_LOCATION)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from linter.liferay import builtins, detect
-from linter.liferay.defaults import defaults
+from linter.liferay.defaults import defaults, table_key
 from linter.liferay.env import FILE_VARIABLES, IMAGE_VARIABLES, property_key
 from linter.liferay.releases import parse_release
 from linter.liferay.versions import family_key, is_6x, parse_version
@@ -394,9 +394,9 @@ def _build_node(
     for flag in raw.jvm:
         if flag.is_system_property and flag.value is not None:
             system[flag.name] = (flag.value, flag.origin)
-    resolution = resolve(layers, system, base=default_settings(family or "7.4"))
+    resolution = resolve(layers, system, base=default_settings(family or "7.4", release))
     problems.extend(resolution.problems)
-    resolved = resolve_references(resolution.settings, raw.tree, classpath_roots(raw.tree), family, limits)
+    resolved = resolve_references(resolution.settings, raw.tree, classpath_roots(raw.tree), family, limits, release)
     problems.extend(resolved.problems)
     files = list(dict.fromkeys([*raw.files, *resolved.files]))
     suppressions = [s for source in sources for s in properties_suppressions(source.file)]
@@ -430,6 +430,7 @@ def _build_node(
         unseen=raw.spec.unseen,
         version_origin=version_origin,
         tree=raw.tree,
+        images=raw.spec.images,
     )
 
 
@@ -473,6 +474,8 @@ def load_cluster(
         nodes = tuple(
             _build_node(raw, versions.nodes[i], limits)
             if nodes[i].version != versions.nodes[i].family
+            or table_key(nodes[i].version or "7.4", nodes[i].release)
+            != table_key(versions.nodes[i].family or "7.4", versions.nodes[i].release)
             else replace(
                 nodes[i],
                 version_source=_describe(versions.nodes[i]),

@@ -50,11 +50,14 @@ def locate(value: str, tree: Tree, classpath: list[str]) -> str | None:
 class Resolver:
     """Reads referenced XML once per file for one node."""
 
-    def __init__(self, tree: Tree, classpath: list[str], family: str | None, limits: Limits) -> None:
+    def __init__(
+        self, tree: Tree, classpath: list[str], family: str | None, limits: Limits, release: str | None = None
+    ) -> None:
         self.tree = tree
         self.classpath = classpath
         self.family = family
         self.limits = limits
+        self.release = release
         self.problems: list[Problem] = []
         self.files: list[str] = []
         self.suppressions: list[Suppression] = []
@@ -93,13 +96,13 @@ class Resolver:
             self._models[cache_key] = model
         return cast("M | None", self._models[cache_key]), display
 
-    def _missing(self, key: str, setting: Setting, what: str) -> Reference:
+    def _missing(self, key: str, setting: Setting, what: str, why: str = "") -> Reference:
         value = setting.value.strip()
         self.problems.append(
             Problem(
                 ProblemKind.UNRESOLVED_REFERENCE,
                 f"{key} names {what} {value!r}, which is neither in this node's directory nor a Liferay "
-                f"built-in resource{' for ' + self.family if self.family else ''}",
+                f"built-in resource{' for ' + self.family if self.family else ''}{why}",
                 setting.origin,
             )
         )
@@ -126,7 +129,7 @@ class Resolver:
         builtin = builtins.jgroups_stack(value, self.family)
         if builtin is not None:
             return Reference(key, setting, "builtin", _builtin_origin(builtin.display), jgroups=builtin)
-        named = builtins.liferay_named_stack(value, self.family)
+        named = builtins.liferay_named_stack(value, self.family, self.release)
         if named is not None:
             detail = f"Liferay built-in {builtins.normalise(value)} (7.4, content not on file)"
             return Reference(key, setting, "builtin", _builtin_origin(detail), transport_hint=named)
@@ -134,7 +137,7 @@ class Resolver:
         if jar is not None:
             detail = f"JGroups built-in {builtins.normalise(value)} (from the JGroups jar)"
             return Reference(key, setting, "jgroups-jar", _builtin_origin(detail), transport_hint=jar)
-        return self._missing(key, setting, "a JGroups stack")
+        return self._missing(key, setting, "a JGroups stack", builtins.named_stack_absent(value, self.release))
 
     def ehcache(self, key: str, setting: Setting) -> Reference:
         value = setting.value.strip()
@@ -183,9 +186,14 @@ class Resolved(NamedTuple):
 
 
 def resolve_references(
-    settings: Mapping[str, Setting], tree: Tree, classpath: list[str], family: str | None, limits: Limits
+    settings: Mapping[str, Setting],
+    tree: Tree,
+    classpath: list[str],
+    family: str | None,
+    limits: Limits,
+    release: str | None = None,
 ) -> Resolved:
-    resolver = Resolver(tree, classpath, family, limits)
+    resolver = Resolver(tree, classpath, family, limits, release)
     refs = [resolver.jgroups(key, settings[key]) for key in channel_keys(settings)]
     refs += [resolver.ehcache(key, settings[key]) for key in CACHE_KEYS if key in settings]
     return Resolved(tuple(refs), resolver.problems, resolver.files, resolver.suppressions)

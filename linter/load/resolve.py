@@ -57,14 +57,26 @@ class Layer(NamedTuple):
     values: Mapping[str, tuple[str, Origin]]
 
 
-@cache
-def default_settings(family: str) -> Mapping[str, Setting]:
-    """The defaults of a family as unexpanded Settings, built once per run and shared by nodes."""
-    from linter.liferay.defaults import defaults
+def default_settings(family: str, release: str | None = None) -> Mapping[str, Setting]:
+    """The defaults of a family (for 7.4, of the node's release when it has its own table) as
+    unexpanded Settings, built once per run and table and shared by nodes."""
+    from linter.liferay.defaults import table_key
 
-    return MappingProxyType(
-        {k: Setting(k, d.value, d.value, d.origin, Confidence.DEFAULT) for k, d in defaults(family).items()}
-    )
+    return _default_settings(*table_key(family, release))
+
+
+@cache
+def _default_settings(family: str, release_name: str | None) -> Mapping[str, Setting]:
+    from linter.liferay.defaults import release_defaults
+
+    base = _default_settings(family, None) if release_name is not None else {}
+    out: dict[str, Setting] = {}
+    for k, d in release_defaults(family, release_name).items():
+        shared = base.get(k)
+        # a release's table shares the base table's Setting of every key it does not change
+        same = shared is not None and shared.value == d.value and shared.origin == d.origin
+        out[k] = shared if same and shared is not None else Setting(k, d.value, d.value, d.origin, Confidence.DEFAULT)
+    return MappingProxyType(out)
 
 
 class Resolution(NamedTuple):

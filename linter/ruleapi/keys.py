@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from linter.liferay.defaults import known_keys, liferay_default
+from linter.liferay.detect import is_official_repository
 from linter.liferay.env import (
     IMAGE_VARIABLES,
     NOT_PROPERTY_PREFIXES,
@@ -17,7 +18,7 @@ from linter.liferay.key_families import is_known_key, key_pool
 from linter.liferay.keys import NODE_SPECIFIC
 from linter.liferay.legacy import LegacyKey, legacy_key
 from linter.model import Node
-from linter.origin import OriginKind
+from linter.origin import Origin, OriginKind
 from linter.sources.properties import PropertyEntry, commons_list
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "known_keys",
     "legacy_key",
     "liferay_default",
+    "official_image",
     "property_key",
     "set_anywhere",
     "written_entries",
@@ -69,3 +71,9 @@ def written_entries(node: Node) -> Iterator[PropertyEntry]:
                 continue
             seen.add(key)
             yield entry
+
+
+def official_image(node: Node) -> tuple[str, Origin] | None:
+    """The official Liferay image (liferay/dxp, liferay/portal) the node runs or is built from, and
+    where a deployment file names it; None for a node without one."""
+    return next(((image, origin) for image, origin in node.images if is_official_repository(image)), None)
