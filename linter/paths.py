@@ -42,24 +42,27 @@ def real_path(path: str | os.PathLike[str]) -> str:
         return os.path.realpath(text)
     found = cache.get(text)
     if found is None:
-        found = cache[text] = _real(text if text.startswith("/") else f"{_cwd}/{text}", cache)
+        found, directory = _real(text if text.startswith("/") else f"{_cwd}/{text}")
+        if directory:  # files are asked about once or twice: only directories are kept
+            cache[text] = found
     return found
 
 
-def _real(text: str, cache: dict[str, str]) -> str:
+def _real(text: str) -> tuple[str, bool]:
+    """The real path, and whether it is a directory (worth remembering)."""
     parent, _, name = text.rpartition("/")
     if name in ("", ".", ".."):
-        return os.path.realpath(text)
+        return os.path.realpath(text), False
     base = real_path(parent) if parent else "/"
     try:
         mode = os.lstat(text).st_mode
     except FileNotFoundError:
         mode = 0  # realpath keeps a missing name as it is
     except (OSError, ValueError):
-        return os.path.realpath(text)
+        return os.path.realpath(text), False
     if stat.S_ISLNK(mode):
-        return os.path.realpath(text)
-    return ("" if base == "/" else base) + "/" + name
+        return os.path.realpath(text), False
+    return ("" if base == "/" else base) + "/" + name, stat.S_ISDIR(mode)
 
 
 @functools.lru_cache(maxsize=4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from linter.ruleapi import ERROR, WARNING, Context, Finding, Node, OriginKind, label_at, rule
@@ -56,7 +57,8 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if source.role == "builtin":
             continue
         file = source.file
-        for key in dict.fromkeys(e.key for e in file.entries):
+        counts = Counter(e.key for e in file.entries)
+        for key in (k for k, n in counts.items() if n > 1):  # in first-occurrence order
             occurrences = [e for e in file.occurrences(key) if e.origin.kind is OriginKind.FILE]
             if len(occurrences) < 2 or key in _IGNORED:
                 continue

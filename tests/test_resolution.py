@@ -184,3 +184,39 @@ def test_include_of_liferay_built_in_portal_developer_properties(tmp_path: Path)
     assert s is not None and s.value == "false" and s.origin.kind is OriginKind.BUILTIN
     assert "portal-developer.properties" in s.origin.detail
     assert n2.setting("theme.css.fast.load").value == "true"  # type: ignore[union-attr]
+
+
+def test_defaults_with_placeholders_are_expanded_per_node_only_where_the_node_reaches_them(tmp_path: Path) -> None:
+    """Liferay's defaults hold ${...} (module.framework.base.dir=${liferay.home}/osgi): expanded
+    once for every node that sets nothing they reach, and per node where it does."""
+    _write(
+        tmp_path,
+        {
+            "n1/portal-ext.properties": "cluster.link.enabled=true\n",
+            "n2/portal-ext.properties": "cluster.link.enabled=true\n",
+            "n3/portal-ext.properties": "cluster.link.enabled=true\nliferay.home=/srv/liferay\n",
+        },
+    )
+    n1, n2, n3 = _load(tmp_path).nodes
+    shared = n1.setting("module.framework.modules.dir")
+    assert shared is not None and shared is n2.setting("module.framework.modules.dir")
+    assert shared.value == "${liferay.home}/osgi/modules" and shared.confidence is Confidence.DEFAULT
+    own = n3.setting("module.framework.modules.dir")
+    assert own is not None and own.value == "/srv/liferay/osgi/modules" and own.raw == shared.raw
+    # a default that reaches nothing the node sets stays shared even on n3
+    assert n3.setting("blogs.email.entry.added.body") is n1.setting("blogs.email.entry.added.body")
+
+
+def test_a_defaults_table_with_a_problem_is_expanded_by_each_node() -> None:
+    from linter.load.resolve import Layer, resolve
+    from linter.origin import Origin, Setting
+
+    def default(key: str, value: str) -> Setting:
+        return Setting(key, value, value, Origin("defaults", kind=OriginKind.DEFAULT), Confidence.DEFAULT)
+
+    base = {k: default(k, v) for k, v in {"a": "${b}", "b": "${a}", "c": "${d}/x", "d": "/base"}.items()}
+    first = resolve([Layer("portal-ext.properties", {})], {}, base)
+    second = resolve([Layer("portal-ext.properties", {"d": ("/node", Origin("p", 1))})], {}, base)
+    assert [p.kind for p in first.problems] == [ProblemKind.UNRESOLVED_PLACEHOLDER]  # the cycle, said per node
+    assert [p.kind for p in second.problems] == [ProblemKind.UNRESOLVED_PLACEHOLDER]
+    assert first.settings["c"].value == "/base/x" and second.settings["c"].value == "/node/x"

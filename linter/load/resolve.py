@@ -135,14 +135,74 @@ def resolve(
     raw = Settings(below, own)
     expander = _Expander(raw, system_properties)
     final = dict(own)  # a Setting without ${...} is final as it is
+    expanded = _expanded_base(base) if base is not None else None
+    # a default whose placeholders reach no key this node sets is expanded once for every node
+    touched = set(own).union("sys:" + k for k in system_properties)
     for key in _placeholder_keys(raw, base, written):
         setting = raw[key]
         if "${" not in setting.raw:
             continue
+        if (
+            expanded is not None
+            and key not in own
+            and key in expanded.reaches
+            and not (expanded.reaches[key] & touched)
+        ):
+            done = expanded.results[key]
+            if key not in expander.done:  # as expanding it here would: remembered, its length spent
+                expander.done[key] = done
+                expander.budget -= len(done[0])
+            continue
         value, unresolved = expander.expand(key)
         confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
         final[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
-    return Resolution(Settings(below, final), tuple(expander.problems))
+    return Resolution(Settings(expanded.settings if expanded is not None else below, final), tuple(expander.problems))
+
+
+class _Expanded(NamedTuple):
+    """A defaults table with its placeholders expanded on their own (no node's keys): the expanded
+    Settings, each placeholder key's (value, unresolved), and every name its expansion reaches."""
+
+    settings: Mapping[str, Setting]
+    results: dict[str, tuple[str, bool]]
+    reaches: dict[str, frozenset[str]]
+
+
+_EXPANDED: dict[int, tuple[Mapping[str, Setting], _Expanded | None]] = {}
+
+
+def _expanded_base(base: Mapping[str, Setting]) -> _Expanded | None:
+    """The table expanded once per run (None when expanding it alone reports a problem: then
+    every node expands it itself, and reports it)."""
+    hit = _EXPANDED.get(id(base))
+    if hit is not None and hit[0] is base:
+        return hit[1]
+    _position, placeholders = _base_index(base)
+    expander = _Expander(Settings(base, {}), {})
+    results = {key: expander.expand(key) for key in placeholders}
+    made: _Expanded | None = None
+    if not expander.problems:
+        names = {key: frozenset(m.group(1) for m in _PLACEHOLDER.finditer(base[key].raw)) for key in placeholders}
+        reaches: dict[str, frozenset[str]] = {}
+        for key in placeholders:
+            seen: set[str] = set()
+            todo = list(names[key])
+            while todo:
+                name = todo.pop()
+                if name not in seen:
+                    seen.add(name)
+                    todo.extend(names.get(name, ()))
+            reaches[key] = frozenset(seen)
+        settings = dict(base)
+        for key, (value, unresolved) in results.items():
+            setting = base[key]
+            confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
+            settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
+        made = _Expanded(MappingProxyType(settings), results, reaches)
+    if len(_EXPANDED) > 32:  # one table per Liferay version and release in a run; tests may build more
+        _EXPANDED.clear()
+    _EXPANDED[id(base)] = (base, made)
+    return made
 
 
 def _placeholder_keys(raw: Mapping[str, Setting], base: Mapping[str, Setting] | None, written: list[str]) -> list[str]:

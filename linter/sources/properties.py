@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
@@ -83,15 +84,11 @@ class PropertiesFile:
     problems: tuple[Problem, ...] = ()
     decode_error_lines: tuple[int, ...] = ()  # lines holding bytes invalid for the encoding
     has_bom: bool = False
-    _index: dict[str, tuple[PropertyEntry, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def occurrences(self, key: str) -> tuple[PropertyEntry, ...]:
-        if not self._index:
-            index: dict[str, list[PropertyEntry]] = {}
-            for entry in self.entries:
-                index.setdefault(entry.key, []).append(entry)
-            self._index.update({k: tuple(v) for k, v in index.items()})
-        return self._index.get(key, ())
+        """Every entry of ``key``, in file order (a scan: callers ask about a few keys per file, and
+        an index kept per file cost 5 MB in a 1,000-node audit)."""
+        return tuple(entry for entry in self.entries if entry.key == key)
 
     def keys(self) -> list[str]:
         """Keys in first-occurrence order."""
@@ -134,6 +131,15 @@ def _java_trim_left(s: str) -> int:
 
 def _java_trim(s: str) -> str:
     return s.strip(_JAVA_TRIMMED)
+
+
+_SHARED_UP_TO = 256
+
+
+def _shared(text: str) -> str:
+    """One copy of a short text in the whole run: the nodes of a cluster mostly hold the same
+    keys, values, lines and comments (a 1,000-node audit held 150,000 copies of 300 texts)."""
+    return sys.intern(text) if len(text) <= _SHARED_UP_TO else text
 
 
 def _trailing_backslashes(s: str) -> int:
@@ -321,7 +327,7 @@ def _make_entry(
         value_line=vline,
         value_column=vcol if value_index < len(logical) else end[1] + 1,
     )
-    return PropertyEntry(key=key, value=value, origin=origin, raw=logical)
+    return PropertyEntry(key=_shared(key), value=_shared(value), origin=origin, raw=_shared(logical))
 
 
 def _end_of(segs: _Segments, logical: str) -> tuple[int, int]:
@@ -345,7 +351,7 @@ def _parse_java(lines: list[str], b: _Builder, crlf_before_last: bool) -> None:
         if start >= len(text):
             continue
         if text[start] in "#!":
-            b.comments.append(Comment(i, text[start:]))
+            b.comments.append(Comment(i, _shared(text[start:])))
             continue
         segs = _Segments()
         parts: list[str] = []
@@ -445,7 +451,7 @@ def _simple_line(text: str, lineno: int, b: _Builder, patched: bool) -> None:
     if start >= len(text):
         return
     if text[start] in "#!":
-        b.comments.append(Comment(lineno, text[start:]))
+        b.comments.append(Comment(lineno, _shared(text[start:])))
         return
     logical = _java_trim(text)
     split = _liferay_split(logical) if patched else _commons_split(logical)
@@ -468,7 +474,7 @@ def _simple_line(text: str, lineno: int, b: _Builder, patched: bool) -> None:
         value_line=lineno if in_value else end[0],
         value_column=column + value_index if in_value else end[1] + 1,
     )
-    entry = PropertyEntry(key=key, value=value, origin=origin, raw=logical)
+    entry = PropertyEntry(key=_shared(key), value=_shared(value), origin=origin, raw=_shared(logical))
     if key.lower() == "include":
         b.includes.append(entry)
     else:
@@ -494,7 +500,7 @@ def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
             start = _java_trim_left(text)
             if start >= len(text) or text[start] in "#!":
                 if start < len(text):
-                    b.comments.append(Comment(i, text[start:]))
+                    b.comments.append(Comment(i, _shared(text[start:])))
                 continue
             if not first_line:
                 first_line = i
