@@ -321,7 +321,7 @@ def node_table(report: Report) -> Table:
         rows.setdefault(key, Counter())[d.severity] += 1
     table = Table(title="Findings by node", title_justify="left")
     table.add_column("node", overflow="fold")
-    for title in ("errors", "warnings", "infos"):
+    for title in ("errors", "warnings", "info"):
         table.add_column(title, justify="right", no_wrap=True)
     clean = 0
     for (cluster_name, node), counter in rows.items():
