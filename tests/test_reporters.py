@@ -746,6 +746,8 @@ def test_text_output_scales_with_findings_not_nodes(tmp_path: Path) -> None:
     text = out.getvalue()
     table = text[text.index("Findings by node") :]
     assert "node01" in table and "node02" not in table and "(59 other nodes without findings)" in table
+    header = table.splitlines()[2]
+    assert header.split("┃")[2:5] == [" errors ", " warnings ", " info "], header  # the severities' names
     assert "and 54 more nodes:" in text and "and 34 others (the JSON report lists every one)" in text
     assert text.rstrip().endswith("Found 1 warning in 1 cluster (60 nodes, 60 files).")
 
