@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.liferay.releases import JGROUPS5_UNSETTLED, parse_release
+from linter.liferay.releases import parse_release
 from linter.liferay.versions import FAMILIES, family_key
 from linter.origin import Origin, OriginKind
 
@@ -123,27 +123,36 @@ def _release_deltas() -> dict[str, dict[str, object]]:
     return deltas
 
 
-def release_delta(release: str | None) -> str | None:
-    """The name of the newest delta (``portal-releases.json``) a 7.4-family release falls under,
-    or None when the release is unknown or shares the base 7.4 table. Gates whose first release
-    is unsettled (``JGROUPS5_UNSETTLED``) leave the release on the base table."""
+def _first(delta: dict[str, object]) -> tuple[int, int]:
+    first = delta["from"]
+    assert isinstance(first, list)
+    return (int(first[0]), int(first[1]))
+
+
+def release_changes(release: str | None) -> tuple[str, ...]:
+    """The change sets (``portal-releases.json``) a 7.4-family release falls under, oldest first:
+    every set whose first release it has reached, except where the set's first release is
+    unsettled for it (``unsettled``: the JGroups 5 stacks on 2026.Q3). Empty when the release is
+    unknown, not quarterly, or older than every set: it keeps the base 7.4 table."""
     parsed = parse_release(release) if release else None
-    if parsed is None or not parsed.quarterly or (parsed.year, parsed.quarter) in JGROUPS5_UNSETTLED:
-        return None
-    found: tuple[tuple[int, int], str] | None = None
+    if parsed is None or not parsed.quarterly:
+        return ()
+    found: list[tuple[tuple[int, int], str]] = []
     for name, delta in _release_deltas().items():
-        first = delta["from"]
-        assert isinstance(first, list)
-        start = (int(first[0]), int(first[1]))
-        if parsed.at_least(*start) and (found is None or start > found[0]):
-            found = (start, name)
-    return None if found is None else found[1]
+        unsettled = delta.get("unsettled", [])
+        assert isinstance(unsettled, list)
+        if [parsed.year, parsed.quarter] in unsettled:
+            continue
+        start = _first(delta)
+        if parsed.at_least(*start):
+            found.append((start, name))
+    return tuple(name for _, name in sorted(found))
 
 
 def table_key(family: str, release: str | None) -> tuple[str, str | None]:
     """What decides a node's defaults table: the family, and for 7.4 the release name when the
-    release has its own delta (one shared table per release, never one per node)."""
-    if family != "7.4" or release_delta(release) is None:
+    release has change sets (one shared table per release, never one per node)."""
+    if family != "7.4" or not release_changes(release):
         return (family, None)
     parsed = parse_release(release or "")
     assert parsed is not None
@@ -152,27 +161,32 @@ def table_key(family: str, release: str | None) -> tuple[str, str | None]:
 
 @cache
 def release_defaults(family: str, release_name: str | None) -> dict[str, Default]:
-    """The defaults of a family, for 7.4 with the delta of a quarterly release (``2026.Q4``) on
-    top; the base table itself when ``release_name`` is None. Keys the delta sets get an origin
-    naming the release and the Liferay source the value was read from."""
+    """The defaults of a family, for 7.4 with the change sets of a quarterly release (``2025.Q4``)
+    applied oldest first: a release's table is the base plus every change up to it. The base table
+    itself when ``release_name`` is None. Keys a set changes get an origin naming the release, the
+    set and the Liferay source the value was read from; keys a set removes leave the table."""
     base = defaults(family)
     if release_name is None:
         return base
-    delta_name = release_delta(release_name)
-    if delta_name is None:
+    names = release_changes(release_name)
+    if not names:
         return base
-    delta = _release_deltas()[delta_name]
-    values = delta["values"]
-    assert isinstance(values, dict)
     out = dict(base)
-    for key, entry in values.items():
-        assert isinstance(entry, dict)
-        out[key] = Default(
-            str(entry["value"]),
-            Origin(
-                file="portal.properties",
-                kind=OriginKind.DEFAULT,
-                detail=f"Liferay {release_name} default ({delta['label']}, {str(entry['source']).split(';')[0]})",
-            ),
-        )
+    for name in names:
+        delta = _release_deltas()[name]
+        values = delta["values"]
+        removed = delta.get("removed", {})
+        assert isinstance(values, dict) and isinstance(removed, dict)
+        for key in removed:
+            out.pop(key, None)
+        for key, entry in values.items():
+            assert isinstance(entry, dict)
+            out[key] = Default(
+                str(entry["value"]),
+                Origin(
+                    file="portal.properties",
+                    kind=OriginKind.DEFAULT,
+                    detail=f"Liferay {release_name} default ({delta['label']}, {str(entry['source']).split(';')[0]})",
+                ),
+            )
     return out
