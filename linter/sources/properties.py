@@ -444,6 +444,18 @@ def _liferay_split(logical: str) -> tuple[str, str, int] | None:
     return logical[:index], logical[index + 1 :], index + 1
 
 
+def _key_and_value(logical: str, patched: bool) -> tuple[str, str, int]:
+    """The trimmed key and value texts of a logical line (escapes still in) and the index where
+    the value starts."""
+    split = _liferay_split(logical) if patched else _commons_split(logical)
+    key_text, value_text, value_start = split if split is not None else ("", "", len(logical))
+    return _java_trim(key_text), _java_trim(value_text), value_start + _java_trim_left(value_text)
+
+
+def _add(b: _Builder, entry: PropertyEntry) -> None:
+    (b.includes if entry.key.lower() == "include" else b.entries).append(entry)
+
+
 def _simple_line(text: str, lineno: int, b: _Builder, patched: bool) -> None:
     """A line without any backslash (no continuation, no escape): the general path below, with
     positions counted directly (most lines of real files)."""
@@ -454,14 +466,7 @@ def _simple_line(text: str, lineno: int, b: _Builder, patched: bool) -> None:
         b.comments.append(Comment(lineno, _shared(text[start:])))
         return
     logical = _java_trim(text)
-    split = _liferay_split(logical) if patched else _commons_split(logical)
-    if split is None:
-        key_text, value_text, value_start = "", "", len(logical)
-    else:
-        key_text, value_text, value_start = split
-    value_index = value_start + _java_trim_left(value_text)
-    key = _java_trim(key_text)
-    value = _java_trim(value_text)
+    key, value, value_index = _key_and_value(logical, patched)
     column = start + 1
     end = (lineno, column + len(logical) - 1) if logical else (lineno, column)
     in_value = value_index < len(logical)
@@ -474,11 +479,7 @@ def _simple_line(text: str, lineno: int, b: _Builder, patched: bool) -> None:
         value_line=lineno if in_value else end[0],
         value_column=column + value_index if in_value else end[1] + 1,
     )
-    entry = PropertyEntry(key=_shared(key), value=_shared(value), origin=origin, raw=_shared(logical))
-    if key.lower() == "include":
-        b.includes.append(entry)
-    else:
-        b.entries.append(entry)
+    _add(b, PropertyEntry(key=_shared(key), value=_shared(value), origin=origin, raw=_shared(logical)))
 
 
 def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
@@ -525,14 +526,7 @@ def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
                 )
             break
         logical = "".join(parts)
-        split = _liferay_split(logical) if patched else _commons_split(logical)
-        if split is None:
-            key_text, value_text, value_start = "", "", len(logical)
-        else:
-            key_text, value_text, value_start = split
-        value_index = value_start + _java_trim_left(value_text)
-        value_text = _java_trim(value_text)
-        key_text = _java_trim(key_text)
+        key_text, value_text, value_index = _key_and_value(logical, patched)
         line_no = segs.locate(0)[0]
         try:
             key = _commons_unescape(key_text, None)
@@ -540,11 +534,7 @@ def _parse_commons(lines: list[str], b: _Builder, patched: bool) -> None:
         except _UnicodeError as exc:
             b.problem(ProblemKind.MALFORMED, f"{exc}: Liferay's loader fails on this file", line_no)
             continue
-        entry = _make_entry(b, key, value, segs, value_index, logical, _end_of(segs, logical))
-        if key.lower() == "include":
-            b.includes.append(entry)
-        else:
-            b.entries.append(entry)
+        _add(b, _make_entry(b, key, value, segs, value_index, logical, _end_of(segs, logical)))
 
 
 # ----------------------------------------------------------------------------- API
