@@ -3,9 +3,11 @@ and a ``Problem`` a reader or the loader found in the input. Imports nothing of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, cast
+
+T = TypeVar("T")
 
 
 class OriginKind(str, Enum):
@@ -95,60 +97,94 @@ class Setting(NamedTuple):
     overridden: tuple[Setting, ...] = ()
 
 
+class Defaults(Mapping[str, Setting]):
+    """A table of default settings, read-only, shared by every node of one Liferay version and
+    release; what is derived from it (indexes, its expansion) is computed once, with the table."""
+
+    __slots__ = ("_derived", "table")
+
+    def __init__(self, values: dict[str, Setting]) -> None:
+        self.table = values  # never changed after construction
+        self._derived: dict[str, object] = {}
+
+    def __getitem__(self, key: str) -> Setting:
+        return self.table[key]
+
+    def get(self, key: str, default: Setting | None = None) -> Setting | None:  # type: ignore[override]
+        return self.table.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __repr__(self) -> str:
+        return f"Defaults({len(self.table)} keys)"
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per table."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return cast(T, self._derived[name])
+
+    def heads(self) -> dict[str, tuple[str, ...]]:
+        """The keys by their first dot-separated segment."""
+
+        def index() -> dict[str, tuple[str, ...]]:
+            found: dict[str, list[str]] = {}
+            for key in self.table:
+                found.setdefault(key.partition(".")[0], []).append(key)
+            return {head: tuple(keys) for head, keys in found.items()}
+
+        return self.derived("heads", index)
+
+
 class Settings(Mapping[str, Setting]):
     """A node's effective settings, read-only: the keys its files, variables and flags set, and
     the defaults whose values its settings change (``own``), over the defaults of its Liferay
     version (``base``: one table shared by every node of that version, never copied per node).
     Iteration follows the base's order, then the keys new to it in the order they were set."""
 
-    __slots__ = ("base", "extra", "own")
+    __slots__ = ("_below", "base", "extra", "own")
 
     def __init__(self, base: Mapping[str, Setting], own: dict[str, Setting]) -> None:
         self.base = base
         self.own = own
         self.extra: tuple[str, ...] = tuple(k for k in own if k not in base)  # keys the base lacks
+        self._below = base.table if isinstance(base, Defaults) else base  # the plain dict: faster
 
     def __getitem__(self, key: str) -> Setting:
         found = self.own.get(key)
-        return found if found is not None else self.base[key]
+        return found if found is not None else self._below[key]
 
     def get(self, key: str, default: Setting | None = None) -> Setting | None:  # type: ignore[override]
         found = self.own.get(key)
-        return found if found is not None else self.base.get(key, default)
+        return found if found is not None else self._below.get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.own or key in self.base
+        return key in self.own or key in self._below
 
     def __iter__(self) -> Iterator[str]:
-        yield from self.base
+        yield from self._below
         yield from self.extra
 
     def __len__(self) -> int:
-        return len(self.base) + len(self.extra)
+        return len(self._below) + len(self.extra)
 
     def __repr__(self) -> str:
         return f"Settings({len(self.base)} defaults, {len(self.own)} set)"
 
     def with_prefix(self, prefix: str) -> list[str]:
-        """The keys starting with ``prefix``, in iteration order; the base's keys are indexed by
-        their first segment once per base, not once per node."""
+        """The keys starting with ``prefix``, in iteration order; a shared defaults table is
+        indexed by first segment once, not once per node."""
         head, dot, _ = prefix.partition(".")
-        from_base = _heads(self.base).get(head, ()) if dot else self.base
+        base = self.base
+        if dot and isinstance(base, Defaults):
+            from_base: Iterable[str] = base.heads().get(head, ())
+        else:
+            from_base = base
         return [k for k in from_base if k.startswith(prefix)] + [k for k in self.extra if k.startswith(prefix)]
-
-
-_HEADS: dict[int, tuple[Mapping[str, Setting], dict[str, tuple[str, ...]]]] = {}
-
-
-def _heads(base: Mapping[str, Setting]) -> dict[str, tuple[str, ...]]:
-    """A base's keys by their first dot-separated segment (the base is pinned with its index, so
-    its id is not reused while the entry lives)."""
-    hit = _HEADS.get(id(base))
-    if hit is None or hit[0] is not base:
-        index: dict[str, list[str]] = {}
-        for key in base:
-            index.setdefault(key.partition(".")[0], []).append(key)
-        if len(_HEADS) > 32:  # one base per Liferay version in a run; tests may build more
-            _HEADS.clear()
-        hit = _HEADS[id(base)] = (base, {head: tuple(keys) for head, keys in index.items()})
-    return hit[1]

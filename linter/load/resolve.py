@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Mapping
 from functools import cache
-from types import MappingProxyType
 from typing import NamedTuple
 
-from linter.origin import Confidence, Origin, OriginKind, Problem, ProblemKind, Setting, Settings
+from linter.origin import Confidence, Defaults, Origin, OriginKind, Problem, ProblemKind, Setting, Settings
 
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 # Keys the portal computes at start-up; references to them stay as written.
@@ -57,7 +56,7 @@ class Layer(NamedTuple):
     values: Mapping[str, tuple[str, Origin]]
 
 
-def default_settings(family: str, release: str | None = None) -> Mapping[str, Setting]:
+def default_settings(family: str, release: str | None = None) -> Defaults:
     """The defaults of a family (for 7.4, of the node's release when it has its own table) as
     unexpanded Settings, built once per run and table and shared by nodes."""
     from linter.liferay.defaults import table_key
@@ -66,17 +65,17 @@ def default_settings(family: str, release: str | None = None) -> Mapping[str, Se
 
 
 @cache
-def _default_settings(family: str, release_name: str | None) -> Mapping[str, Setting]:
+def _default_settings(family: str, release_name: str | None) -> Defaults:
     from linter.liferay.defaults import release_defaults
 
-    base = _default_settings(family, None) if release_name is not None else {}
+    base: Mapping[str, Setting] = _default_settings(family, None) if release_name is not None else {}
     out: dict[str, Setting] = {}
     for k, d in release_defaults(family, release_name).items():
         shared = base.get(k)
         # a release's table shares the base table's Setting of every key it does not change
         same = shared is not None and shared.value == d.value and shared.origin == d.origin
         out[k] = shared if same and shared is not None else Setting(k, d.value, d.value, d.origin, Confidence.DEFAULT)
-    return MappingProxyType(out)
+    return Defaults(out)
 
 
 class Resolution(NamedTuple):
@@ -102,20 +101,15 @@ def _stack(
     return out
 
 
-_BASES: dict[int, tuple[Mapping[str, Setting], dict[str, int], tuple[str, ...]]] = {}
-
-
-def _base_index(base: Mapping[str, Setting]) -> tuple[dict[str, int], tuple[str, ...]]:
+def _base_index(base: Defaults) -> tuple[dict[str, int], tuple[str, ...]]:
     """Each key's position in ``base``, and its keys whose values hold ``${...}`` (a few dozen of
     1,200 defaults): found once per defaults table, not once per node."""
-    hit = _BASES.get(id(base))
-    if hit is None or hit[0] is not base:
+
+    def index() -> tuple[dict[str, int], tuple[str, ...]]:
         position = {key: i for i, key in enumerate(base)}
-        placeholders = tuple(key for key, setting in base.items() if "${" in setting.raw)
-        if len(_BASES) > 32:  # one base per Liferay family in a run; tests may build more
-            _BASES.clear()
-        hit = _BASES[id(base)] = (base, position, placeholders)
-    return hit[1], hit[2]
+        return position, tuple(key for key, setting in base.items() if "${" in setting.raw)
+
+    return base.derived("index", index)
 
 
 def resolve(
@@ -126,6 +120,8 @@ def resolve(
     """Stack the layers on ``base`` (e.g. ``default_settings(family)``) and substitute ``${...}``;
     never raises."""
     written: list[str] = []
+    if base is not None and not isinstance(base, Defaults):
+        base = Defaults(dict(base))
     below: Mapping[str, Setting] = base if base is not None else {}
     own = _stack(layers, base, written)
     for key, (value, origin) in system_properties.items():
@@ -163,49 +159,43 @@ class _Expanded(NamedTuple):
     """A defaults table with its placeholders expanded on their own (no node's keys): the expanded
     Settings, each placeholder key's (value, unresolved), and every name its expansion reaches."""
 
-    settings: Mapping[str, Setting]
+    settings: Defaults
     results: dict[str, tuple[str, bool]]
     reaches: dict[str, frozenset[str]]
 
 
-_EXPANDED: dict[int, tuple[Mapping[str, Setting], _Expanded | None]] = {}
+def _expanded_base(base: Defaults) -> _Expanded | None:
+    """The table expanded once (None when expanding it alone reports a problem: then every node
+    expands it itself, and reports it)."""
+    return base.derived("expanded", lambda: _expand_alone(base))
 
 
-def _expanded_base(base: Mapping[str, Setting]) -> _Expanded | None:
-    """The table expanded once per run (None when expanding it alone reports a problem: then
-    every node expands it itself, and reports it)."""
-    hit = _EXPANDED.get(id(base))
-    if hit is not None and hit[0] is base:
-        return hit[1]
+def _expand_alone(base: Defaults) -> _Expanded | None:
     _position, placeholders = _base_index(base)
     expander = _Expander(Settings(base, {}), {})
     results = {key: expander.expand(key) for key in placeholders}
-    made: _Expanded | None = None
-    if not expander.problems:
-        names = {key: frozenset(m.group(1) for m in _PLACEHOLDER.finditer(base[key].raw)) for key in placeholders}
-        reaches: dict[str, frozenset[str]] = {}
-        for key in placeholders:
-            seen: set[str] = set()
-            todo = list(names[key])
-            while todo:
-                name = todo.pop()
-                if name not in seen:
-                    seen.add(name)
-                    todo.extend(names.get(name, ()))
-            reaches[key] = frozenset(seen)
-        settings = dict(base)
-        for key, (value, unresolved) in results.items():
-            setting = base[key]
-            confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
-            settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
-        made = _Expanded(MappingProxyType(settings), results, reaches)
-    if len(_EXPANDED) > 32:  # one table per Liferay version and release in a run; tests may build more
-        _EXPANDED.clear()
-    _EXPANDED[id(base)] = (base, made)
-    return made
+    if expander.problems:
+        return None
+    names = {key: frozenset(m.group(1) for m in _PLACEHOLDER.finditer(base[key].raw)) for key in placeholders}
+    reaches: dict[str, frozenset[str]] = {}
+    for key in placeholders:
+        seen: set[str] = set()
+        todo = list(names[key])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(names.get(name, ()))
+        reaches[key] = frozenset(seen)
+    settings = dict(base.table)
+    for key, (value, unresolved) in results.items():
+        setting = base[key]
+        confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
+        settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
+    return _Expanded(Defaults(settings), results, reaches)
 
 
-def _placeholder_keys(raw: Mapping[str, Setting], base: Mapping[str, Setting] | None, written: list[str]) -> list[str]:
+def _placeholder_keys(raw: Mapping[str, Setting], base: Defaults | None, written: list[str]) -> list[str]:
     """The keys of ``raw`` that may hold ``${...}``, in ``raw``'s order (the order placeholders are
     expanded and problems reported in): the base's own placeholder keys and every key written on
     top of it. ``raw`` is ``base`` (same order) followed by the keys new to it, as ``_stack`` and

@@ -56,25 +56,13 @@ def per_object(fn: Callable[..., R]) -> Callable[..., R]:
     return wrapper
 
 
-@per_object
-def _key_heads(settings: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
-    heads: dict[str, list[str]] = {}
-    for key in settings:
-        heads.setdefault(key.partition(".")[0], []).append(key)
-    return {head: tuple(keys) for head, keys in heads.items()}
-
-
 def keys_with_prefix(settings: Mapping[str, object], prefix: str) -> list[str]:
     """The keys of ``settings`` (a node's effective settings) that start with ``prefix``, in the
-    mapping's order. A node holds about 1,200 effective keys, most of them Liferay defaults: with a
-    dot in the prefix only the keys that share its first segment are tested, the segments being
-    indexed once per node within a run."""
-    head, dot, _rest = prefix.partition(".")
-    if isinstance(settings, Settings):  # the defaults are indexed once, whatever the number of nodes
+    mapping's order. A node holds about 1,200 effective keys, most of them Liferay defaults, which
+    its ``Settings`` keep indexed by first segment once for every node."""
+    if isinstance(settings, Settings):
         return settings.with_prefix(prefix)
-    if not dot:
-        return [k for k in settings if k.startswith(prefix)]
-    return [k for k in _key_heads(settings).get(head, ()) if k.startswith(prefix)]
+    return [k for k in settings if k.startswith(prefix)]
 
 
 P = ParamSpec("P")
