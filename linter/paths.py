@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,9 +22,19 @@ _cache: dict[str, str] | None = None
 _cwd: str = ""
 
 
+_forgetting: list[Callable[[], None]] = []
+
+
+def forget_after_run(clear: Callable[[], None]) -> None:
+    """Have ``clear`` called when a run ends: a memo kept by content (parsed XML, its models) serves
+    every node of one run and is not kept past it."""
+    _forgetting.append(clear)
+
+
 @contextmanager
 def path_cache() -> Iterator[None]:
-    """Remember real paths until the end of the block (one run of the command line)."""
+    """Remember real paths until the end of the block (one run of the command line); at its end
+    the memos registered with :func:`forget_after_run` are cleared too."""
     global _cache, _cwd
     previous = _cache, _cwd
     _cache, _cwd = {}, os.getcwd()
@@ -32,6 +42,8 @@ def path_cache() -> Iterator[None]:
         yield
     finally:
         _cache, _cwd = previous
+        for clear in _forgetting:
+            clear()
 
 
 def real_path(path: str | os.PathLike[str]) -> str:

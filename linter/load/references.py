@@ -20,6 +20,7 @@ from linter.liferay.keys import CACHE_KEYS, channel_keys
 from linter.load.suppressions import xml_suppressions
 from linter.model import Reference, Suppression
 from linter.origin import Origin, OriginKind, Problem, ProblemKind, Setting
+from linter.paths import forget_after_run
 from linter.sources.ehcache import read_ehcache
 from linter.sources.files import Limits
 from linter.sources.jgroups import is_stack_inline, parse_inline_stack, read_jgroups_xml
@@ -158,6 +159,7 @@ class Resolver:
 # one model serves every copy. A model with problems (which name the file) is made per file.
 _MODELS: dict[tuple[str, int], tuple[object, object]] = {}
 _MODELS_MAX = 256
+forget_after_run(lambda: _MODELS.clear())
 
 
 def _shared_model(doc: XmlDocument, read: Callable[[XmlDocument], M]) -> M:

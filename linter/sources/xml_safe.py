@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from linter.origin import Origin, Problem, ProblemKind
+from linter.paths import forget_after_run
 from linter.sources.files import DEFAULT_LIMITS, Limits, unreadable
 
 XINCLUDE_NAMESPACES = frozenset({"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"})
@@ -491,6 +492,15 @@ _MADE: dict[tuple[bytes, int, int], XmlDocument] = {}
 _MADE_MAX_ENTRIES = 256
 _MADE_MAX_BYTES = 64 << 20
 _made_bytes = 0
+
+
+def _forget() -> None:
+    global _made_bytes
+    _MADE.clear()
+    _made_bytes = 0
+
+
+forget_after_run(_forget)
 
 
 def parse_xml(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> XmlDocument | Problem:
