@@ -108,11 +108,10 @@ def load_all(
     progress: Progress | None = None,
 ) -> list[Cluster]:
     """Every cluster read; the progress display (when drawn) counts the nodes read."""
-    if progress is None or not progress.shown:
-        return [load_cluster(spec, limits, version) for spec in specs]
-    progress.phase("reading nodes", sum(len(s.nodes) for s in specs))
+    shown = progress if progress is not None else Progress(quiet=True)  # silent: every call does nothing
+    shown.phase("reading nodes", sum(len(s.nodes) for s in specs))
     clusters: list[Cluster] = []
     for spec in specs:
-        progress.describe(spec.name)
-        clusters.append(load_cluster(spec, limits, version, on_node=lambda _name: progress.advance()))
+        shown.describe(spec.name)
+        clusters.append(load_cluster(spec, limits, version, on_node=lambda _name: shown.advance()))
     return clusters
