@@ -148,11 +148,17 @@ def resolve(
             and key in expanded.reaches
             and not (expanded.reaches[key] & touched)
         ):
-            done = expanded.results[key]
-            if key not in expander.done:  # as expanding it here would: remembered, its length spent
-                expander.done[key] = done
-                expander.budget -= len(done[0])
-            continue
+            known = expander.done.get(key)
+            if known is None and expander.budget >= expanded.cost:  # no budget can be hit on the way
+                # as expanding it here would: it and the defaults it reaches remembered, lengths spent
+                for name in (key, *expanded.reaches[key]):
+                    done = expanded.results.get(name)
+                    if done is not None and name not in expander.done:
+                        expander.done[name] = done
+                        expander.budget -= len(done[0])
+                continue
+            if known == expanded.results[key]:  # expanded already, as a name another value reaches
+                continue
         value, unresolved = expander.expand(key)
         confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
         final[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
@@ -161,11 +167,13 @@ def resolve(
 
 class _Expanded(NamedTuple):
     """A defaults table with its placeholders expanded on their own (no node's keys): the expanded
-    Settings, each placeholder key's (value, unresolved), and every name its expansion reaches."""
+    Settings, each placeholder key's (value, unresolved), every name its expansion reaches, and
+    the expansion budget a node must have left for them to be taken as they are."""
 
     settings: Mapping[str, Setting]
     results: dict[str, tuple[str, bool]]
     reaches: dict[str, frozenset[str]]
+    cost: int  # a node's budget left that lets any of them be taken as it is (none can be refused)
 
 
 _EXPANDED: dict[int, tuple[Mapping[str, Setting], _Expanded | None]] = {}
@@ -198,7 +206,10 @@ def _expanded_base(base: Mapping[str, Setting]) -> _Expanded | None:
             setting = base[key]
             confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
             settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
-        made = _Expanded(MappingProxyType(settings), results, reaches)
+        # what expanding them all spends, and the most one step of the expansion may ask for
+        largest = max((len(base[key].raw) + len(results[key][0]) for key in placeholders), default=0)
+        cost = MAX_EXPANDED_TOTAL - expander.budget + largest
+        made = _Expanded(MappingProxyType(settings), results, reaches, cost)
     if len(_EXPANDED) > 32:  # one table per Liferay version and release in a run; tests may build more
         _EXPANDED.clear()
     _EXPANDED[id(base)] = (base, made)
