@@ -721,3 +721,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from linter.redact import reset_secret_keys
 
         reset_secret_keys()  # the configured secret keys belong to this run only
+        # XML trees and models shared between nodes belong to this run only (looked up, not
+        # imported: a run that read no XML never loads lxml)
+        xml, references = sys.modules.get("linter.sources.xml_safe"), sys.modules.get("linter.load.references")
+        if xml is not None:
+            xml.forget_documents()
+        if references is not None:
+            references.forget_models()

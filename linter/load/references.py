@@ -160,6 +160,11 @@ _MODELS: dict[tuple[str, int], tuple[object, object]] = {}
 _MODELS_MAX = 256
 
 
+def forget_models() -> None:
+    """Let go of the shared models (and the trees they pin) at the end of a run."""
+    _MODELS.clear()
+
+
 def _shared_model(doc: XmlDocument, read: Callable[[XmlDocument], M]) -> M:
     key = (read.__name__, id(doc.root))
     hit = _MODELS.get(key)
