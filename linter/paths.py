@@ -54,27 +54,44 @@ def real_path(path: str | os.PathLike[str]) -> str:
         return os.path.realpath(text)
     found = cache.get(text)
     if found is None:
-        found, directory = _real(text if text.startswith("/") else f"{_cwd}/{text}")
+        found, directory = _real(text if text.startswith("/") else f"{_cwd}/{text}", cache)
         if directory:  # files are asked about once or twice: only directories are kept
             cache[text] = found
     return found
 
 
-def _real(text: str) -> tuple[str, bool]:
-    """The real path, and whether it is a directory (worth remembering)."""
-    parent, _, name = text.rpartition("/")
-    if name in ("", ".", ".."):
-        return os.path.realpath(text), False
-    base = real_path(parent) if parent else "/"
-    try:
-        mode = os.lstat(text).st_mode
-    except FileNotFoundError:
-        mode = 0  # realpath keeps a missing name as it is
-    except (OSError, ValueError):
-        return os.path.realpath(text), False
-    if stat.S_ISLNK(mode):
-        return os.path.realpath(text), False
-    return ("" if base == "/" else base) + "/" + name, stat.S_ISDIR(mode)
+def _real(text: str, cache: dict[str, str]) -> tuple[str, bool]:
+    """The real path, and whether it is a directory (worth remembering). A loop, not a recursion
+    on the parent: a path may have thousands of components."""
+    below: list[str] = []  # ``text`` and its ancestors not yet known, nearest the root last
+    current = text
+    while True:
+        parent, _, name = current.rpartition("/")
+        if name in ("", ".", ".."):
+            base = os.path.realpath(current)  # also when it is ``text`` itself
+            directory = False
+            break
+        below.append(current)
+        known = cache.get(parent) if parent else "/"
+        if known is not None:
+            base, directory = known, True
+            break
+        current = parent
+    for path in reversed(below):  # realpath's walk: each name looked at below its parent's real path
+        joined = ("" if base == "/" else base) + "/" + path.rpartition("/")[2]
+        try:
+            mode = os.lstat(joined).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            mode = 0  # realpath keeps a missing name (or one below a file) as it is
+        except (OSError, ValueError):
+            return os.path.realpath(text), False  # a link loop, a NUL byte...: realpath's own answer
+        if stat.S_ISLNK(mode):
+            base, directory = os.path.realpath(path), False
+            continue
+        base, directory = joined, stat.S_ISDIR(mode)
+        if directory:
+            cache[path] = base
+    return base, directory
 
 
 @functools.lru_cache(maxsize=4)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from linter.ruleapi import ERROR, WARNING, Context, Finding, Node, OriginKind, label_at, rule
-from linter.ruleapi.keys import liferay_default
+from linter.ruleapi.keys import PropertyEntry, liferay_default
 from linter.ruleapi.secrets import is_secret_key
 from linter.ruleapi.text import LazyPattern
 
@@ -57,12 +56,16 @@ def check(node: Node, ctx: Context) -> Iterator[Finding]:
         if source.role == "builtin":
             continue
         file = source.file
-        counts = Counter(e.key for e in file.entries)
-        for key in (k for k, n in counts.items() if n > 1):  # in first-occurrence order
-            occurrences = [e for e in file.occurrences(key) if e.origin.kind is OriginKind.FILE]
+        by_key: dict[str, list[PropertyEntry]] = {}  # one pass: asking the file per key is quadratic
+        for entry in file.entries:
+            by_key.setdefault(entry.key, []).append(entry)
+        for key, entries in by_key.items():  # in first-occurrence order
+            if len(entries) < 2:
+                continue
+            occurrences = [e for e in entries if e.origin.kind is OriginKind.FILE]
             if len(occurrences) < 2 or key in _IGNORED:
                 continue
-            joined = file.value_of(key) or ""
+            joined = file.joined(entries) or ""
             if liferay_default(ctx.version, key) == joined:
                 continue  # a copy of Liferay's own portal.properties, which has the same repetition
             if key in ("http", "https") and all(e.value.startswith("//") for e in occurrences):

@@ -301,3 +301,23 @@ def test_a_link_out_of_the_tree_is_named_once_as_the_link(tmp_path: Path, monkey
         main(["check", "--format", "json", "--select", "HA001", "c"])
     findings = json.loads(out.getvalue())["findings"]
     assert [(f["rule"], f["location"]["file"]) for f in findings] == [("HA001", "c/n2/osgi")]
+
+
+def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_followed(tmp_path: Path, outside: Path) -> None:
+    """The run remembers each directory's real path (``linter.paths.path_cache``): a directory of a
+    node replaced by a link out of the tree after it was looked at must not lead a later open out
+    of the tree (the race is forced here between two reads of one run)."""
+    from linter.paths import path_cache
+    from linter.sources.files import Limits, audit_roots, read_bytes
+
+    node = tmp_path / "c" / "node1"
+    (node / "jgroups").mkdir(parents=True)
+    (node / "jgroups" / "a.xml").write_text("<config/>\n")
+    (node / "jgroups" / "passwd").write_text("<config/>\n")
+    with path_cache():
+        limits = Limits(roots=audit_roots([tmp_path / "c"]))
+        assert read_bytes(node / "jgroups" / "a.xml", "a.xml", limits) == b"<config/>\n"
+        shutil.rmtree(node / "jgroups")
+        (node / "jgroups").symlink_to(outside.parent)
+        swapped = read_bytes(node / "jgroups" / "passwd", "passwd", limits)
+    assert not isinstance(swapped, bytes) and "outside the audited tree" in swapped.message

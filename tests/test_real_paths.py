@@ -4,6 +4,9 @@ links, ``..``, missing names, loops and relative paths included, and forgets bet
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,6 +43,9 @@ QUESTIONS = [
     "a/dangling/more",
     "a/missing/deeper/name",
     "a/b/f.xml/not-a-dir",
+    "a/missing/../to-out/g",  # realpath drops ``missing/..`` by name and then follows the link
+    "a/missing/../rel",
+    "a/b/f.xml/../../to-out",
     "a/b/../b/f.xml",
     "a/./b/f.xml",
     "a//b/f.xml",
@@ -68,3 +74,51 @@ def test_a_new_run_sees_a_changed_tree(tree: Path, monkeypatch: pytest.MonkeyPat
     with path_cache():
         assert real_path("a/b/f.xml") == str(tree.resolve() / "out" / "f.xml")
     assert real_path("a/b/f.xml") == os.path.realpath("a/b/f.xml")  # no run: no cache
+
+
+@pytest.fixture
+def nest(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """``tmp_path/d/d/...``, so many levels deep (made and removed level by level: ``mkdir
+    (parents=True)`` and ``shutil.rmtree``, pytest's clean-up included, recurse as deep)."""
+    made: list[Path] = []
+
+    def make(depth: int) -> Path:
+        path = tmp_path
+        for _ in range(depth):
+            path = path / "d"
+            path.mkdir()
+            made.append(path)
+        return path
+
+    yield make
+    for path in reversed(made):
+        for child in path.iterdir():
+            child.unlink()
+        path.rmdir()
+
+
+def test_a_path_of_more_components_than_the_recursion_limit(nest: Callable[[int], Path]) -> None:
+    deep = nest(sys.getrecursionlimit() + 100)
+    with path_cache():
+        assert real_path(deep) == os.path.realpath(deep)
+        assert real_path(deep / "f") == os.path.realpath(deep / "f")
+
+
+def test_a_node_directory_nested_600_deep_is_checked(tmp_path: Path, nest: Callable[[int], Path]) -> None:
+    """Each directory's real path was worked out from its parent's, recursively: a node 600
+    directories down (a 1,300-character path, well within the system's limit) was an internal
+    error (exit 2)."""
+    node = nest(600)
+    (node / "portal-ext.properties").write_text("cluster.link.enabled=true\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "-q", "--select", "HA116", str(node)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr  # a warning: under the default --fail-on
+    assert "warning[HA116]" in done.stdout and "portal-ext.properties" in done.stdout

@@ -159,7 +159,14 @@ class Resolver:
 # one model serves every copy. A model with problems (which name the file) is made per file.
 _MODELS: dict[tuple[str, int], tuple[object, object]] = {}
 _MODELS_MAX = 256
-forget_after_run(lambda: _MODELS.clear())
+
+
+def forget_models() -> None:
+    """Let go of the shared models (and the trees they pin) at the end of a run."""
+    _MODELS.clear()
+
+
+forget_after_run(forget_models)
 
 
 def _shared_model(doc: XmlDocument, read: Callable[[XmlDocument], M]) -> M:

@@ -144,11 +144,17 @@ def resolve(
             and key in expanded.reaches
             and not (expanded.reaches[key] & touched)
         ):
-            done = expanded.results[key]
-            if key not in expander.done:  # as expanding it here would: remembered, its length spent
-                expander.done[key] = done
-                expander.budget -= len(done[0])
-            continue
+            known = expander.done.get(key)
+            if known is None and expander.budget >= expanded.cost:  # no budget can be hit on the way
+                # as expanding it here would: it and the defaults it reaches remembered, lengths spent
+                for name in (key, *expanded.reaches[key]):
+                    done = expanded.results.get(name)
+                    if done is not None and name not in expander.done:
+                        expander.done[name] = done
+                        expander.budget -= len(done[0])
+                continue
+            if known == expanded.results[key]:  # expanded already, as a name another value reaches
+                continue
         value, unresolved = expander.expand(key)
         confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
         final[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
@@ -157,11 +163,13 @@ def resolve(
 
 class _Expanded(NamedTuple):
     """A defaults table with its placeholders expanded on their own (no node's keys): the expanded
-    Settings, each placeholder key's (value, unresolved), and every name its expansion reaches."""
+    Settings, each placeholder key's (value, unresolved), every name its expansion reaches, and
+    the expansion budget a node must have left for them to be taken as they are."""
 
     settings: Defaults
     results: dict[str, tuple[str, bool]]
     reaches: dict[str, frozenset[str]]
+    cost: int  # a node's budget left that lets any of them be taken as it is (none can be refused)
 
 
 def _expanded_base(base: Defaults) -> _Expanded | None:
@@ -192,7 +200,10 @@ def _expand_alone(base: Defaults) -> _Expanded | None:
         setting = base[key]
         confidence = Confidence.UNRESOLVED if unresolved else setting.confidence
         settings[key] = Setting(key, value, setting.raw, setting.origin, confidence, setting.overridden)
-    return _Expanded(Defaults(settings), results, reaches)
+    # what expanding them all spends, and the most one step of the expansion may ask for
+    largest = max((len(base[key].raw) + len(results[key][0]) for key in placeholders), default=0)
+    cost = MAX_EXPANDED_TOTAL - expander.budget + largest
+    return _Expanded(Defaults(settings), results, reaches, cost)
 
 
 def _placeholder_keys(raw: Mapping[str, Setting], base: Defaults | None, written: list[str]) -> list[str]:

@@ -98,10 +98,14 @@ def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -
     real: str | None = None
     if limits.roots:
         try:
-            real = real_path(path)
+            # looked at afresh, not through the run's memo of directories: a directory swapped for a
+            # link out of the tree since it was remembered must not lead the open outside
+            real = os.path.realpath(path)
         except (OSError, RuntimeError, ValueError):
             real = str(path)
-        if outside(real, limits.roots) is not None and os.path.lexists(path):
+        if not any(real == str(root) or real.startswith(str(root).rstrip("/") + "/") for root in limits.roots) and (
+            os.path.lexists(path)
+        ):
             return unreadable(display, "symbolic link points outside the audited tree; not followed")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:

@@ -35,6 +35,7 @@ import codecs
 import re
 import sys
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -104,7 +105,10 @@ class PropertiesFile:
         return {k: ",".join(v) for k, v in out.items()}
 
     def value_of(self, key: str) -> str | None:
-        occ = self.occurrences(key)
+        return self.joined(self.occurrences(key))
+
+    def joined(self, occ: Sequence[PropertyEntry]) -> str | None:
+        """The value the loader makes of these entries of one key (``value_of`` for entries in hand)."""
         if not occ:
             return None
         if self.dialect is Dialect.JAVA:

@@ -494,13 +494,16 @@ _MADE_MAX_BYTES = 64 << 20
 _made_bytes = 0
 
 
-def _forget() -> None:
+def forget_documents() -> None:
+    """Let go of the documents kept by content: at the end of a run, so that a process running
+    several (tests, a long-lived caller) does not hold the last run's trees (hundreds of MB for a
+    few large files)."""
     global _made_bytes
     _MADE.clear()
     _made_bytes = 0
 
 
-forget_after_run(_forget)
+forget_after_run(forget_documents)
 
 
 def parse_xml(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> XmlDocument | Problem:
