@@ -321,3 +321,23 @@ def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_followed(tmp_pat
         (node / "jgroups").symlink_to(outside.parent)
         swapped = read_bytes(node / "jgroups" / "passwd", "passwd", limits)
     assert not isinstance(swapped, bytes) and "outside the audited tree" in swapped.message
+
+
+def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_listed(tmp_path: Path, outside: Path) -> None:
+    """Listing a directory, like opening a file, looks at its real path afresh: the run's memo may
+    still hold it as the directory it was before it became a link out of the tree."""
+    from linter.paths import path_cache, real_path
+    from linter.sources.files import audit_roots
+    from linter.sources.tree import DiskTree
+
+    node = tmp_path / "c" / "node1"
+    (node / "jgroups").mkdir(parents=True)
+    (node / "jgroups" / "a.xml").write_text("<config/>\n")
+    with path_cache():
+        assert real_path(node / "jgroups") == str(node.resolve() / "jgroups")  # remembered as a directory
+        shutil.rmtree(node / "jgroups")
+        (node / "jgroups").symlink_to(outside.parent)
+        tree = DiskTree(node, "node1")
+        tree.roots = audit_roots([tmp_path / "c"])
+        assert tree.listdir("jgroups") == []
+    assert [p.message for p in tree.denials()] == ["symbolic link points outside the audited tree; not followed"]

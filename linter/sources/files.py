@@ -58,19 +58,23 @@ def audit_roots(paths: Iterable[Path | str]) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(Path(real_path(p)) for p in paths))
 
 
-def outside(path: Path | str, roots: Sequence[Path]) -> str | None:
-    """The real path of ``path`` (links resolved) when it lies outside every root, else None."""
+def _under(real: str, roots: Sequence[Path]) -> bool:
+    """Whether a real path is one of the roots or lies below one."""
+    return any(real == str(root) or real.startswith(str(root).rstrip("/") + "/") for root in roots)
+
+
+def outside(path: Path | str, roots: Sequence[Path], fresh: bool = False) -> str | None:
+    """The real path of ``path`` (links resolved) when it lies outside every root, else None.
+    ``fresh``: looked at now, not through the run's memo of directories (before anything is opened
+    or listed: a directory swapped for a link out of the tree since it was remembered must not lead
+    outside)."""
     if not roots:
         return None
     try:
-        real = real_path(path)
+        real = os.path.realpath(path) if fresh else real_path(path)
     except (OSError, RuntimeError, ValueError):
         return str(path)
-    for root in roots:
-        base = str(root)
-        if real == base or real.startswith(base.rstrip("/") + "/"):
-            return None
-    return real
+    return None if _under(real, roots) else real
 
 
 def looks_binary(data: bytes) -> bool:
@@ -103,9 +107,7 @@ def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -
             real = os.path.realpath(path)
         except (OSError, RuntimeError, ValueError):
             real = str(path)
-        if not any(real == str(root) or real.startswith(str(root).rstrip("/") + "/") for root in limits.roots) and (
-            os.path.lexists(path)
-        ):
+        if not _under(real, limits.roots) and os.path.lexists(path):
             return unreadable(display, "symbolic link points outside the audited tree; not followed")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:

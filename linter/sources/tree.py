@@ -170,7 +170,7 @@ class Tree(ABC):
 
     def _host_dir(self, path: str, host: Path | str) -> bool:
         """Whether a directory on this machine may be listed (and say why not)."""
-        if self.roots and outside(host, self.roots) is not None:
+        if self.roots and outside(host, self.roots, fresh=True) is not None:
             link = _link_out(host, self.roots)
             shown = _unresolved_display(link) if link is not None else None
             denials: dict[str, Problem] = self.__dict__.setdefault("_denials", {})
