@@ -405,6 +405,7 @@ def _build_node(
     found_plugins = tuple(plugins(raw.tree, limits, problems))
     said = {p.origin.file for p in problems}
     problems.extend(p for p in raw.tree.denials() if p.origin.file not in said)
+    raw.tree.forget_lookups()
     return Node(
         name=raw.spec.name,
         path=raw.spec.display,

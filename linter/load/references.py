@@ -157,7 +157,7 @@ class Resolver:
 # Models already made, by parsed tree: nodes holding a byte-identical copy of a file share one
 # tree (``parse_xml``), and the Ehcache and JGroups models hold no file name but their ``display``:
 # one model serves every copy. A model with problems (which name the file) is made per file.
-_MODELS: dict[tuple[str, int], tuple[object, object]] = {}
+_MODELS: dict[tuple[Callable[..., object], int], tuple[object, object]] = {}
 _MODELS_MAX = 256
 
 
@@ -170,7 +170,7 @@ forget_after_run(forget_models)
 
 
 def _shared_model(doc: XmlDocument, read: Callable[[XmlDocument], M]) -> M:
-    key = (read.__name__, id(doc.root))
+    key = (read, id(doc.root))
     hit = _MODELS.get(key)
     if hit is not None and hit[0] is doc.root:  # the tree is pinned with its entry: its id is not reused
         model = hit[1]

@@ -157,6 +157,11 @@ class Tree(ABC):
         """An ``UNREADABLE`` problem when ``path`` is a directory whose entries cannot be listed."""
         return None
 
+    def forget_lookups(self) -> None:
+        """Drop what was remembered while the node was read (listings, kinds, by-name indexes): a
+        node keeps its tree only to show the lines of the files it read."""
+        self.__dict__.pop("_cached", None)
+
     def denials(self) -> list[Problem]:
         """Directories met while answering questions that could not be looked into (permission
         denied, a link out of the audited tree): said once each, so no subtree is passed over
@@ -303,6 +308,11 @@ class DiskTree(Tree):
     # The loader asks a node's tree about the same few paths many times (each node directory was
     # listed 26 times in a 1,000-node audit): kinds and listings are looked at once per tree, which
     # lives for one run.
+
+    def forget_lookups(self) -> None:
+        super().forget_lookups()
+        self._kinds.clear()
+        self._listed.clear()
 
     def kind(self, path: str) -> Kind | None:
         if path in self._kinds:
