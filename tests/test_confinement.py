@@ -303,7 +303,20 @@ def test_a_link_out_of_the_tree_is_named_once_as_the_link(tmp_path: Path, monkey
     assert [(f["rule"], f["location"]["file"]) for f in findings] == [("HA001", "c/n2/osgi")]
 
 
-def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_followed(tmp_path: Path, outside: Path) -> None:
+@pytest.fixture(params=["kernel", "realpath"])
+def opened_where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Where an opened file or directory lies: as the kernel says (Linux's /proc), or, where it
+    cannot say, from the path's real form looked at afresh."""
+    if request.param == "realpath":
+        from linter.sources import files
+
+        monkeypatch.setattr(files, "_opened_path", lambda fd: None)
+    return str(request.param)
+
+
+def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_followed(
+    tmp_path: Path, outside: Path, opened_where: str
+) -> None:
     """The run remembers each directory's real path (``linter.paths.path_cache``): a directory of a
     node replaced by a link out of the tree after it was looked at must not lead a later open out
     of the tree (the race is forced here between two reads of one run)."""
@@ -323,7 +336,9 @@ def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_followed(tmp_pat
     assert not isinstance(swapped, bytes) and "outside the audited tree" in swapped.message
 
 
-def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_listed(tmp_path: Path, outside: Path) -> None:
+def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_listed(
+    tmp_path: Path, outside: Path, opened_where: str
+) -> None:
     """Listing a directory, like opening a file, looks at its real path afresh: the run's memo may
     still hold it as the directory it was before it became a link out of the tree."""
     from linter.paths import path_cache, real_path

@@ -63,18 +63,58 @@ def _under(real: str, roots: Sequence[Path]) -> bool:
     return any(real == str(root) or real.startswith(str(root).rstrip("/") + "/") for root in roots)
 
 
-def outside(path: Path | str, roots: Sequence[Path], fresh: bool = False) -> str | None:
-    """The real path of ``path`` (links resolved) when it lies outside every root, else None.
-    ``fresh``: looked at now, not through the run's memo of directories (before anything is opened
-    or listed: a directory swapped for a link out of the tree since it was remembered must not lead
-    outside)."""
+def outside(path: Path | str, roots: Sequence[Path]) -> str | None:
+    """The real path of ``path`` (links resolved) when it lies outside every root, else None."""
     if not roots:
         return None
     try:
-        real = os.path.realpath(path) if fresh else real_path(path)
+        real = real_path(path)
     except (OSError, RuntimeError, ValueError):
         return str(path)
     return None if _under(real, roots) else real
+
+
+def _opened_path(fd: int) -> str | None:
+    """Where an open file or directory really is, as the kernel says (Linux's /proc), or None."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
+def _opened_problem(fd: int, path: Path | str, roots: Sequence[Path], display: str) -> Problem | None:
+    """Why what was opened may not be read, checked on the open descriptor after the check by
+    name (through the run's memo of directories): a directory swapped for a link out of the tree
+    since it was remembered, or between the check and the open, is caught here, as is a file
+    removed meanwhile. Where the kernel does not say where the descriptor leads, the path's real
+    form is looked at afresh and must be the file opened."""
+    actual = _opened_path(fd)
+    if actual is None:
+        try:
+            real = os.path.realpath(path)
+        except (OSError, RuntimeError, ValueError):
+            real = str(path)
+        if not _under(real, roots):
+            return unreadable(display, "symbolic link points outside the audited tree; not followed")
+        return _moved(os.fstat(fd), real, display)
+    if actual.endswith(" (deleted)"):
+        return unreadable(display, "file disappeared while reading")
+    if not _under(actual, roots):
+        return unreadable(display, "symbolic link points outside the audited tree; not followed")
+    return None
+
+
+def list_directory(path: Path | str, roots: Sequence[Path]) -> list[str] | None:
+    """The names in a directory (``os.listdir``'s errors raised), or None when the directory
+    actually opened lies outside the roots (see ``_opened_outside``)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        problem = _opened_problem(fd, path, roots, str(path)) if roots else None
+        if problem is not None and "disappeared" in problem.message:
+            raise FileNotFoundError(path)
+        return None if problem is not None else os.listdir(fd)
+    finally:
+        os.close(fd)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -99,16 +139,8 @@ def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -
     """The one way a file is opened: refused when it lies outside the audited roots (links
     resolved) or is no regular file (a FIFO, device or socket is never waited on: it is opened
     non-blocking and looked at before anything is read). The open file and its size, or why not."""
-    real: str | None = None
-    if limits.roots:
-        try:
-            # looked at afresh, not through the run's memo of directories: a directory swapped for a
-            # link out of the tree since it was remembered must not lead the open outside
-            real = os.path.realpath(path)
-        except (OSError, RuntimeError, ValueError):
-            real = str(path)
-        if not _under(real, limits.roots) and os.path.lexists(path):
-            return unreadable(display, "symbolic link points outside the audited tree; not followed")
+    if limits.roots and outside(path, limits.roots) is not None and os.path.lexists(path):
+        return unreadable(display, "symbolic link points outside the audited tree; not followed")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -130,8 +162,8 @@ def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -
         if not stat.S_ISREG(st.st_mode):
             os.close(fd)
             return unreadable(display, "not a regular file (device, socket or FIFO)")
-        moved = _moved(st, real, display) if real is not None else None
-        if moved is not None:  # a link was changed, or the file removed, between the check and the open
+        moved = _opened_problem(fd, path, limits.roots, display) if limits.roots else None
+        if moved is not None:  # a link changed, or the file was removed, since the check
             os.close(fd)
             return moved
         os.set_blocking(fd, True)

@@ -23,7 +23,16 @@ from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from linter.origin import Origin, Problem
 from linter.paths import real_path
-from linter.sources.files import DigestBudget, Limits, digest_file, digest_refusal, outside, read_bytes, unreadable
+from linter.sources.files import (
+    DigestBudget,
+    Limits,
+    digest_file,
+    digest_refusal,
+    list_directory,
+    outside,
+    read_bytes,
+    unreadable,
+)
 
 Kind = Literal["file", "dir", "other"]
 
@@ -175,18 +184,31 @@ class Tree(ABC):
 
     def _host_dir(self, path: str, host: Path | str) -> bool:
         """Whether a directory on this machine may be listed (and say why not)."""
-        if self.roots and outside(host, self.roots, fresh=True) is not None:
-            link = _link_out(host, self.roots)
-            shown = _unresolved_display(link) if link is not None else None
-            denials: dict[str, Problem] = self.__dict__.setdefault("_denials", {})
-            if shown is not None:  # the link itself, once, not the target's subfolders it was asked about
-                denials.setdefault(
-                    shown, unreadable(shown, "symbolic link points outside the audited tree; not followed")
-                )
-            else:
-                self._deny(path, "symbolic link points outside the audited tree; not followed")
+        if self.roots and outside(host, self.roots) is not None:
+            self._deny_outside(path, host)
             return False
         return True
+
+    def _deny_outside(self, path: str, host: Path | str) -> None:
+        """Say once that a directory leads out of the tree: the link itself when one lies inside."""
+        link = _link_out(host, self.roots)
+        shown = _unresolved_display(link) if link is not None else None
+        denials: dict[str, Problem] = self.__dict__.setdefault("_denials", {})
+        if shown is not None:  # the link itself, once, not the target's subfolders it was asked about
+            denials.setdefault(shown, unreadable(shown, "symbolic link points outside the audited tree; not followed"))
+        else:
+            self._deny(path, "symbolic link points outside the audited tree; not followed")
+
+    def _host_names(self, path: str, host: Path | str) -> list[str]:
+        """``os.listdir`` of a directory checked against the roots by name and again once opened
+        (``list_directory``); its errors are raised."""
+        if not self._host_dir(path, host):
+            return []
+        names = list_directory(host, self.roots)
+        if names is None:  # it became a link out of the tree since it was looked at
+            self._deny_outside(path, host)
+            return []
+        return names
 
     def _host_kind(self, path: str, host: Path | str) -> Kind | None:
         try:
@@ -201,10 +223,8 @@ class Tree(ABC):
         return "file" if stat.S_ISREG(mode) else "other"
 
     def _host_listdir(self, path: str, host: Path | str) -> list[str]:
-        if not self._host_dir(path, host):
-            return []
         try:
-            return os.listdir(host)
+            return self._host_names(path, host)
         except PermissionError:
             self._deny(path, "permission denied: cannot list the directory")
         except (OSError, ValueError):
@@ -331,15 +351,12 @@ class DiskTree(Tree):
         found = self._listed.get(path)
         if found is None:
             target = self.path(path)
-            if target is None or not self._host_dir(path, target):
+            try:
+                found = [] if target is None else sorted(self._host_names(path, target))
+            except OSError as exc:
+                found = exc
+            except ValueError:
                 found = []
-            else:
-                try:
-                    found = sorted(os.listdir(target))
-                except OSError as exc:
-                    found = exc
-                except ValueError:
-                    found = []
             self._listed[path] = found
         return found
 
