@@ -356,3 +356,15 @@ def test_a_directory_swapped_for_a_link_out_during_a_run_is_not_listed(
         tree.roots = audit_roots([tmp_path / "c"])
         assert tree.listdir("jgroups") == []
     assert [p.message for p in tree.denials()] == ["symbolic link points outside the audited tree; not followed"]
+
+
+def test_a_file_named_like_a_removed_one_is_read(tmp_path: Path, opened_where: str) -> None:
+    """Linux names a removed file's descriptor "<path> (deleted)": a file whose own name ends so is
+    still read (only a file really removed since it was opened is "disappeared")."""
+    from linter.sources.files import Limits, audit_roots, read_bytes
+
+    node = tmp_path / "c" / "node1"
+    node.mkdir(parents=True)
+    (node / "tcp.xml (deleted)").write_text("<config/>\n")
+    limits = Limits(roots=audit_roots([tmp_path / "c"]))
+    assert read_bytes(node / "tcp.xml (deleted)", "tcp.xml (deleted)", limits) == b"<config/>\n"

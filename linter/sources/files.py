@@ -10,7 +10,7 @@ import os
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, Literal, NamedTuple
 
 from linter.origin import Origin, Problem, ProblemKind
 from linter.paths import real_path
@@ -82,37 +82,41 @@ def _opened_path(fd: int) -> str | None:
         return None
 
 
-def _opened_problem(fd: int, path: Path | str, roots: Sequence[Path], display: str) -> Problem | None:
-    """Why what was opened may not be read, checked on the open descriptor after the check by
-    name (through the run's memo of directories): a directory swapped for a link out of the tree
-    since it was remembered, or between the check and the open, is caught here, as is a file
-    removed meanwhile. Where the kernel does not say where the descriptor leads, the path's real
-    form is looked at afresh and must be the file opened."""
+def _opened_where(fd: int, path: Path | str, roots: Sequence[Path]) -> Literal["inside", "outside", "gone"]:
+    """Where what was opened lies, checked on the open descriptor after the check by name
+    (through the run's memo of directories): a directory swapped for a link out of the tree since
+    it was remembered, or between the check and the open, is caught here, as is a file removed
+    meanwhile. Where the kernel does not say where the descriptor leads, the path's real form is
+    looked at afresh and must be the file opened."""
     actual = _opened_path(fd)
-    if actual is None:
-        try:
-            real = os.path.realpath(path)
-        except (OSError, RuntimeError, ValueError):
-            real = str(path)
-        if not _under(real, roots):
-            return unreadable(display, "symbolic link points outside the audited tree; not followed")
-        return _moved(os.fstat(fd), real, display)
-    if actual.endswith(" (deleted)"):
-        return unreadable(display, "file disappeared while reading")
-    if not _under(actual, roots):
-        return unreadable(display, "symbolic link points outside the audited tree; not followed")
-    return None
+    if actual is not None:
+        if actual.endswith(" (deleted)") and os.fstat(fd).st_nlink == 0:
+            return "gone"
+        return "inside" if _under(actual, roots) else "outside"
+    try:
+        real = os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return "outside"
+    if not _under(real, roots):
+        return "outside"
+    try:
+        there, opened = os.stat(real), os.fstat(fd)
+    except FileNotFoundError:
+        return "gone"
+    except (OSError, ValueError):
+        return "outside"
+    return "inside" if (there.st_dev, there.st_ino) == (opened.st_dev, opened.st_ino) else "outside"
 
 
 def list_directory(path: Path | str, roots: Sequence[Path]) -> list[str] | None:
     """The names in a directory (``os.listdir``'s errors raised), or None when the directory
-    actually opened lies outside the roots (see ``_opened_outside``)."""
+    actually opened lies outside the roots (``_opened_where``)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        problem = _opened_problem(fd, path, roots, str(path)) if roots else None
-        if problem is not None and "disappeared" in problem.message:
+        where = _opened_where(fd, path, roots) if roots else "inside"
+        if where == "gone":
             raise FileNotFoundError(path)
-        return None if problem is not None else os.listdir(fd)
+        return os.listdir(fd) if where == "inside" else None
     finally:
         os.close(fd)
 
@@ -120,19 +124,6 @@ def list_directory(path: Path | str, roots: Sequence[Path]) -> list[str] | None:
 def looks_binary(data: bytes) -> bool:
     """A NUL byte in the first 8 KiB marks binary content (the heuristic git and grep use)."""
     return b"\x00" in data[:_BINARY_PROBE]
-
-
-def _moved(st: os.stat_result, real: str, display: str) -> Problem | None:
-    """A problem when the file opened is not the one found at its checked real path any more."""
-    try:
-        there = os.stat(real)
-    except FileNotFoundError:
-        return unreadable(display, "file disappeared while reading")
-    except (OSError, ValueError):
-        there = None
-    if there is None or (there.st_dev, there.st_ino) != (st.st_dev, st.st_ino):
-        return unreadable(display, "symbolic link points outside the audited tree; not followed")
-    return None
 
 
 def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[BinaryIO, int] | Problem:
@@ -162,10 +153,12 @@ def open_file(path: Path | str, display: str, limits: Limits = DEFAULT_LIMITS) -
         if not stat.S_ISREG(st.st_mode):
             os.close(fd)
             return unreadable(display, "not a regular file (device, socket or FIFO)")
-        moved = _opened_problem(fd, path, limits.roots, display) if limits.roots else None
-        if moved is not None:  # a link changed, or the file was removed, since the check
+        where = _opened_where(fd, path, limits.roots) if limits.roots else "inside"
+        if where != "inside":  # a link changed, or the file was removed, since the check
             os.close(fd)
-            return moved
+            if where == "gone":
+                return unreadable(display, "file disappeared while reading")
+            return unreadable(display, "symbolic link points outside the audited tree; not followed")
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb"), st.st_size
     except OSError as exc:
