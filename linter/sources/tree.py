@@ -292,13 +292,12 @@ class Tree(ABC):
         return True
 
 
-def _unlistable(directory: Path | str, display: str) -> Problem | None:
-    try:
-        os.listdir(directory)
-    except PermissionError:
+def _listing_problem(found: list[str] | OSError, display: str) -> Problem | None:
+    """An ``UNREADABLE`` problem when listing a directory failed (``found`` is the error)."""
+    if isinstance(found, PermissionError):
         return unreadable(display, "permission denied: cannot list the directory")
-    except OSError as exc:
-        return unreadable(display, f"cannot list the directory: {exc.strerror or exc}")
+    if isinstance(found, OSError):
+        return unreadable(display, f"cannot list the directory: {found.strerror or found}")
     return None
 
 
@@ -369,12 +368,7 @@ class DiskTree(Tree):
     def unlistable(self, path: str) -> Problem | None:
         if self.kind(path) != "dir":
             return None
-        found = self._listing(path)
-        if isinstance(found, PermissionError):
-            return unreadable(self.display(path), "permission denied: cannot list the directory")
-        if isinstance(found, OSError):
-            return unreadable(self.display(path), f"cannot list the directory: {found.strerror or found}")
-        return None
+        return _listing_problem(self._listing(path), self.display(path))
 
     def _read(self, path: str, limits: Limits) -> bytes | Problem:
         target = self.path(path)
@@ -579,7 +573,13 @@ class MountTree(Tree):
         host = self._host(*found)
         if not os.path.isdir(host):  # nothing there (a folder that only holds a deeper mount point)
             return None
-        return _unlistable(host, self.display(path))
+        try:
+            names: list[str] | OSError = self._host_names(path, host)  # confined, as every listing
+        except OSError as exc:
+            names = exc
+        except ValueError:
+            names = []
+        return _listing_problem(names, self.display(path))
 
     def lexists(self, path: str) -> bool:
         full = self.absolute(path)
